@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DistributionModule } from './distribution/distribution.module';
+import { HealthModule } from './health/health.module';
+import { LeadsModule } from './leads/leads.module';
+import { OperatorsModule } from './operators/operators.module';
+import { RequestsModule } from './requests/requests.module';
+import { SourcesModule } from './sources/sources.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    OperatorsModule,
+    SourcesModule,
+    LeadsModule,
+    DistributionModule,
+    RequestsModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,4 @@
+import { InitialSchema1764072000000 } from './1764072000000-InitialSchema';
+
+/** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
+export const migrations = [InitialSchema1764072000000];

@@ -1,0 +1,23 @@
+import type { Candidate } from './strategies/operator-selection.strategy';
+
+export type IneligibilityReason = 'inactive' | 'at_capacity' | 'zero_weight';
+
+/** An operator as configured for a source, with the state that decides its eligibility. */
+export interface ConfiguredOperator extends Candidate {
+  operatorName: string;
+  isActive: boolean;
+}
+
+/** Why an operator cannot take a request now, or null when it can. */
+export function ineligibilityReason(operator: ConfiguredOperator): IneligibilityReason | null {
+  if (!operator.isActive) return 'inactive';
+  if (operator.weight <= 0) return 'zero_weight';
+  if (operator.currentLoad >= operator.maxLoad) return 'at_capacity';
+  return null;
+}
+
+export function eligibleCandidates(operators: readonly ConfiguredOperator[]): ConfiguredOperator[] {
+  return operators
+    .filter((operator) => ineligibilityReason(operator) === null)
+    .sort((a, b) => a.operatorId - b.operatorId);
+}

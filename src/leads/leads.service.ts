@@ -1,0 +1,110 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
+import { fromRawRequestView, RawRequestView, selectRequestViews } from '../requests/request-views';
+import { Source } from '../sources/entities/source.entity';
+import { LeadResponseDto } from './dto/lead-response.dto';
+import { Lead } from './entities/lead.entity';
+
+export interface LeadContact {
+  externalId: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+const CONTACT_FIELDS = ['name', 'email', 'phone'] as const;
+
+const isBlank = (value: string | null | undefined) =>
+  value === null || value === undefined || value.trim() === '';
+
+@Injectable()
+export class LeadsService {
+  constructor(@InjectRepository(Lead) private readonly leads: Repository<Lead>) {}
+
+  /**
+   * One lead per external id, however many requests race for it: insert-or-ignore on the unique
+   * key, then read. Blank contact fields of an existing lead are filled, others kept.
+   */
+  async findOrCreate(manager: EntityManager, contact: LeadContact): Promise<Lead> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Lead)
+      .values({
+        externalId: contact.externalId,
+        name: contact.name ?? null,
+        email: contact.email ?? null,
+        phone: contact.phone ?? null,
+        createdAt: new Date(),
+      })
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+    const lead = await manager.findOneByOrFail(Lead, { externalId: contact.externalId });
+
+    const fill = CONTACT_FIELDS.filter((f) => isBlank(lead[f]) && !isBlank(contact[f]));
+    if (fill.length) {
+      const update = manager.createQueryBuilder().update(Lead).where('id = :id', { id: lead.id });
+      // Conditional per column, so a concurrent filler's value is never overwritten.
+      update.set(
+        Object.fromEntries(
+          fill.map((f) => [
+            f,
+            () => `CASE WHEN ${f} IS NULL OR TRIM(${f}) = '' THEN :${f} ELSE ${f} END`,
+          ]),
+        ),
+      );
+      update.setParameters(Object.fromEntries(fill.map((f) => [f, contact[f]])));
+      await update.execute();
+      for (const f of fill) lead[f] = contact[f]!;
+    }
+    return lead;
+  }
+
+  async list({ limit, offset }: PaginationQueryDto): Promise<Page<LeadResponseDto>> {
+    const [leads, total] = await this.leads.findAndCount({
+      order: { id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: await this.withRequests(leads), total };
+  }
+
+  async get(id: number): Promise<LeadResponseDto> {
+    const lead = await this.leads.findOneBy({ id });
+    if (!lead) throw new NotFoundException(`lead ${id} not found`);
+    const [response] = await this.withRequests([lead]);
+    return response;
+  }
+
+  private async withRequests(leads: Lead[]): Promise<LeadResponseDto[]> {
+    if (leads.length === 0) return [];
+    const rows = await selectRequestViews(this.leads.manager)
+      .innerJoin(Source, 's', 's.id = r.source_id')
+      .addSelect('s.name', 'sourceName')
+      .where('r.lead_id IN (:...leadIds)', { leadIds: leads.map((l) => l.id) })
+      .orderBy('r.id', 'ASC')
+      .getRawMany<RawRequestView & { sourceName: string }>();
+
+    const byLead = new Map<number, LeadRequestResponseDto[]>();
+    for (const row of rows) {
+      const request = {
+        ...toRequestResponse(fromRawRequestView(row)),
+        source_name: row.sourceName,
+      };
+      byLead.set(row.leadId, [...(byLead.get(row.leadId) ?? []), request]);
+    }
+    return leads.map((lead) => ({
+      id: lead.id,
+      external_id: lead.externalId,
+      name: lead.name,
+      email: lead.email,
+      phone: lead.phone,
+      created_at: lead.createdAt.toISOString(),
+      requests: byLead.get(lead.id) ?? [],
+    }));
+  }
+}

@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Operator } from '../entities/operator.entity';
+
+export class OperatorResponseDto {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 'John Doe' })
+  name: string;
+
+  @ApiProperty({ example: true })
+  is_active: boolean;
+
+  @ApiProperty({ example: 10 })
+  max_load: number;
+
+  @ApiProperty({ example: 3, description: 'Number of this operator’s requests with status active' })
+  current_load: number;
+
+  @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
+  created_at: string;
+}
+
+export function toOperatorResponse(operator: Operator): OperatorResponseDto {
+  return {
+    id: operator.id,
+    name: operator.name,
+    is_active: operator.isActive,
+    max_load: operator.maxLoad,
+    current_load: operator.currentLoad,
+    created_at: operator.createdAt.toISOString(),
+  };
+}

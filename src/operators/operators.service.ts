@@ -1,0 +1,67 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CreateOperatorDto } from './dto/create-operator.dto';
+import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response.dto';
+import { UpdateOperatorDto } from './dto/update-operator.dto';
+import { Operator } from './entities/operator.entity';
+
+const DEFAULT_MAX_LOAD = 10;
+
+@Injectable()
+export class OperatorsService {
+  constructor(
+    @InjectRepository(Operator) private readonly operators: Repository<Operator>,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async create(dto: CreateOperatorDto): Promise<OperatorResponseDto> {
+    const operator = this.operators.create({
+      name: dto.name,
+      isActive: dto.is_active ?? true,
+      maxLoad: dto.max_load ?? DEFAULT_MAX_LOAD,
+      currentLoad: 0,
+      createdAt: new Date(),
+    });
+    await this.transactions.run((manager) => manager.insert(Operator, operator));
+    return toOperatorResponse(operator);
+  }
+
+  async list({ limit, offset }: PaginationQueryDto): Promise<Page<OperatorResponseDto>> {
+    const [rows, total] = await this.operators.findAndCount({
+      order: { id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: rows.map(toOperatorResponse), total };
+  }
+
+  async get(id: number): Promise<OperatorResponseDto> {
+    return toOperatorResponse(await this.findOrThrow(id));
+  }
+
+  update(id: number, dto: UpdateOperatorDto): Promise<OperatorResponseDto> {
+    return this.transactions.run(async (manager) => {
+      const changes: Partial<Operator> = {};
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.is_active !== undefined) changes.isActive = dto.is_active;
+      if (dto.max_load !== undefined) changes.maxLoad = dto.max_load;
+      // Only the named columns are written, so a concurrent change of current_load is kept.
+      const result = Object.keys(changes).length
+        ? await manager.update(Operator, { id }, changes)
+        : undefined;
+      const operator = await manager.findOneBy(Operator, { id });
+      if (!operator || result?.affected === 0)
+        throw new NotFoundException(`operator ${id} not found`);
+      return toOperatorResponse(operator);
+    });
+  }
+
+  private async findOrThrow(id: number): Promise<Operator> {
+    const operator = await this.operators.findOneBy({ id });
+    if (!operator) throw new NotFoundException(`operator ${id} not found`);
+    return operator;
+  }
+}

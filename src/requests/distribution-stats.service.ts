@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { Operator } from '../operators/entities/operator.entity';
+import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
+import { Source } from '../sources/entities/source.entity';
+import { OperatorStatsDto, SourceStatsDto } from './dto/distribution-stats.dto';
+import { LeadRequest } from './entities/request.entity';
+
+interface RequestCounts {
+  sourceId: number;
+  operatorId: number | null;
+  operatorName: string | null;
+  requests: number;
+  activeRequests: number;
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+
+/** How each source's requests are spread over its operators, against the configured weights. */
+@Injectable()
+export class DistributionStatsService {
+  constructor(@InjectRepository(Source) private readonly sources: Repository<Source>) {}
+
+  async stats({ limit, offset }: PaginationQueryDto): Promise<Page<SourceStatsDto>> {
+    const [sources, total] = await this.sources.findAndCount({
+      order: { id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    if (sources.length === 0) return { items: [], total };
+    const sourceIds = sources.map((s) => s.id);
+    const manager = this.sources.manager;
+
+    const [weights, counts] = await Promise.all([
+      manager.find(OperatorSourceWeight, {
+        where: { sourceId: In(sourceIds) },
+        relations: { operator: true },
+        order: { operatorId: 'ASC' },
+      }),
+      manager
+        .createQueryBuilder(LeadRequest, 'r')
+        .leftJoin(Operator, 'o', 'o.id = r.operator_id')
+        .select('r.source_id', 'sourceId')
+        .addSelect('r.operator_id', 'operatorId')
+        .addSelect('MAX(o.name)', 'operatorName')
+        .addSelect('COUNT(*)', 'requests')
+        .addSelect(`SUM(CASE WHEN r.status = 'active' THEN 1 ELSE 0 END)`, 'activeRequests')
+        .where('r.source_id IN (:...sourceIds)', { sourceIds })
+        .groupBy('r.source_id')
+        .addGroupBy('r.operator_id')
+        .getRawMany<RequestCounts>(),
+    ]);
+
+    const items = sources.map((source): SourceStatsDto => {
+      const configured = weights.filter((w) => w.sourceId === source.id);
+      const sourceCounts = counts.filter((c) => Number(c.sourceId) === source.id);
+      const totalWeight = configured.reduce((sum, w) => sum + w.weight, 0);
+      const totalRequests = sourceCounts.reduce((sum, c) => sum + Number(c.requests), 0);
+      const unassigned = Number(sourceCounts.find((c) => c.operatorId === null)?.requests ?? 0);
+      const assigned = totalRequests - unassigned;
+
+      const operators = new Map<number, OperatorStatsDto>();
+      for (const w of configured) {
+        operators.set(w.operatorId, {
+          operator_id: w.operatorId,
+          operator_name: w.operator!.name,
+          weight: w.weight,
+          requests: 0,
+          active_requests: 0,
+          share: 0,
+          expected_share: ratio(w.weight, totalWeight),
+        });
+      }
+      // Operators that handled this source's requests but are no longer configured keep a row.
+      for (const c of sourceCounts) {
+        if (c.operatorId === null) continue;
+        const id = Number(c.operatorId);
+        const row = operators.get(id) ?? {
+          operator_id: id,
+          operator_name: c.operatorName ?? '',
+          weight: 0,
+          requests: 0,
+          active_requests: 0,
+          share: 0,
+          expected_share: 0,
+        };
+        row.requests = Number(c.requests);
+        row.active_requests = Number(c.activeRequests);
+        row.share = ratio(row.requests, assigned);
+        operators.set(id, row);
+      }
+      return {
+        source_id: source.id,
+        source_name: source.name,
+        total_requests: totalRequests,
+        unassigned_requests: unassigned,
+        operators: [...operators.values()].sort((a, b) => a.operator_id - b.operator_id),
+      };
+    });
+    return { items, total };
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { MAX_ID } from '../../common/validation';
+
+export class CreateRequestDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 255,
+    example: 'customer_12345',
+    description: 'The customer’s id in the source system; one lead per external id',
+  })
+  @IsString()
+  @Length(1, 255)
+  lead_external_id: string;
+
+  @ApiProperty({ example: 1, minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  source_id: number;
+
+  @ApiPropertyOptional({
+    maxLength: 10000,
+    example: 'I have a question about pricing',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  message?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 200, example: 'Jane Smith', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  lead_name?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 320, example: 'jane@example.com', nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  lead_email?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 50, example: '+1234567890', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  lead_phone?: string | null;
+}

@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class OperatorStatsDto {
+  @ApiProperty({ example: 2 })
+  operator_id: number;
+
+  @ApiProperty({ example: 'Bob' })
+  operator_name: string;
+
+  @ApiProperty({ example: 70, description: 'Configured weight; 0 when no longer configured' })
+  weight: number;
+
+  @ApiProperty({ example: 71, description: 'Requests of this source assigned to the operator' })
+  requests: number;
+
+  @ApiProperty({ example: 4, description: 'Of those, still active' })
+  active_requests: number;
+
+  @ApiProperty({ example: 0.71, description: 'requests / assigned requests of the source' })
+  share: number;
+
+  @ApiProperty({ example: 0.7, description: 'weight / sum of the source’s configured weights' })
+  expected_share: number;
+}
+
+export class SourceStatsDto {
+  @ApiProperty({ example: 1 })
+  source_id: number;
+
+  @ApiProperty({ example: 'Telegram Bot' })
+  source_name: string;
+
+  @ApiProperty({ example: 100 })
+  total_requests: number;
+
+  @ApiProperty({ example: 0 })
+  unassigned_requests: number;
+
+  @ApiProperty({ type: OperatorStatsDto, isArray: true })
+  operators: OperatorStatsDto[];
+}

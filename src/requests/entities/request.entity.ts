@@ -1,0 +1,44 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Lead } from '../../leads/entities/lead.entity';
+import { Operator } from '../../operators/entities/operator.entity';
+import { Source } from '../../sources/entities/source.entity';
+
+export const REQUEST_STATUSES = ['active', 'closed'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A customer's contact through a source; `requests` in the database. */
+@Entity({ name: 'requests' })
+export class LeadRequest {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'lead_id', type: 'integer' })
+  leadId: number;
+
+  @Column({ name: 'source_id', type: 'integer' })
+  sourceId: number;
+
+  @Column({ name: 'operator_id', type: 'integer', nullable: true })
+  operatorId: number | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: RequestStatus;
+
+  @Column({ type: 'text', nullable: true })
+  message: string | null;
+
+  @Column({ name: 'created_at' })
+  createdAt: Date;
+
+  @ManyToOne(() => Lead)
+  @JoinColumn({ name: 'lead_id' })
+  lead?: Lead;
+
+  @ManyToOne(() => Source)
+  @JoinColumn({ name: 'source_id' })
+  source?: Source;
+
+  @ManyToOne(() => Operator)
+  @JoinColumn({ name: 'operator_id' })
+  operator?: Operator | null;
+}

@@ -1,0 +1,120 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Page } from '../common/pagination.dto';
+import { TransactionRunner } from '../database/transaction-runner';
+import { DistributionService } from '../distribution/distribution.service';
+import { LeadsService } from '../leads/leads.service';
+import { Source } from '../sources/entities/source.entity';
+import { CreateRequestDto } from './dto/create-request.dto';
+import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
+import { RequestResponseDto, RequestView, toRequestResponse } from './dto/request-response.dto';
+import { LeadRequest, RequestStatus } from './entities/request.entity';
+import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
+
+@Injectable()
+export class RequestsService {
+  constructor(
+    @InjectRepository(LeadRequest) private readonly requests: Repository<LeadRequest>,
+    private readonly transactions: TransactionRunner,
+    private readonly leads: LeadsService,
+    private readonly distribution: DistributionService,
+  ) {}
+
+  /** Registers a request: finds or creates its lead and assigns an operator, all or nothing. */
+  create(dto: CreateRequestDto): Promise<RequestResponseDto> {
+    return this.transactions.run(async (manager) => {
+      if (!(await manager.existsBy(Source, { id: dto.source_id }))) {
+        throw new NotFoundException(`source ${dto.source_id} not found`);
+      }
+      const lead = await this.leads.findOrCreate(manager, {
+        externalId: dto.lead_external_id,
+        name: dto.lead_name,
+        email: dto.lead_email,
+        phone: dto.lead_phone,
+      });
+      const assignment = await this.distribution.assign(manager, dto.source_id);
+      const request: Omit<RequestView, 'id' | 'operatorName'> = {
+        leadId: lead.id,
+        sourceId: dto.source_id,
+        operatorId: assignment?.operatorId ?? null,
+        status: 'active',
+        message: dto.message ?? null,
+        createdAt: new Date(),
+      };
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(LeadRequest)
+        .values(request)
+        .execute();
+      const id = Number(inserted.identifiers[0].id);
+      return toRequestResponse({ ...request, id, operatorName: assignment?.operatorName ?? null });
+    });
+  }
+
+  async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {
+    const filters = selectRequestViews(this.requests.manager);
+    if (query.source_id !== undefined)
+      filters.andWhere('r.source_id = :sourceId', { sourceId: query.source_id });
+    if (query.operator_id !== undefined)
+      filters.andWhere('r.operator_id = :operatorId', { operatorId: query.operator_id });
+    if (query.lead_id !== undefined)
+      filters.andWhere('r.lead_id = :leadId', { leadId: query.lead_id });
+    if (query.status !== undefined)
+      filters.andWhere('r.status = :status', { status: query.status });
+    const [rows, total] = await Promise.all([
+      filters
+        .clone()
+        .orderBy('r.id', 'ASC')
+        .offset(query.offset)
+        .limit(query.limit)
+        .getRawMany<RawRequestView>(),
+      filters.getCount(),
+    ]);
+    return { items: rows.map((row) => toRequestResponse(fromRawRequestView(row))), total };
+  }
+
+  async get(id: number): Promise<RequestResponseDto> {
+    return toRequestResponse(await this.findView(this.requests.manager, id));
+  }
+
+  /**
+   * Closing frees one unit of the operator's load; reopening takes one back, refused with 409
+   * when the operator is full. The status change and the load change share one transaction,
+   * and the status update is conditional, so two concurrent closings free only one unit.
+   */
+  updateStatus(id: number, status: RequestStatus): Promise<RequestResponseDto> {
+    return this.transactions.run(async (manager) => {
+      const current = await this.findView(manager, id);
+      if (current.status === status) return toRequestResponse(current);
+
+      const changed = await manager
+        .createQueryBuilder()
+        .update(LeadRequest)
+        .set({ status })
+        .where('id = :id AND status = :from', { id, from: current.status })
+        .execute();
+      if (changed.affected !== 1) return toRequestResponse(await this.findView(manager, id));
+
+      if (current.operatorId !== null) {
+        if (status === 'closed') {
+          await this.distribution.releaseCapacity(manager, current.operatorId);
+        } else if (!(await this.distribution.claimCapacity(manager, current.operatorId, false))) {
+          throw new ConflictException(
+            `operator ${current.operatorId} is at capacity; request ${id} cannot be reopened`,
+          );
+        }
+      }
+      return toRequestResponse({ ...current, status });
+    });
+  }
+
+  private async findView(manager: EntityManager, id: number): Promise<RequestView> {
+    const row = await selectRequestViews(manager)
+      .where('r.id = :id', { id })
+      .getRawOne<RawRequestView>();
+    if (!row) throw new NotFoundException(`request ${id} not found`);
+    return fromRawRequestView(row);
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Source } from '../entities/source.entity';
+
+export class SourceResponseDto {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 'Telegram Bot' })
+  name: string;
+
+  @ApiProperty({ example: 'Main Telegram channel', nullable: true, type: String })
+  description: string | null;
+
+  @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
+  created_at: string;
+}
+
+export function toSourceResponse(source: Source): SourceResponseDto {
+  return {
+    id: source.id,
+    name: source.name,
+    description: source.description,
+    created_at: source.createdAt.toISOString(),
+  };
+}

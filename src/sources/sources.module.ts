@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OperatorSourceWeight } from './entities/operator-source-weight.entity';
+import { Source } from './entities/source.entity';
+import { SourcesController } from './sources.controller';
+import { SourcesService } from './sources.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Source, OperatorSourceWeight])],
+  controllers: [SourcesController],
+  providers: [SourcesService],
+  exports: [SourcesService],
+})
+export class SourcesModule {}
