@@ -61,21 +61,21 @@ describe('Service (e2e)', () => {
     }
   });
 
-  it('keeps every answered request across a restart on the same SQLite file', async () => {
-    const dir = await createTestApp();
-    const sqlitePath = dir.dataSource.options.database as string;
-    const source = await given(dir).source();
+  it('keeps every answered request across a restart on the same database', async () => {
+    const first = await createTestApp();
+    const source = await given(first).source();
     const created = await Promise.all(
-      Array.from({ length: 20 }, () => given(dir).request(source.id)),
+      Array.from({ length: 20 }, () => given(first).request(source.id)),
     );
-    await dir.stop();
+    await first.stop();
 
-    const restarted = await createTestApp({ sqlitePath });
+    const restarted = await createTestApp({ database: first.database });
     try {
       const list = await restarted.http().get(`/requests?source_id=${source.id}`).expect(200);
       expect(list.body).toEqual(created.sort((a, b) => a.id - b.id));
     } finally {
-      await restarted.close();
+      await restarted.stop();
+      await first.database.drop();
     }
   });
 });

@@ -1,36 +1,37 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: INestApplication;
   http: () => ReturnType<typeof request>;
   url: string;
   dataSource: DataSource;
-  /** Stops the app; the database stays, for a restart on the same file. */
+  database: TestDatabase;
+  /** Stops the app; the database stays, for a restart or a second instance. */
   stop: () => Promise<void>;
-  /** Stops the app and deletes its database. */
+  /** Stops the app and drops its database, unless the database was handed in. */
   close: () => Promise<void>;
 }
 
 export interface TestAppOptions {
   env?: Record<string, string>;
-  /** Reuse this SQLite file (to test a restart) instead of a fresh one. */
-  sqlitePath?: string;
+  /** Run on this database (a restart, a second instance) instead of a fresh one. */
+  database?: TestDatabase;
 }
 
-/** The one e2e app factory: AppModule as main.ts builds it, on a fresh SQLite file, listening. */
+/**
+ * The one e2e app factory: AppModule configured as main.ts configures it, on a fresh database
+ * (SQLite file, or PostgreSQL in the e2e-postgres run), listening on a free port.
+ */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = options.sqlitePath ? undefined : mkdtempSync(join(tmpdir(), 'lds-e2e-'));
-  const sqlitePath = options.sqlitePath ?? join(dir!, 'crm.sqlite');
-  const config = AppConfig.fromEnv({ SQLITE_PATH: sqlitePath, LOG_LEVEL: 'error', ...options.env });
+  const database = options.database ?? (await createTestDatabase());
+  const config = AppConfig.fromEnv({ LOG_LEVEL: 'error', ...database.env, ...options.env });
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
@@ -40,18 +41,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  const dataSource = app.get(DataSource);
 
   const stop = () => app.close();
   return {
     app,
     url,
-    dataSource,
+    database,
+    dataSource: app.get(DataSource),
     http: () => request(url),
     stop,
     close: async () => {
       await stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (!options.database) await database.drop();
     },
   };
 }

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Which database the e2e run uses: set per jest project (see jest.config.js). */
+export const e2eOnPostgres = process.env.E2E_DATABASE === 'postgres';
+
+export interface TestDatabase {
+  /** Environment for AppConfig: SQLITE_PATH or DATABASE_URL. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+function adminUrl(): string {
+  return process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+}
+
+async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database: a temporary SQLite file, or a new PostgreSQL database. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!e2eOnPostgres) {
+    const dir = mkdtempSync(join(tmpdir(), 'lds-e2e-'));
+    return {
+      env: { SQLITE_PATH: join(dir, 'crm.sqlite') },
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    };
+  }
+  const name = `lds_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  // Refuse to touch a database whose name does not say it is a test's.
+  if (!name.includes('test')) throw new Error(`refusing to use database ${name}`);
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    drop: () =>
+      withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}
+
+/** Runs SQL as the administrator (e.g. to cut the app's connections in a test). */
+export function adminQuery(sql: string): Promise<unknown> {
+  return withAdmin((admin) => admin.query(sql));
+}
+
+/** True when the admin connection answers within a couple of seconds. */
+export async function postgresReachable(url = adminUrl()): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
