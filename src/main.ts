@@ -11,9 +11,12 @@ async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is one clear line rather than a stack trace.
   const config = AppConfig.fromEnv(process.env);
   const app = await NestFactory.create(AppModule, {
-    bodyParser: true,
     logger: nestLogLevels(config.LOG_LEVEL),
+    // A start-up failure ends in our one-line message below, not a stack trace or process.abort().
+    abortOnError: false,
+    bufferLogs: true,
   });
+  app.flushLogs();
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
   console.log(

@@ -37,7 +37,7 @@ describe(AppConfig.name, () => {
     ['DATABASE_POOL_SIZE', '0'],
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT', 'huge'],
-    ['DISTRIBUTION_STRATEGY', 'Not A Name'],
+    ['DISTRIBUTION_STRATEGY', 'fastest-first'],
   ])('refuses %s=%p with one line naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(
       new RegExp(`^Invalid configuration: ${name} `),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
+import { STRATEGY_NAMES, type StrategyName } from '../distribution/strategies/strategy-names';
 import {
   IsIn,
   IsInt,
@@ -51,8 +52,10 @@ export class AppConfig {
   @Max(3600000, between('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3600000))
   DATABASE_STATEMENT_TIMEOUT_MS = 10000;
 
-  @Matches(/^[a-z][a-z0-9-]*$/, { message: 'DISTRIBUTION_STRATEGY must be a strategy name' })
-  DISTRIBUTION_STRATEGY = 'weighted-random';
+  @IsIn(STRATEGY_NAMES, {
+    message: `DISTRIBUTION_STRATEGY must be one of: ${STRATEGY_NAMES.join(', ')}`,
+  })
+  DISTRIBUTION_STRATEGY: StrategyName = 'weighted-random';
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RANDOM, type RandomSource } from '../distribution.constants';
+import type { StrategyName } from './strategy-names';
 import type { Candidate, OperatorSelectionStrategy } from './operator-selection.strategy';
 
 /** P(operator) = weight / sum of eligible weights (the seed's algorithm). */
 @Injectable()
 export class WeightedRandomStrategy implements OperatorSelectionStrategy {
-  readonly name = 'weighted-random';
+  readonly name: StrategyName = 'weighted-random';
   readonly description = 'Each eligible operator is picked with probability weight / total weight.';
 
   constructor(@Inject(RANDOM) private readonly random: RandomSource) {}
