@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * Throughput of POST /requests beside GET /health, on the built app (npm run bench builds it).
+ *
+ *   npm run bench                       SQLite
+ *   BENCH_POSTGRES=1 npm run bench      SQLite, then PostgreSQL with one and with two instances
+ *
+ * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL),
+ * BENCH_STRATEGIES (comma list; default: the configured default only).
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+
+const seconds = Number(process.env.BENCH_SECONDS || 10);
+const connections = Number(process.env.BENCH_CONNECTIONS || 50);
+const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+let nextPort = 4100;
+
+function startApp(env) {
+  const port = nextPort++;
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: { ...process.env, LOG_LEVEL: 'error', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return { url, child, ready: waitFor(`${url}/health`) };
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Ten operators with room for the whole run, one source weighted over them. */
+async function setUp(url, strategy) {
+  const source = await post(`${url}/sources`, { name: `bench ${Date.now()}`, ...(strategy ? { strategy } : {}) });
+  const weights = [];
+  for (let i = 1; i <= 10; i++) {
+    const op = await post(`${url}/operators`, { name: `op ${i}`, max_load: 100000 });
+    weights.push({ operator_id: op.id, weight: i });
+  }
+  await post(`${url}/sources/${source.id}/weights`, weights);
+  return source.id;
+}
+
+function run(url, options) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: seconds, ...options }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false });
+  });
+}
+
+function requestsOptions(sourceId, tag) {
+  let n = 0;
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    // Five requests per customer, so lead creation and lookup are both measured.
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            lead_external_id: `${tag}-${Math.floor(n++ / 5)}`,
+            source_id: sourceId,
+            message: 'benchmark',
+          }),
+        }),
+      },
+    ],
+  };
+}
+
+const rows = [];
+function record(label, route, results) {
+  const all = [].concat(results);
+  const rps = all.reduce((s, r) => s + r.requests.average, 0);
+  const non2xx = all.reduce((s, r) => s + r.non2xx + r.errors, 0);
+  const p99 = Math.max(...all.map((r) => r.latency.p99));
+  rows.push({ setup: label, route, 'req/s': Math.round(rps), 'p99 ms': p99, 'non-2xx/errors': non2xx });
+  console.table([rows[rows.length - 1]]);
+}
+
+async function benchInstances(label, apps, strategy) {
+  await Promise.all(apps.map((a) => a.ready));
+  const sourceId = await setUp(apps[0].url, strategy);
+  record(label, 'GET /health', await Promise.all(apps.map((a) => run(`${a.url}/health`, {}))));
+  record(
+    label,
+    'POST /requests',
+    await Promise.all(apps.map((a, i) => run(`${a.url}/requests`, requestsOptions(sourceId, `${label}-${i}`)))),
+  );
+}
+
+async function withPostgresDatabase(work) {
+  const name = `lds_bench_test_${Date.now()}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function main() {
+  const strategies = (process.env.BENCH_STRATEGIES || '').split(',').filter(Boolean);
+  const variants = strategies.length ? strategies : [undefined];
+  console.log(`autocannon: ${connections} connections, ${seconds} s per route`);
+  for (const strategy of variants) {
+    const suffix = strategy ? ` ${strategy}` : '';
+    const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+    const sqlite = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite') });
+    try {
+      await benchInstances(`SQLite${suffix}`, [sqlite], strategy);
+    } finally {
+      sqlite.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (process.env.BENCH_POSTGRES !== '1') continue;
+    for (const count of [1, 2]) {
+      await withPostgresDatabase(async (databaseUrl) => {
+        const first = startApp({ DATABASE_URL: databaseUrl });
+        await first.ready; // migrate once before the second starts
+        const apps = [first, ...Array.from({ length: count - 1 }, () => startApp({ DATABASE_URL: databaseUrl }))];
+        try {
+          await benchInstances(`PostgreSQL x${count}${suffix}`, apps, strategy);
+        } finally {
+          for (const app of apps) app.child.kill('SIGTERM');
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      });
+    }
+  }
+  console.log('\nSummary');
+  console.table(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
