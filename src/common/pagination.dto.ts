@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import type { ObjectLiteral, Repository } from 'typeorm';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -25,4 +26,17 @@ export class PaginationQueryDto {
 export interface Page<T> {
   items: T[];
   total: number;
+}
+
+/** One page of a table by id, with the total row count. */
+export async function findPage<T extends ObjectLiteral & { id: number }>(
+  repository: Repository<T>,
+  { limit, offset }: PaginationQueryDto,
+): Promise<Page<T>> {
+  const [items, total] = await repository.findAndCount({
+    order: { id: 'ASC' } as never,
+    take: limit,
+    skip: offset,
+  });
+  return { items, total };
 }

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from '../requests/request-views';
 import { Source } from '../sources/entities/source.entity';
@@ -64,13 +64,9 @@ export class LeadsService {
     return lead;
   }
 
-  async list({ limit, offset }: PaginationQueryDto): Promise<Page<LeadResponseDto>> {
-    const [leads, total] = await this.leads.findAndCount({
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: await this.withRequests(leads), total };
+  async list(query: PaginationQueryDto): Promise<Page<LeadResponseDto>> {
+    const { items, total } = await findPage(this.leads, query);
+    return { items: await this.withRequests(items), total };
   }
 
   async get(id: number): Promise<LeadResponseDto> {

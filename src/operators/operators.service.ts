@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response.dto';
@@ -29,13 +29,9 @@ export class OperatorsService {
     return toOperatorResponse(operator);
   }
 
-  async list({ limit, offset }: PaginationQueryDto): Promise<Page<OperatorResponseDto>> {
-    const [rows, total] = await this.operators.findAndCount({
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: rows.map(toOperatorResponse), total };
+  async list(query: PaginationQueryDto): Promise<Page<OperatorResponseDto>> {
+    const { items, total } = await findPage(this.operators, query);
+    return { items: items.map(toOperatorResponse), total };
   }
 
   async get(id: number): Promise<OperatorResponseDto> {

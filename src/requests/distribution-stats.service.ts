@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { Operator } from '../operators/entities/operator.entity';
 import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
 import { Source } from '../sources/entities/source.entity';
@@ -23,12 +23,8 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 export class DistributionStatsService {
   constructor(@InjectRepository(Source) private readonly sources: Repository<Source>) {}
 
-  async stats({ limit, offset }: PaginationQueryDto): Promise<Page<SourceStatsDto>> {
-    const [sources, total] = await this.sources.findAndCount({
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
+  async stats(query: PaginationQueryDto): Promise<Page<SourceStatsDto>> {
+    const { items: sources, total } = await findPage(this.sources, query);
     if (sources.length === 0) return { items: [], total };
     const sourceIds = sources.map((s) => s.id);
     const manager = this.sources.manager;

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import type { Page, PaginationQueryDto } from '../common/pagination.dto';
+import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Operator } from '../operators/entities/operator.entity';
@@ -35,13 +35,9 @@ export class SourcesService {
     return toSourceResponse(source);
   }
 
-  async list({ limit, offset }: PaginationQueryDto): Promise<Page<SourceResponseDto>> {
-    const [rows, total] = await this.sources.findAndCount({
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: rows.map(toSourceResponse), total };
+  async list(query: PaginationQueryDto): Promise<Page<SourceResponseDto>> {
+    const { items, total } = await findPage(this.sources, query);
+    return { items: items.map(toSourceResponse), total };
   }
 
   async get(id: number): Promise<SourceResponseDto> {

@@ -56,17 +56,3 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export function adminQuery(sql: string): Promise<unknown> {
   return withAdmin((admin) => admin.query(sql));
 }
-
-/** True when the admin connection answers within a couple of seconds. */
-export async function postgresReachable(url = adminUrl()): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
