@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: build when the sources are newer than the last build, then run the app in this
+ * process. Several instances started at once (one machine, one checkout) take turns on a lock
+ * directory, so one builds and the others reuse its output instead of deleting it under it.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+const stamp = path.join(dist, '.build-stamp');
+const lock = path.join(root, '.build-lock');
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+
+function newestMtime(entry) {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs
+    .readdirSync(entry)
+    .reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
+}
+
+function upToDate() {
+  const built = fs.statSync(stamp, { throwIfNoEntry: false });
+  return built !== undefined && built.mtimeMs >= Math.max(...inputs.map((i) => newestMtime(path.join(root, i))));
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withLock(work) {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed build
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      sleep(200);
+    }
+  }
+  try {
+    work();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+if (!upToDate()) {
+  withLock(() => {
+    if (upToDate()) return;
+    execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    fs.writeFileSync(stamp, new Date().toISOString());
+  });
+}
+require(path.join(dist, 'main.js'));
