@@ -17,7 +17,7 @@ import type { IneligibilityReason } from '../eligibility';
 export const MAX_SIMULATED_REQUESTS = 100_000;
 
 export class SimulateRequestDto {
-  @ApiProperty({ minimum: 1, maximum: MAX_SIMULATED_REQUESTS, example: 1000 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_SIMULATED_REQUESTS, example: 1000 })
   @IsInt()
   @Min(1)
   @Max(MAX_SIMULATED_REQUESTS)
