@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { STRATEGY_NAMES, type StrategyName } from '../distribution/strategies/strategy-names';
+import { STRATEGY_NAMES, type StrategyName } from '../distribution/strategies';
 import {
   IsIn,
   IsInt,

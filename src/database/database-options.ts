@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
 import { LeadRequest } from '../requests/entities/request.entity';
 import { Lead } from '../leads/entities/lead.entity';
 import { Operator } from '../operators/entities/operator.entity';
@@ -7,7 +8,14 @@ import { OperatorSourceWeight } from '../sources/entities/operator-source-weight
 import { Source } from '../sources/entities/source.entity';
 import { migrations } from './migrations';
 
-export const entities = [Operator, Source, OperatorSourceWeight, Lead, LeadRequest];
+export const entities = [
+  Operator,
+  Source,
+  OperatorSourceWeight,
+  Lead,
+  LeadRequest,
+  RoundRobinState,
+];
 
 /** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file. Schema only from migrations. */
 export function databaseOptions(config: AppConfig): DataSourceOptions {

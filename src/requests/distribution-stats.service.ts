@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import { StrategyRegistry } from '../distribution/strategy-registry';
 import { Operator } from '../operators/entities/operator.entity';
 import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
 import { Source } from '../sources/entities/source.entity';
@@ -21,7 +22,10 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 /** How each source's requests are spread over its operators, against the configured weights. */
 @Injectable()
 export class DistributionStatsService {
-  constructor(@InjectRepository(Source) private readonly sources: Repository<Source>) {}
+  constructor(
+    @InjectRepository(Source) private readonly sources: Repository<Source>,
+    private readonly strategies: StrategyRegistry,
+  ) {}
 
   async stats(query: PaginationQueryDto): Promise<Page<SourceStatsDto>> {
     const { items: sources, total } = await findPage(this.sources, query);
@@ -90,6 +94,7 @@ export class DistributionStatsService {
       return {
         source_id: source.id,
         source_name: source.name,
+        strategy: this.strategies.effective(source.strategy).name,
         total_requests: totalRequests,
         unassigned_requests: unassigned,
         operators: [...operators.values()].sort((a, b) => a.operator_id - b.operator_id),

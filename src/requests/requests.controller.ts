@@ -22,6 +22,7 @@ import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { LeadResponseDto } from '../leads/dto/lead-response.dto';
 import { LeadsService } from '../leads/leads.service';
 import { CreateRequestDto } from './dto/create-request.dto';
+import { DecisionResponseDto } from './dto/decision-response.dto';
 import { SourceStatsDto } from './dto/distribution-stats.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestResponseDto } from './dto/request-response.dto';
@@ -73,6 +74,110 @@ export class RequestsController {
   @ApiPaginatedList(SourceStatsDto, 'One entry per source, by source id')
   distributionStats(@Query() query: PaginationQueryDto) {
     return this.stats.stats(query);
+  }
+
+  @Get(':id/decision')
+  @ApiOperation({
+    summary: 'Why the request went to its operator (or to nobody)',
+    description:
+      'The decision recorded with the request: the strategy, every operator configured for the ' +
+      'source with its weight, load, capacity and eligibility (reason `inactive`, `at_capacity` ' +
+      'or `zero_weight` when not eligible), the chosen operator, and the strategy’s evidence.',
+  })
+  @ApiOkResponse({
+    type: DecisionResponseDto,
+    examples: {
+      assigned: {
+        summary: 'Assigned by weighted round-robin',
+        value: {
+          request_id: 42,
+          source_id: 1,
+          strategy: 'weighted-round-robin',
+          summary: 'weighted-round-robin chose operator 2 (Bob) among 2 eligible of 3 configured.',
+          chosen_operator_id: 2,
+          operators: [
+            {
+              operator_id: 1,
+              operator_name: 'Ann',
+              weight: 1,
+              current_load: 0,
+              max_load: 10,
+              is_active: true,
+              eligible: true,
+              reason: null,
+            },
+            {
+              operator_id: 2,
+              operator_name: 'Bob',
+              weight: 3,
+              current_load: 4,
+              max_load: 10,
+              is_active: true,
+              eligible: true,
+              reason: null,
+            },
+            {
+              operator_id: 3,
+              operator_name: 'Cid',
+              weight: 2,
+              current_load: 1,
+              max_load: 5,
+              is_active: false,
+              eligible: false,
+              reason: 'inactive',
+            },
+          ],
+          evidence: {
+            total_weight: 4,
+            values: [
+              { operator_id: 1, weight: 1, before: 0, raised: 1, after: 1 },
+              { operator_id: 2, weight: 3, before: 0, raised: 3, after: -1 },
+            ],
+          },
+          claims_lost: [],
+          decided_at: '2026-01-27T10:30:00.000Z',
+        },
+      },
+      unassigned: {
+        summary: 'Nobody available',
+        value: {
+          request_id: 43,
+          source_id: 1,
+          strategy: 'weighted-random',
+          summary: 'No operator available: 2 configured, 1 at_capacity, 1 zero_weight.',
+          chosen_operator_id: null,
+          operators: [
+            {
+              operator_id: 1,
+              operator_name: 'Ann',
+              weight: 1,
+              current_load: 10,
+              max_load: 10,
+              is_active: true,
+              eligible: false,
+              reason: 'at_capacity',
+            },
+            {
+              operator_id: 2,
+              operator_name: 'Bob',
+              weight: 0,
+              current_load: 0,
+              max_load: 10,
+              is_active: true,
+              eligible: false,
+              reason: 'zero_weight',
+            },
+          ],
+          evidence: null,
+          claims_lost: [],
+          decided_at: '2026-01-27T10:31:00.000Z',
+        },
+      },
+    },
+  })
+  @ApiErrors('badRequest', 'notFound')
+  decision(@Param('id', PositiveIntPipe) id: number): Promise<DecisionResponseDto> {
+    return this.requests.decision(id);
   }
 
   @Get(':id')

@@ -3,10 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
+import type { Decision } from '../distribution/decision';
 import { DistributionService } from '../distribution/distribution.service';
 import { LeadsService } from '../leads/leads.service';
 import { Source } from '../sources/entities/source.entity';
 import { CreateRequestDto } from './dto/create-request.dto';
+import { DecisionResponseDto } from './dto/decision-response.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestResponseDto, RequestView, toRequestResponse } from './dto/request-response.dto';
 import { LeadRequest, RequestStatus } from './entities/request.entity';
@@ -24,16 +26,18 @@ export class RequestsService {
   /** Registers a request: finds or creates its lead and assigns an operator, all or nothing. */
   create(dto: CreateRequestDto): Promise<RequestResponseDto> {
     return this.transactions.run(async (manager) => {
-      if (!(await manager.existsBy(Source, { id: dto.source_id }))) {
-        throw new NotFoundException(`source ${dto.source_id} not found`);
-      }
+      const source = await manager.findOne(Source, {
+        select: { id: true, strategy: true },
+        where: { id: dto.source_id },
+      });
+      if (!source) throw new NotFoundException(`source ${dto.source_id} not found`);
       const lead = await this.leads.findOrCreate(manager, {
         externalId: dto.lead_external_id,
         name: dto.lead_name,
         email: dto.lead_email,
         phone: dto.lead_phone,
       });
-      const assignment = await this.distribution.assign(manager, dto.source_id);
+      const { assignment, decision } = await this.distribution.assign(manager, source);
       const request: Omit<RequestView, 'id' | 'operatorName'> = {
         leadId: lead.id,
         sourceId: dto.source_id,
@@ -42,15 +46,33 @@ export class RequestsService {
         message: dto.message ?? null,
         createdAt: new Date(),
       };
+      // The decision rides in the request's own INSERT: no extra round trip.
       const inserted = await manager
         .createQueryBuilder()
         .insert()
         .into(LeadRequest)
-        .values(request)
+        .values({ ...request, decision: JSON.stringify(decision) })
         .execute();
       const id = Number(inserted.identifiers[0].id);
       return toRequestResponse({ ...request, id, operatorName: assignment?.operatorName ?? null });
     });
+  }
+
+  /** The stored explanation of the request's assignment (or of why nobody got it). */
+  async decision(id: number): Promise<DecisionResponseDto> {
+    const row = await this.requests.findOne({
+      select: { id: true, sourceId: true, decision: true },
+      where: { id },
+    });
+    if (!row) throw new NotFoundException(`request ${id} not found`);
+    if (row.decision === null) {
+      throw new NotFoundException(`request ${id} predates recorded decisions`);
+    }
+    return {
+      request_id: row.id,
+      source_id: row.sourceId,
+      ...(JSON.parse(row.decision) as Decision),
+    };
   }
 
   async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {

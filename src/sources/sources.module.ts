@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DistributionModule } from '../distribution/distribution.module';
 import { OperatorSourceWeight } from './entities/operator-source-weight.entity';
 import { Source } from './entities/source.entity';
 import { SourcesController } from './sources.controller';
 import { SourcesService } from './sources.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Source, OperatorSourceWeight])],
+  imports: [TypeOrmModule.forFeature([Source, OperatorSourceWeight]), DistributionModule],
   controllers: [SourcesController],
   providers: [SourcesService],
   exports: [SourcesService],

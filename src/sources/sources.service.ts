@@ -4,10 +4,13 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { DistributionService } from '../distribution/distribution.service';
+import { StrategyRegistry } from '../distribution/strategy-registry';
 import { Operator } from '../operators/entities/operator.entity';
 import { CreateSourceDto } from './dto/create-source.dto';
 import { SourceResponseDto, toSourceResponse } from './dto/source-response.dto';
 import { SourceWeightDto, SourceWeightResponseDto } from './dto/source-weight.dto';
+import { UpdateSourceDto } from './dto/update-source.dto';
 import { OperatorSourceWeight } from './entities/operator-source-weight.entity';
 import { Source } from './entities/source.entity';
 
@@ -16,23 +19,47 @@ export class SourcesService {
   constructor(
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     private readonly transactions: TransactionRunner,
+    private readonly strategies: StrategyRegistry,
+    private readonly distribution: DistributionService,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceResponseDto> {
+    if (dto.strategy != null) this.strategies.known(dto.strategy);
     const source = this.sources.create({
       name: dto.name,
       description: dto.description ?? null,
+      strategy: dto.strategy ?? null,
       createdAt: new Date(),
     });
-    try {
-      await this.transactions.run((manager) => manager.insert(Source, source));
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictException(`a source named "${dto.name}" already exists`);
-      }
-      throw error;
-    }
+    await this.transactions
+      .run((manager) => manager.insert(Source, source))
+      .catch(nameTaken(dto.name));
     return toSourceResponse(source);
+  }
+
+  /**
+   * Changes any of name, description, strategy. A change of the effective strategy restarts the
+   * round-robin sequence, so switching back later starts clean.
+   */
+  update(id: number, dto: UpdateSourceDto): Promise<SourceResponseDto> {
+    if (dto.strategy != null) this.strategies.known(dto.strategy);
+    return this.transactions
+      .run(async (manager) => {
+        const previousStrategy = await this.distribution.lockSource(manager, id);
+        const changes: Partial<Source> = {};
+        if (dto.name !== undefined) changes.name = dto.name;
+        if (dto.description !== undefined) changes.description = dto.description;
+        if (dto.strategy !== undefined) changes.strategy = dto.strategy;
+        if (Object.keys(changes).length) await manager.update(Source, { id }, changes);
+        if (
+          dto.strategy !== undefined &&
+          this.strategies.effective(dto.strategy) !== this.strategies.effective(previousStrategy)
+        ) {
+          await this.distribution.resetState(manager, id);
+        }
+        return toSourceResponse(await manager.findOneByOrFail(Source, { id }));
+      })
+      .catch(nameTaken(dto.name));
   }
 
   async list(query: PaginationQueryDto): Promise<Page<SourceResponseDto>> {
@@ -49,7 +76,8 @@ export class SourcesService {
   /** Replaces the source's whole configuration in one transaction; on any error nothing changes. */
   replaceWeights(sourceId: number, weights: SourceWeightDto[]): Promise<SourceWeightResponseDto[]> {
     return this.transactions.run(async (manager) => {
-      await this.assertSourceExists(manager, sourceId);
+      // Locked on PostgreSQL like a round-robin assignment, so the two take turns.
+      await this.distribution.lockSource(manager, sourceId);
       const operatorIds = weights.map((w) => w.operator_id);
       const found = operatorIds.length
         ? await manager.find(Operator, { select: { id: true }, where: { id: In(operatorIds) } })
@@ -58,6 +86,14 @@ export class SourcesService {
       const missing = operatorIds.filter((id) => !known.has(id));
       if (missing.length) throw new NotFoundException(`operator ${missing.join(', ')} not found`);
 
+      const previous = await manager.find(OperatorSourceWeight, { where: { sourceId } });
+      const unchanged =
+        previous.length === weights.length &&
+        previous.every((p) =>
+          weights.some((w) => w.operator_id === p.operatorId && w.weight === p.weight),
+        );
+      // New weights start a new round-robin sequence; the same weights continue the current one.
+      if (!unchanged) await this.distribution.resetState(manager, sourceId);
       await manager.delete(OperatorSourceWeight, { sourceId });
       if (weights.length) {
         await manager.insert(
@@ -95,4 +131,14 @@ export class SourcesService {
       weight: row.weight,
     }));
   }
+}
+
+/** A unique violation on insert or update means the name is taken: 409 naming it. */
+function nameTaken(name: string | undefined) {
+  return (error: unknown): never => {
+    if (isUniqueViolation(error)) {
+      throw new ConflictException(`a source named "${name}" already exists`);
+    }
+    throw error;
+  };
 }

@@ -244,6 +244,7 @@ describe('Requests (e2e)', () => {
     expect(response.body.find((s: { source_id: number }) => s.source_id === source.id)).toEqual({
       source_id: source.id,
       source_name: 'Stats source',
+      strategy: 'weighted-random',
       total_requests: 3,
       unassigned_requests: 1,
       operators: [

@@ -19,6 +19,7 @@ describe('Sources (e2e)', () => {
       id: expect.any(Number),
       name: 'Telegram Bot',
       description: 'Main Telegram channel',
+      strategy: null,
       created_at: expect.any(String),
     });
     await t.http().get(`/sources/${created.body.id}`).expect(200, created.body);

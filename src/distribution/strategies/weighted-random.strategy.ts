@@ -1,25 +1,46 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RANDOM, type RandomSource } from '../distribution.constants';
-import type { StrategyName } from './strategy-names';
-import type { Candidate, OperatorSelectionStrategy } from './operator-selection.strategy';
+import {
+  assertCandidates,
+  type Candidate,
+  type OperatorSelectionStrategy,
+  type Selection,
+} from './operator-selection.strategy';
 
 /** P(operator) = weight / sum of eligible weights (the seed's algorithm). */
 @Injectable()
 export class WeightedRandomStrategy implements OperatorSelectionStrategy {
-  readonly name: StrategyName = 'weighted-random';
+  readonly name = 'weighted-random';
   readonly description = 'Each eligible operator is picked with probability weight / total weight.';
+  readonly stateful = false;
 
   constructor(@Inject(RANDOM) private readonly random: RandomSource) {}
 
-  select(candidates: readonly Candidate[]): Candidate {
-    if (candidates.length === 0) throw new Error('select() needs at least one candidate');
+  select(candidates: readonly Candidate[]): Selection {
+    assertCandidates(candidates);
     const total = candidates.reduce((sum, c) => sum + c.weight, 0);
-    let point = this.random() * total;
+    const draw = this.random();
+    let point = draw * total;
+    // Floating-point rounding can leave point at ~0 after the last weight.
+    let chosen = candidates[candidates.length - 1];
     for (const candidate of candidates) {
       point -= candidate.weight;
-      if (point < 0) return candidate;
+      if (point < 0) {
+        chosen = candidate;
+        break;
+      }
     }
-    // Floating-point rounding can leave point at ~0 after the last weight.
-    return candidates[candidates.length - 1];
+    return {
+      operatorId: chosen.operatorId,
+      explain: () => ({
+        random_draw: draw,
+        total_weight: total,
+        point: draw * total,
+        probabilities: candidates.map((c) => ({
+          operator_id: c.operatorId,
+          probability: c.weight / total,
+        })),
+      }),
+    };
   }
 }

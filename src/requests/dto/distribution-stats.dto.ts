@@ -30,6 +30,12 @@ export class SourceStatsDto {
   @ApiProperty({ example: 'Telegram Bot' })
   source_name: string;
 
+  @ApiProperty({
+    example: 'weighted-round-robin',
+    description: 'The strategy the source uses now (its own, or the DISTRIBUTION_STRATEGY default)',
+  })
+  strategy: string;
+
   @ApiProperty({ example: 100 })
   total_requests: number;
 

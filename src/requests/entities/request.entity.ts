@@ -27,6 +27,10 @@ export class LeadRequest {
   @Column({ type: 'text', nullable: true })
   message: string | null;
 
+  /** The assignment's Decision as JSON text; null for requests made before it was recorded. */
+  @Column({ type: 'text', nullable: true })
+  decision: string | null;
+
   @Column({ name: 'created_at' })
   createdAt: Date;
 

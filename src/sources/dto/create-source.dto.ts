@@ -12,4 +12,16 @@ export class CreateSourceDto {
   @IsString()
   @MaxLength(2000)
   description?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'weighted-round-robin',
+    nullable: true,
+    type: String,
+    description:
+      'A name from GET /strategies; null or absent uses the DISTRIBUTION_STRATEGY default',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  strategy?: string | null;
 }

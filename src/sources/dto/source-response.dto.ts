@@ -11,6 +11,14 @@ export class SourceResponseDto {
   @ApiProperty({ example: 'Main Telegram channel', nullable: true, type: String })
   description: string | null;
 
+  @ApiProperty({
+    example: 'weighted-round-robin',
+    nullable: true,
+    type: String,
+    description: 'null: the DISTRIBUTION_STRATEGY default',
+  })
+  strategy: string | null;
+
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
 }
@@ -20,6 +28,7 @@ export function toSourceResponse(source: Source): SourceResponseDto {
     id: source.id,
     name: source.name,
     description: source.description,
+    strategy: source.strategy,
     created_at: source.createdAt.toISOString(),
   };
 }

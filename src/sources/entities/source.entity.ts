@@ -11,6 +11,10 @@ export class Source {
   @Column({ type: 'varchar', length: 2000, nullable: true })
   description: string | null;
 
+  /** A registered strategy name; null uses the DISTRIBUTION_STRATEGY default. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  strategy: string | null;
+
   @Column({ name: 'created_at' })
   createdAt: Date;
 }

@@ -1,0 +1,68 @@
+import { ConfiguredOperator, IneligibilityReason, ineligibilityReason } from './eligibility';
+import type { StrategyEvidence } from './strategies/operator-selection.strategy';
+
+/** One operator configured for the source, as the decision saw it (before this assignment). */
+export interface DecisionOperator {
+  operator_id: number;
+  operator_name: string;
+  weight: number;
+  current_load: number;
+  max_load: number;
+  is_active: boolean;
+  eligible: boolean;
+  reason: IneligibilityReason | null;
+}
+
+/**
+ * Why a request went to the operator it went to, or to nobody. Stored as JSON on the request
+ * (snake_case, as served by GET /requests/{id}/decision).
+ */
+export interface Decision {
+  strategy: string;
+  summary: string;
+  chosen_operator_id: number | null;
+  operators: DecisionOperator[];
+  /** The strategy's own evidence for the final pick; null when nobody was eligible. */
+  evidence: StrategyEvidence | null;
+  /** Picks whose capacity another transaction took first; the strategy then chose again. */
+  claims_lost: number[];
+  decided_at: string;
+}
+
+export function decisionOperators(
+  configured: readonly ConfiguredOperator[],
+  claimsLost: readonly number[] = [],
+): DecisionOperator[] {
+  return configured.map((o) => {
+    const reason = claimsLost.includes(o.operatorId) ? 'at_capacity' : ineligibilityReason(o);
+    return {
+      operator_id: o.operatorId,
+      operator_name: o.operatorName,
+      weight: o.weight,
+      current_load: o.currentLoad,
+      max_load: o.maxLoad,
+      is_active: o.isActive,
+      eligible: reason === null,
+      reason,
+    };
+  });
+}
+
+export function summarise(
+  strategy: string,
+  operators: readonly DecisionOperator[],
+  chosen: DecisionOperator | undefined,
+): string {
+  if (operators.length === 0) return 'No operator is configured for this source.';
+  const eligible = operators.filter((o) => o.eligible).length;
+  if (chosen) {
+    return (
+      `${strategy} chose operator ${chosen.operator_id} (${chosen.operator_name}) among ` +
+      `${eligible} eligible of ${operators.length} configured.`
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const o of operators) if (o.reason) counts.set(o.reason, (counts.get(o.reason) ?? 0) + 1);
+  const reasons = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return `No operator available: ${operators.length} configured, ${reasons}.`;
+}

@@ -1,0 +1,81 @@
+import type { ConfiguredOperator } from './eligibility';
+import { simulate } from './simulate';
+import { WeightedLeastLoadedStrategy } from './strategies/weighted-least-loaded.strategy';
+import { WeightedRandomStrategy } from './strategies/weighted-random.strategy';
+import { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.strategy';
+
+const operator = (
+  operatorId: number,
+  weight: number,
+  overrides: Partial<ConfiguredOperator> = {},
+): ConfiguredOperator => ({
+  operatorId,
+  operatorName: `op${operatorId}`,
+  isActive: true,
+  weight,
+  currentLoad: 0,
+  maxLoad: 1_000_000,
+  ...overrides,
+});
+
+describe('simulate', () => {
+  it('splits round-robin exactly by weight', () => {
+    const { counts, unassigned } = simulate(
+      new WeightedRoundRobinStrategy(),
+      [operator(1, 1), operator(2, 2), operator(3, 3)],
+      600,
+    );
+    expect(Object.fromEntries(counts)).toEqual({ 1: 100, 2: 200, 3: 300 });
+    expect(unassigned).toBe(0);
+  });
+
+  it('adds each assignment to the simulated load and leaves the rest unassigned', () => {
+    const { counts, unassigned } = simulate(
+      new WeightedLeastLoadedStrategy(),
+      [
+        operator(1, 1, { maxLoad: 3, currentLoad: 1 }),
+        operator(2, 5, { maxLoad: 4 }),
+        operator(3, 9, { isActive: false }),
+        operator(4, 0),
+      ],
+      10,
+    );
+    expect(Object.fromEntries(counts)).toEqual({ 1: 2, 2: 4, 3: 0, 4: 0 });
+    expect(unassigned).toBe(4);
+  });
+
+  it('follows least-loaded: an idle operator first, then by weight', () => {
+    const { counts } = simulate(
+      new WeightedLeastLoadedStrategy(),
+      [operator(1, 1, { currentLoad: 0 }), operator(2, 3, { currentLoad: 9 })],
+      8,
+    );
+    // Scores op1 (n+1)/1 vs op2 (10+m)/3: 1 2 3 < 3.33 → op1 ×3; then 4 > 3.33, 3.67 → op2 ×2;
+    // 4 = 4 → op2 (heavier); 4 < 4.33 → op1; 5 > 4.33 → op2.
+    expect(Object.fromEntries(counts)).toEqual({ 1: 4, 2: 4 });
+  });
+
+  it('continues round-robin from the given state', () => {
+    const initial = new Map([
+      [1, -1],
+      [2, 1],
+    ]);
+    const { counts } = simulate(
+      new WeightedRoundRobinStrategy(),
+      [operator(1, 1), operator(2, 1)],
+      1,
+      initial,
+    );
+    expect(counts.get(2)).toBe(1);
+    expect(initial.get(1)).toBe(-1); // the caller's state is not modified
+  });
+
+  it('draws random picks with the injected source', () => {
+    const { counts } = simulate(
+      new WeightedRandomStrategy(() => 0.99),
+      [operator(1, 1), operator(2, 1)],
+      5,
+    );
+    expect(counts.get(2)).toBe(5);
+  });
+});

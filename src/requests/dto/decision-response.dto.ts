@@ -1,0 +1,89 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { IneligibilityReason } from '../../distribution/eligibility';
+
+export class DecisionOperatorDto {
+  @ApiProperty({ example: 2 })
+  operator_id: number;
+
+  @ApiProperty({ example: 'Bob' })
+  operator_name: string;
+
+  @ApiProperty({ example: 3 })
+  weight: number;
+
+  @ApiProperty({ example: 4, description: 'Load when the decision was made, before it' })
+  current_load: number;
+
+  @ApiProperty({ example: 10 })
+  max_load: number;
+
+  @ApiProperty({ example: true })
+  is_active: boolean;
+
+  @ApiProperty({ example: true })
+  eligible: boolean;
+
+  @ApiProperty({
+    enum: ['inactive', 'at_capacity', 'zero_weight'],
+    nullable: true,
+    example: null,
+    description: 'Why the operator could not take the request; null when eligible',
+  })
+  reason: IneligibilityReason | null;
+}
+
+export class DecisionResponseDto {
+  @ApiProperty({ example: 42 })
+  request_id: number;
+
+  @ApiProperty({ example: 1 })
+  source_id: number;
+
+  @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy that decided' })
+  strategy: string;
+
+  @ApiProperty({
+    example: 'weighted-round-robin chose operator 2 (Bob) among 2 eligible of 3 configured.',
+  })
+  summary: string;
+
+  @ApiProperty({ example: 2, nullable: true, type: Number, description: 'null: nobody' })
+  chosen_operator_id: number | null;
+
+  @ApiProperty({
+    type: DecisionOperatorDto,
+    isArray: true,
+    description: 'Every operator configured for the source, eligible or not',
+  })
+  operators: DecisionOperatorDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'The strategy’s own evidence; null when nobody was eligible. weighted-random: ' +
+      '`random_draw`, `total_weight`, `point`, `probabilities[{operator_id, probability}]`. ' +
+      'weighted-round-robin: `total_weight`, `values[{operator_id, weight, before, raised, after}]`. ' +
+      'weighted-least-loaded: `scores[{operator_id, current_load, weight, score}]`.',
+    example: {
+      total_weight: 4,
+      values: [
+        { operator_id: 1, weight: 1, before: 0, raised: 1, after: 1 },
+        { operator_id: 2, weight: 3, before: 0, raised: 3, after: -1 },
+      ],
+    },
+  })
+  evidence: Record<string, unknown> | null;
+
+  @ApiProperty({
+    type: Number,
+    isArray: true,
+    example: [],
+    description: 'Operators picked first whose last unit another transaction took meanwhile',
+  })
+  claims_lost: number[];
+
+  @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
+  decided_at: string;
+}
