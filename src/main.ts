@@ -1,24 +1,25 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
-import { nestLogLevels } from './config/log-levels';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validate before Nest starts, so a bad variable is one clear line rather than a stack trace.
   const config = AppConfig.fromEnv(process.env);
-  const app = await NestFactory.create(AppModule, {
-    bodyParser: true,
-    logger: nestLogLevels(config.LOG_LEVEL),
-  });
+  // Start-up lines are held until the pino logger is in place (configureApp).
+  const app = await NestFactory.create(AppModule, { bodyParser: true, bufferLogs: true });
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
-  console.log(
-    `Lead distribution service listening on http://${config.HOST}:${config.PORT} (docs at /docs)`,
-  );
+  app
+    .get(Logger)
+    .log(
+      `Lead distribution service listening on http://${config.HOST}:${config.PORT} (docs at /docs)`,
+      'Bootstrap',
+    );
 }
 
 bootstrap().catch((error: unknown) => {

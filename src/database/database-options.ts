@@ -1,5 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
+import { SourceApiKey } from '../auth/entities/source-api-key.entity';
 import { AppConfig } from '../config/app-config';
+import { IdempotencyKey } from '../idempotency/entities/idempotency-key.entity';
 import { LeadRequest } from '../requests/entities/request.entity';
 import { Lead } from '../leads/entities/lead.entity';
 import { Operator } from '../operators/entities/operator.entity';
@@ -7,7 +9,15 @@ import { OperatorSourceWeight } from '../sources/entities/operator-source-weight
 import { Source } from '../sources/entities/source.entity';
 import { migrations } from './migrations';
 
-export const entities = [Operator, Source, OperatorSourceWeight, Lead, LeadRequest];
+export const entities = [
+  Operator,
+  Source,
+  OperatorSourceWeight,
+  Lead,
+  LeadRequest,
+  SourceApiKey,
+  IdempotencyKey,
+];
 
 /** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file. Schema only from migrations. */
 export function databaseOptions(config: AppConfig): DataSourceOptions {

@@ -4,7 +4,9 @@ import { EntityManager, Repository } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DistributionService } from '../distribution/distribution.service';
+import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { LeadsService } from '../leads/leads.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { Source } from '../sources/entities/source.entity';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
@@ -19,11 +21,16 @@ export class RequestsService {
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
     private readonly distribution: DistributionService,
+    private readonly idempotency: IdempotencyService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  /** Registers a request: finds or creates its lead and assigns an operator, all or nothing. */
-  create(dto: CreateRequestDto): Promise<RequestResponseDto> {
-    return this.transactions.run(async (manager) => {
+  /**
+   * Registers a request: finds or creates its lead and assigns an operator, all or nothing.
+   * With an idempotency claim, the response is stored with the claim in the same transaction.
+   */
+  async create(dto: CreateRequestDto, idempotencyClaimId?: number): Promise<RequestResponseDto> {
+    const response = await this.transactions.run(async (manager) => {
       if (!(await manager.existsBy(Source, { id: dto.source_id }))) {
         throw new NotFoundException(`source ${dto.source_id} not found`);
       }
@@ -49,8 +56,39 @@ export class RequestsService {
         .values(request)
         .execute();
       const id = Number(inserted.identifiers[0].id);
-      return toRequestResponse({ ...request, id, operatorName: assignment?.operatorName ?? null });
+      const response = toRequestResponse({
+        ...request,
+        id,
+        operatorName: assignment?.operatorName ?? null,
+      });
+      if (idempotencyClaimId !== undefined) {
+        await this.idempotency.complete(manager, idempotencyClaimId, 201, response);
+      }
+      return response;
     });
+    this.metrics.recordAssignment(
+      dto.source_id,
+      response.operator_id === null ? 'unassigned' : 'assigned',
+    );
+    return response;
+  }
+
+  /**
+   * POST /requests with an Idempotency-Key: the first caller of (scope, key) creates the request;
+   * a retry gets the stored response. A failed creation releases the key (see IdempotencyService).
+   */
+  async createIdempotent(
+    dto: CreateRequestDto,
+    idempotency: IdempotencyRequest,
+  ): Promise<{ replayed: boolean; body: RequestResponseDto }> {
+    const claim = await this.idempotency.claim(idempotency);
+    if (claim.kind === 'replay') return { replayed: true, body: claim.body as RequestResponseDto };
+    try {
+      return { replayed: false, body: await this.create(dto, claim.id) };
+    } catch (error) {
+      await this.idempotency.release(claim.id);
+      throw error;
+    }
   }
 
   async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {

@@ -30,7 +30,12 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = options.sqlitePath ? undefined : mkdtempSync(join(tmpdir(), 'lds-e2e-'));
   const sqlitePath = options.sqlitePath ?? join(dir!, 'crm.sqlite');
-  const config = AppConfig.fromEnv({ SQLITE_PATH: sqlitePath, LOG_LEVEL: 'error', ...options.env });
+  const config = AppConfig.fromEnv({
+    SQLITE_PATH: sqlitePath,
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'test',
+    ...options.env,
+  });
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)

@@ -1,4 +1,5 @@
 import { InitialSchema1764072000000 } from './1764072000000-InitialSchema';
+import { ApiKeysAndIdempotency1764158400000 } from './1764158400000-ApiKeysAndIdempotency';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
-export const migrations = [InitialSchema1764072000000];
+export const migrations = [InitialSchema1764072000000, ApiKeysAndIdempotency1764158400000];
