@@ -40,7 +40,7 @@ describe('Authentication and authorization (e2e)', () => {
 
   /** The usual factories, sending these headers on every call. */
   const as = (headers: Record<string, string>) =>
-    given({ ...t, http: () => request.agent(t.url).set(headers) as unknown as Agent });
+    given({ ...t, http: () => request.agent(t.url).set(headers) });
 
   it('finds every route of the API in the OpenAPI document', () => {
     // Guards against an empty matrix: the document lists every controller route.
