@@ -9,7 +9,6 @@ const OTHER_ADMIN = 'admin-key-for-tests-0002';
 const PUBLIC_ROUTES = /^\/(health(\/.*)?|metrics)$/;
 
 type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
-type Agent = ReturnType<TestApp['http']>;
 interface Route {
   method: Method;
   path: string;
