@@ -16,6 +16,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(principal.kind === 'anonymous' ? `ip:${ip}` : principal.id);
   }
 
+  /** One budget per caller across all routes (the default keeps one per route). */
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return `${name}:${tracker}`;
+  }
+
   protected override throwThrottlingException(_context: ExecutionContext): Promise<void> {
     throw new HttpException(
       {

@@ -81,7 +81,7 @@ export class AppConfig {
 
   /** Comma-separated admin keys; unset runs the API open (a warning is logged at start-up). */
   @IsOptional()
-  @Matches(/^\s*[\x21-\x7e]{16,}\s*(,\s*[\x21-\x7e]{16,}\s*)*$/, {
+  @Matches(/^\s*[\x21-\x2b\x2d-\x7e]{16,}\s*(,\s*[\x21-\x2b\x2d-\x7e]{16,}\s*)*$/, {
     message:
       'ADMIN_API_KEYS must be a comma-separated list of keys of 16 or more printable characters',
   })

@@ -73,6 +73,12 @@ export function createHttpLogger(logger: Logger): HttpLogger {
       const route = (request as ExpressRequest).route?.path;
       return route ? { route } : {};
     },
+    // For a 5xx without an exception pino-http invents an Error whose stack is its own: drop it.
+    // Real exceptions are logged by Nest's handler, with this request id.
+    customErrorObject: (_request, response, error, value: Record<string, unknown>) => {
+      if (error.message !== `failed with status code ${response.statusCode}`) return value;
+      return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'err'));
+    },
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : 'info',
     serializers: {
