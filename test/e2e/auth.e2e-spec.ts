@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -221,10 +222,21 @@ describe('Authentication and authorization (e2e)', () => {
 
 describe('Authentication off (ADMIN_API_KEYS unset)', () => {
   let t: TestApp;
+  let warnings: string[];
   beforeAll(async () => {
-    t = await createTestApp();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      t = await createTestApp();
+      warnings = warn.mock.calls.map(([message]) => String(message));
+    } finally {
+      warn.mockRestore();
+    }
   });
   afterAll(() => t.close());
+
+  it('logs one warning at start-up saying the API is open', () => {
+    expect(warnings.filter((w) => w.includes('ADMIN_API_KEYS'))).toHaveLength(1);
+  });
 
   it('serves every route without a key, as before', async () => {
     const source = await given(t).source();
