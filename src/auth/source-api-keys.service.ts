@@ -20,10 +20,18 @@ export interface ActiveIntakeKey {
 
 @Injectable()
 export class SourceApiKeysService {
+  /** The per-request lookup, as plain SQL: it runs on every intake-key request. */
+  private readonly lookupSql: string;
+
   constructor(
     @InjectRepository(SourceApiKey) private readonly keys: Repository<SourceApiKey>,
     private readonly transactions: TransactionRunner,
-  ) {}
+  ) {
+    const hash = keys.manager.connection.driver.createParameter('hash', 0);
+    this.lookupSql =
+      'SELECT id, source_id AS "sourceId", key_hash AS "keyHash" FROM source_api_keys ' +
+      `WHERE key_hash = ${hash} AND revoked_at IS NULL`;
+  }
 
   /** Issues a key for the source; the key is returned here and never again. */
   create(sourceId: number): Promise<CreatedSourceApiKeyDto> {
@@ -75,11 +83,11 @@ export class SourceApiKeysService {
   }
 
   /** The per-request lookup: one indexed read by the key's hash, revoked keys excluded. */
-  findActiveByHash(keyHash: string): Promise<ActiveIntakeKey | null> {
-    return this.keys.findOne({
-      select: { id: true, sourceId: true, keyHash: true },
-      where: { keyHash, revokedAt: IsNull() },
-    });
+  async findActiveByHash(keyHash: string): Promise<ActiveIntakeKey | null> {
+    const [row] = await this.keys.manager.query<ActiveIntakeKey[]>(this.lookupSql, [keyHash]);
+    return row
+      ? { id: Number(row.id), sourceId: Number(row.sourceId), keyHash: row.keyHash }
+      : null;
   }
 
   private async assertSourceExists(id: number): Promise<void> {

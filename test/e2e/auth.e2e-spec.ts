@@ -52,7 +52,7 @@ describe('Authentication and authorization (e2e)', () => {
   it('answers 401 with WWW-Authenticate on every non-public route without a key, or with a wrong one', async () => {
     for (const route of routes.filter((r) => !PUBLIC_ROUTES.test(r.path))) {
       for (const headers of [
-        {},
+        {} as Record<string, string>,
         { Authorization: 'Bearer wrong-key-000000000000' },
         { 'X-API-Key': 'lds_not-a-real-key' },
         { Authorization: `Basic ${Buffer.from(`x:${ADMIN}`).toString('base64')}` },
