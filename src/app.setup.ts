@@ -38,6 +38,8 @@ export function configureApp(app: INestApplication): void {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
+          // The service may be served over plain HTTP on an internal network: keep /docs working.
+          upgradeInsecureRequests: null,
         },
       },
     }),

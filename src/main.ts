@@ -5,13 +5,19 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
+import { nestLogLevels } from './config/log-levels';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validate before Nest starts, so a bad variable is one clear line rather than a stack trace.
   const config = AppConfig.fromEnv(process.env);
-  // Start-up lines are held until the pino logger is in place (configureApp).
-  const app = await NestFactory.create(AppModule, { bodyParser: true, bufferLogs: true });
+  // Start-up lines are held until the pino logger is in place (configureApp); should start-up
+  // fail before that, they are flushed to Nest's console logger at the same LOG_LEVEL.
+  const app = await NestFactory.create(AppModule, {
+    bodyParser: true,
+    bufferLogs: true,
+    logger: nestLogLevels(config.LOG_LEVEL),
+  });
   configureApp(app);
   await app.listen(config.PORT, config.HOST);
   app

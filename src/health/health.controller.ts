@@ -21,6 +21,14 @@ class HealthResponseDto {
 
 const PING_TIMEOUT_MS = 3000;
 
+const terminusExample = (status: 'ok' | 'error', checks: Record<string, object>) => ({
+  type: 'object',
+  example:
+    status === 'ok'
+      ? { status, info: checks, error: {}, details: checks }
+      : { status, info: {}, error: checks, details: checks },
+});
+
 /** For load balancers and orchestrators: no API key, no rate limit. */
 @ApiTags('service')
 @Public()
@@ -56,6 +64,7 @@ export class HealthController {
     summary: 'Liveness: the process answers (restart it when this fails)',
     description: 'Checks nothing outside the process, so a database outage does not restart it.',
   })
+  @ApiOkResponse({ schema: terminusExample('ok', {}) })
   live() {
     return this.health.check([]);
   }
@@ -64,6 +73,13 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary: 'Readiness: database reachable and every migration applied (send traffic)',
+  })
+  @ApiOkResponse({
+    schema: terminusExample('ok', { database: { status: 'up' }, migrations: { status: 'up' } }),
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'Database unreachable or migrations pending',
+    schema: terminusExample('error', { database: { status: 'down' } }),
   })
   ready() {
     return this.health.check([
