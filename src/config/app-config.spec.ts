@@ -11,8 +11,18 @@ describe(AppConfig.name, () => {
       DISTRIBUTION_STRATEGY: 'weighted-random',
       LOG_LEVEL: 'info',
       BODY_LIMIT: '100kb',
+      NODE_ENV: 'development',
+      ADMIN_API_KEYS: undefined,
+      METRICS_TOKEN: undefined,
+      IDEMPOTENCY_TTL_HOURS: 24,
+      RATE_LIMIT_PER_MINUTE: 0,
+      CORS_ORIGINS: undefined,
+      TRUST_PROXY: undefined,
     });
     expect(sut.usesPostgres).toBe(false);
+    expect(sut.adminApiKeys).toEqual([]);
+    expect(sut.corsOrigins).toBeUndefined();
+    expect(sut.trustProxy).toBe(false);
   });
 
   it('reads and converts given values, ignoring empty ones', () => {
@@ -30,7 +40,33 @@ describe(AppConfig.name, () => {
     expect(sut.usesPostgres).toBe(true);
   });
 
+  it('reads the security and operations variables', () => {
+    const sut = AppConfig.fromEnv({
+      ADMIN_API_KEYS: ' first-admin-key-0001 ,second-admin-key-002 ',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '600',
+      IDEMPOTENCY_TTL_HOURS: '48',
+      NODE_ENV: 'production',
+    });
+    expect(sut.adminApiKeys).toEqual(['first-admin-key-0001', 'second-admin-key-002']);
+    expect(sut.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
+    expect(sut.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(sut).toMatchObject({ RATE_LIMIT_PER_MINUTE: 600, IDEMPOTENCY_TTL_HOURS: 48 });
+    expect(sut.isProduction).toBe(true);
+    expect(AppConfig.fromEnv({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(AppConfig.fromEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(AppConfig.fromEnv({ CORS_ORIGINS: '*' }).corsOrigins).toBeUndefined();
+  });
+
   it.each([
+    ['ADMIN_API_KEYS', 'short'],
+    ['ADMIN_API_KEYS', 'a-long-enough-key-1,,x'],
+    ['METRICS_TOKEN', 'short'],
+    ['IDEMPOTENCY_TTL_HOURS', '0'],
+    ['RATE_LIMIT_PER_MINUTE', '-1'],
+    ['CORS_ORIGINS', 'crm.example.com'],
+    ['TRUST_PROXY', 'yes!'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],

@@ -15,6 +15,21 @@ import {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Variables without a default (absent from `new AppConfig()`). */
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'ADMIN_API_KEYS',
+  'METRICS_TOKEN',
+  'CORS_ORIGINS',
+  'TRUST_PROXY',
+];
+
+const splitList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
 const between = (name: string, min: number, max: number) => ({
   message: `${name} must be an integer between ${min} and ${max}`,
 });
@@ -63,13 +78,82 @@ export class AppConfig {
   @Matches(/^\d+(b|kb|mb)?$/i, { message: 'BODY_LIMIT must be a size such as 100kb or 1mb' })
   BODY_LIMIT = '100kb';
 
+  /** `production` turns off pretty logs; anything else is a development setting. */
+  @Matches(/^[a-z]+$/, { message: 'NODE_ENV must be a word such as production or development' })
+  NODE_ENV = 'development';
+
+  /** Comma-separated admin keys; unset runs the API open (a warning is logged at start-up). */
+  @IsOptional()
+  @Matches(/^\s*[\x21-\x2b\x2d-\x7e]{16,}\s*(,\s*[\x21-\x2b\x2d-\x7e]{16,}\s*)*$/, {
+    message:
+      'ADMIN_API_KEYS must be a comma-separated list of keys of 16 or more printable characters',
+  })
+  ADMIN_API_KEYS?: string;
+
+  /** Bearer token /metrics requires; unset leaves /metrics open. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,}$/, {
+    message: 'METRICS_TOKEN must be 16 or more printable characters',
+  })
+  METRICS_TOKEN?: string;
+
+  @Type(() => Number)
+  @IsInt(between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
+  @Min(1, between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
+  @Max(8760, between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
+  @Type(() => Number)
+  @IsInt(between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
+  @Min(0, between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
+  @Max(1000000, between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
+  RATE_LIMIT_PER_MINUTE = 0;
+
+  /** Comma-separated allowed origins; unset allows any origin. */
+  @IsOptional()
+  @Matches(/^\s*(\*|https?:\/\/[^\s,]+)\s*(,\s*https?:\/\/[^\s,]+\s*)*$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /** Express "trust proxy": true, false, a hop count, or addresses/subnets (comma-separated). */
+  @IsOptional()
+  @Matches(/^(true|false|\d+|[0-9a-fA-F.:/,\s a-z]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a list of addresses',
+  })
+  TRUST_PROXY?: string;
+
   get usesPostgres(): boolean {
     return this.DATABASE_URL !== undefined;
   }
 
+  get adminApiKeys(): string[] {
+    return splitList(this.ADMIN_API_KEYS);
+  }
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  /** undefined: any origin (the default); otherwise the listed origins only. */
+  get corsOrigins(): string[] | undefined {
+    const origins = splitList(this.CORS_ORIGINS);
+    return origins.length === 0 || origins.includes('*') ? undefined : origins;
+  }
+
+  /** The value for Express's `trust proxy` setting. */
+  get trustProxy(): boolean | number | string[] {
+    const value = this.TRUST_PROXY?.trim();
+    if (value === undefined || value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    return splitList(value);
+  }
+
   /** Validates the environment; throws one line naming the first bad variable. */
   static fromEnv(env: Record<string, string | undefined>): AppConfig {
-    const known = Object.keys(new AppConfig()).concat('DATABASE_URL');
+    const known = Object.keys(new AppConfig()).concat(OPTIONAL_VARIABLES);
     const given = Object.fromEntries(
       known
         .filter((key) => env[key] !== undefined && env[key] !== '')

@@ -1,6 +1,8 @@
 import type { DataSourceOptions } from 'typeorm';
+import { SourceApiKey } from '../auth/entities/source-api-key.entity';
 import { AppConfig } from '../config/app-config';
 import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
+import { IdempotencyKey } from '../idempotency/entities/idempotency-key.entity';
 import { LeadRequest } from '../requests/entities/request.entity';
 import { Lead } from '../leads/entities/lead.entity';
 import { Operator } from '../operators/entities/operator.entity';
@@ -15,6 +17,8 @@ export const entities = [
   Lead,
   LeadRequest,
   RoundRobinState,
+  SourceApiKey,
+  IdempotencyKey,
 ];
 
 /** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file. Schema only from migrations. */

@@ -6,7 +6,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../auth/public.decorator';
+import { MigrationsHealthIndicator } from './migrations.health';
 
 class HealthResponseDto {
   @ApiProperty({ example: 'ok', enum: ['ok', 'error'] })
@@ -16,13 +19,30 @@ class HealthResponseDto {
   database: 'up' | 'down';
 }
 
+const PING_TIMEOUT_MS = 3000;
+
+const terminusExample = (status: 'ok' | 'error', checks: Record<string, object>) => ({
+  type: 'object',
+  example:
+    status === 'ok'
+      ? { status, info: checks, error: {}, details: checks }
+      : { status, info: {}, error: checks, details: checks },
+});
+
+/** For load balancers and orchestrators: no API key, no rate limit. */
 @ApiTags('service')
+@Public()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly migrations: MigrationsHealthIndicator,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and database reachability' })
+  @ApiOperation({ summary: 'Liveness and database reachability (the contract’s shape)' })
   @ApiOkResponse({ type: HealthResponseDto })
   @ApiServiceUnavailableResponse({
     type: HealthResponseDto,
@@ -31,10 +51,44 @@ export class HealthController {
   })
   async check(): Promise<HealthResponseDto> {
     try {
-      await this.dataSource.query('SELECT 1');
+      await this.health.check([() => this.pingDatabase()]);
       return { status: 'ok', database: 'up' };
     } catch {
       throw new ServiceUnavailableException({ status: 'error', database: 'down' });
     }
+  }
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Liveness: the process answers (restart it when this fails)',
+    description: 'Checks nothing outside the process, so a database outage does not restart it.',
+  })
+  @ApiOkResponse({ schema: terminusExample('ok', {}) })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: database reachable and every migration applied (send traffic)',
+  })
+  @ApiOkResponse({
+    schema: terminusExample('ok', { database: { status: 'up' }, migrations: { status: 'up' } }),
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'Database unreachable or migrations pending',
+    schema: terminusExample('error', { database: { status: 'down' } }),
+  })
+  ready() {
+    return this.health.check([
+      () => this.pingDatabase(),
+      () => this.migrations.isApplied('migrations'),
+    ]);
+  }
+
+  private pingDatabase() {
+    return this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS });
   }
 }

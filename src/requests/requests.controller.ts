@@ -3,20 +3,30 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   Param,
   Patch,
   Post,
   Query,
+  Req,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBody,
+  ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
+import type { Request, Response } from 'express';
+import { principalOf } from '../auth/principal';
+import { IntakeAllowed } from '../auth/public.decorator';
+import { ApiErrors, ApiPaginatedList, ErrorResponseDto } from '../common/api-docs';
+import { hashBody } from '../idempotency/body-hash';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { LeadResponseDto } from '../leads/dto/lead-response.dto';
@@ -31,6 +41,9 @@ import { DistributionStatsService } from './distribution-stats.service';
 import { REQUEST_STATUSES } from './entities/request.entity';
 import { RequestsService } from './requests.service';
 
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
 @ApiTags('requests')
 @Controller('requests')
 export class RequestsController {
@@ -41,17 +54,71 @@ export class RequestsController {
   ) {}
 
   @Post()
+  @IntakeAllowed()
   @ApiOperation({
     summary: 'Register a request and assign it to an operator',
     description:
       'Finds the lead by lead_external_id or creates it, then picks an operator among those ' +
       'configured for the source with weight > 0, active and below max_load, by the source’s ' +
-      'strategy. When nobody is available the request is stored with operator_id null (still 201).',
+      'strategy. When nobody is available the request is stored with operator_id null (still 201). ' +
+      'An intake key of the source may call this route, for its own source only. ' +
+      'With an Idempotency-Key, a retry with the same key and body returns the stored response ' +
+      '(with Idempotent-Replayed: true) instead of creating another request; keys are kept per ' +
+      'caller for IDEMPOTENCY_TTL_HOURS. A failed attempt (4xx/5xx) is not stored: the key can ' +
+      'be retried with a corrected body.',
   })
-  @ApiCreatedResponse({ type: RequestResponseDto })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: '1..255 characters, unique per logical request (a UUID)',
+    example: '4f7c2a8e-3b1d-4c5e-9a6f-0d2b8e1c7a95',
+  })
+  @ApiCreatedResponse({
+    type: RequestResponseDto,
+    headers: {
+      [IDEMPOTENT_REPLAYED_HEADER]: {
+        description: '`true` when this is the stored response of an earlier request with the key',
+        schema: { type: 'string', example: 'true' },
+      },
+    },
+  })
   @ApiErrors('badRequest', 'notFound', 'payloadTooLarge')
-  create(@Body() dto: CreateRequestDto): Promise<RequestResponseDto> {
-    return this.requests.create(dto);
+  @ApiConflictResponse({
+    description: 'A request with the same Idempotency-Key is still in flight',
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'a request with this Idempotency-Key is still being processed; retry later',
+    },
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'The Idempotency-Key was used with a different body',
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: 'this Idempotency-Key was already used with a different body',
+    },
+  })
+  async create(
+    @Body() dto: CreateRequestDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RequestResponseDto> {
+    if (idempotencyKey === undefined) return this.requests.create(dto);
+    if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
+      throw new BadRequestException(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 characters`);
+    }
+    const result = await this.requests.createIdempotent(dto, {
+      scope: principalOf(request).id,
+      key: idempotencyKey,
+      // The body as sent (before validation's transformation), so any change is a new body.
+      bodyHash: hashBody(request.body),
+    });
+    if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return result.body;
   }
 
   @Get()

@@ -5,7 +5,9 @@ import type { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { Decision } from '../distribution/decision';
 import { DistributionService } from '../distribution/distribution.service';
+import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { LeadsService } from '../leads/leads.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { Source } from '../sources/entities/source.entity';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { DecisionResponseDto } from './dto/decision-response.dto';
@@ -21,11 +23,16 @@ export class RequestsService {
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
     private readonly distribution: DistributionService,
+    private readonly idempotency: IdempotencyService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  /** Registers a request: finds or creates its lead and assigns an operator, all or nothing. */
-  create(dto: CreateRequestDto): Promise<RequestResponseDto> {
-    return this.transactions.run(async (manager) => {
+  /**
+   * Registers a request: finds or creates its lead and assigns an operator, all or nothing.
+   * With an idempotency claim, the response is stored with the claim in the same transaction.
+   */
+  async create(dto: CreateRequestDto, idempotencyClaimId?: number): Promise<RequestResponseDto> {
+    const response = await this.transactions.run(async (manager) => {
       const source = await manager.findOne(Source, {
         select: { id: true, strategy: true },
         where: { id: dto.source_id },
@@ -54,8 +61,39 @@ export class RequestsService {
         .values({ ...request, decision: JSON.stringify(decision) })
         .execute();
       const id = Number(inserted.identifiers[0].id);
-      return toRequestResponse({ ...request, id, operatorName: assignment?.operatorName ?? null });
+      const response = toRequestResponse({
+        ...request,
+        id,
+        operatorName: assignment?.operatorName ?? null,
+      });
+      if (idempotencyClaimId !== undefined) {
+        await this.idempotency.complete(manager, idempotencyClaimId, 201, response);
+      }
+      return response;
     });
+    this.metrics.recordAssignment(
+      dto.source_id,
+      response.operator_id === null ? 'unassigned' : 'assigned',
+    );
+    return response;
+  }
+
+  /**
+   * POST /requests with an Idempotency-Key: the first caller of (scope, key) creates the request;
+   * a retry gets the stored response. A failed creation releases the key (see IdempotencyService).
+   */
+  async createIdempotent(
+    dto: CreateRequestDto,
+    idempotency: IdempotencyRequest,
+  ): Promise<{ replayed: boolean; body: RequestResponseDto }> {
+    const claim = await this.idempotency.claim(idempotency);
+    if (claim.kind === 'replay') return { replayed: true, body: claim.body as RequestResponseDto };
+    try {
+      return { replayed: false, body: await this.create(dto, claim.id) };
+    } catch (error) {
+      await this.idempotency.release(claim.id);
+      throw error;
+    }
   }
 
   /** The stored explanation of the request's assignment (or of why nobody got it). */

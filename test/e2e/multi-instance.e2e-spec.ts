@@ -21,7 +21,12 @@ import { countRows, expectLoadInvariants } from '../utils/invariants';
   beforeAll(async () => {
     database = await createTestDatabase();
     // Started at once on an empty database: one migrates, the other waits on the lock.
-    [a, b] = await Promise.all([createTestApp({ database }), createTestApp({ database })]);
+    // LOG_LEVEL fatal: losing the database on purpose below would log errors.
+    const env = { LOG_LEVEL: 'fatal' };
+    [a, b] = await Promise.all([
+      createTestApp({ database, env }),
+      createTestApp({ database, env }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -31,7 +31,12 @@ export interface TestAppOptions {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = AppConfig.fromEnv({ LOG_LEVEL: 'error', ...database.env, ...options.env });
+  const config = AppConfig.fromEnv({
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'test',
+    ...database.env,
+    ...options.env,
+  });
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)

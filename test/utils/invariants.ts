@@ -38,8 +38,12 @@ export async function expectLoadInvariants(dataSource: DataSource): Promise<Oper
   return loads;
 }
 
-export async function countRows(dataSource: DataSource, table: string): Promise<number> {
-  const [row] = await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
+export async function countRows(
+  dataSource: DataSource,
+  table: string,
+  where = '1 = 1',
+): Promise<number> {
+  const [row] = await dataSource.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
   return Number((row as { n: unknown }).n);
 }
 

@@ -1,0 +1,16 @@
+import type { Request } from 'express';
+
+/** Who is calling, as the API key guard established it. */
+export type Principal =
+  | { kind: 'anonymous'; id: 'anonymous' }
+  | { kind: 'admin'; id: string }
+  | { kind: 'intake'; id: string; keyId: number; sourceId: number };
+
+export const ANONYMOUS: Principal = { kind: 'anonymous', id: 'anonymous' };
+
+export type RequestWithPrincipal = Request & { principal?: Principal };
+
+/** The caller of a request the guard let through (anonymous when authentication is off). */
+export function principalOf(request: Request): Principal {
+  return (request as RequestWithPrincipal).principal ?? ANONYMOUS;
+}

@@ -1,0 +1,86 @@
+import express from 'express';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { AppConfig } from '../config/app-config';
+import { createHttpLogger, createRootLogger } from './http-logger';
+
+/** An Express app with the HTTP logger, writing its JSON lines into `lines`. */
+function appWithLogger(env: Record<string, string> = {}) {
+  const lines: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const config = AppConfig.fromEnv({ NODE_ENV: 'production', ...env });
+  const app = express();
+  app.use(createHttpLogger(createRootLogger(config, sink)));
+  app.get('/things/:id', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/broken', (_req, res) => {
+    res.status(503).json({});
+  });
+  return { app, lines };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe(createHttpLogger.name, () => {
+  it('writes one JSON line per request: method, url, route, status, latency, request id', async () => {
+    const { app, lines } = appWithLogger();
+    const response = await request(app).get('/things/42').set('X-Request-Id', 'req-1').expect(200);
+    await settle();
+    expect(response.headers['x-request-id']).toBe('req-1');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'req-1', method: 'GET', url: '/things/42' },
+      route: '/things/:id',
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+  });
+
+  it('generates a request id when none (or an unsafe one) is given', async () => {
+    const { app, lines } = appWithLogger();
+    const response = await request(app).get('/things/1').set('X-Request-Id', 'a b\tc');
+    await settle();
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines[0].req.id).toBe(response.headers['x-request-id']);
+  });
+
+  it('redacts credentials: Authorization, X-API-Key', async () => {
+    const { app, lines } = appWithLogger();
+    await request(app)
+      .get('/things/1')
+      .set('Authorization', 'Bearer super-secret-admin-key')
+      .set('X-API-Key', 'lds_secret-intake-key');
+    await settle();
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('super-secret-admin-key');
+    expect(text).not.toContain('lds_secret-intake-key');
+    expect(lines[0].req.headers).toMatchObject({
+      authorization: '[redacted]',
+      'x-api-key': '[redacted]',
+    });
+  });
+
+  it('logs a 5xx at error level, without an invented stack trace', async () => {
+    const { app, lines } = appWithLogger();
+    await request(app).get('/broken').expect(503);
+    await settle();
+    expect(lines[0]).toMatchObject({ level: 50, res: { statusCode: 503 } });
+    expect(lines[0].err).toBeUndefined();
+  });
+
+  it('honours LOG_LEVEL', async () => {
+    const { app, lines } = appWithLogger({ LOG_LEVEL: 'warn' });
+    await request(app).get('/things/1').expect(200);
+    await request(app).get('/broken').expect(503);
+    await settle();
+    expect(lines.map((l) => l.res.statusCode)).toEqual([503]);
+  });
+});

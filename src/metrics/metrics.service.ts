@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+export type AssignmentOutcome = 'assigned' | 'unassigned';
+
+/**
+ * The service's Prometheus metrics, in a registry of this app instance (not prom-client's
+ * global one), so that several apps in one process (the e2e tests) keep separate counts.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly logger = new Logger(MetricsService.name);
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly assignments = new Counter({
+    name: 'assignments_total',
+    help: 'Requests registered, by source id and whether an operator was assigned',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly operatorLoad = new Gauge({
+    name: 'operator_current_load',
+    help: 'Active requests of each operator (read from the database on scrape)',
+    labelNames: ['operator'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly operatorCapacity = new Gauge({
+    name: 'operator_max_load',
+    help: 'max_load of each operator (read from the database on scrape)',
+    labelNames: ['operator', 'active'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly unassigned = new Gauge({
+    name: 'unassigned_requests',
+    help: 'Requests stored without an operator, by source id (read from the database on scrape)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly databaseUp = new Gauge({
+    name: 'database_up',
+    help: '1 when the last scrape could read the database, else 0',
+    registers: [this.registry],
+  });
+
+  constructor(private readonly dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordAssignment(sourceId: number, outcome: AssignmentOutcome): void {
+    this.assignments.inc({ source: String(sourceId), outcome });
+  }
+
+  /** Express middleware: observes every response, labelled by its route template. */
+  httpMiddleware() {
+    return (request: Request, response: Response, next: NextFunction): void => {
+      const end = this.httpDuration.startTimer();
+      response.once('finish', () => {
+        const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+        end({ method: request.method, route, status_code: String(response.statusCode) });
+      });
+      next();
+    };
+  }
+
+  /** The text exposition, with the database gauges read fresh. */
+  async render(): Promise<string> {
+    await this.refreshFromDatabase();
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private async refreshFromDatabase(): Promise<void> {
+    try {
+      const [operators, unassigned] = await Promise.all([
+        this.dataSource.query<Array<Record<string, unknown>>>(
+          'SELECT id, current_load, max_load, is_active FROM operators',
+        ),
+        this.dataSource.query<Array<Record<string, unknown>>>(
+          'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
+        ),
+      ]);
+      this.operatorLoad.reset();
+      this.operatorCapacity.reset();
+      this.unassigned.reset();
+      for (const row of operators) {
+        const operator = String(row.id);
+        this.operatorLoad.set({ operator }, Number(row.current_load));
+        this.operatorCapacity.set(
+          { operator, active: String(Boolean(row.is_active)) },
+          Number(row.max_load),
+        );
+      }
+      for (const row of unassigned) {
+        this.unassigned.set({ source: String(row.source_id) }, Number(row.n));
+      }
+      this.databaseUp.set(1);
+    } catch (error) {
+      this.databaseUp.set(0);
+      this.logger.warn(`metrics: cannot read the database: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,284 @@
+import { given } from '../factories';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+
+/** The value of one sample of the Prometheus text, 0 when absent. */
+function sample(metrics: string, name: string, labels: Record<string, string>): number {
+  const line = metrics
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(`${name}{`) &&
+        Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)),
+    );
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe('Limits and security headers (e2e)', () => {
+  const A = 'rate-limited-key-000001';
+  const B = 'rate-limited-key-000002';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { ADMIN_API_KEYS: `${A},${B}`, RATE_LIMIT_PER_MINUTE: '3', BODY_LIMIT: '1kb' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE, counting per API key', async () => {
+    for (let i = 0; i < 3; i++) await t.http().get('/operators').set('X-API-Key', A).expect(200);
+    const limited = await t.http().get('/sources').set('X-API-Key', A).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    // Another key has its own budget; health and metrics are never limited.
+    await t.http().get('/operators').set('X-API-Key', B).expect(200);
+    for (let i = 0; i < 5; i++) {
+      await t.http().get('/health').expect(200);
+      await t.http().get('/metrics').expect(200);
+    }
+  });
+
+  it('answers 413 for a body over BODY_LIMIT, in the standard error shape', async () => {
+    const response = await t
+      .http()
+      .post('/sources')
+      .set('X-API-Key', B)
+      .send({ name: 'big', description: 'x'.repeat(2000) })
+      .expect(413);
+    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('sets helmet’s security headers and hides the framework', async () => {
+    for (const path of ['/health', '/operators', '/docs']) {
+      const response = await t.http().get(path);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('echoes X-Request-Id, or generates one', async () => {
+    const echoed = await t.http().get('/health').set('X-Request-Id', 'trace-abc.123');
+    expect(echoed.headers['x-request-id']).toBe('trace-abc.123');
+    const generated = await t.http().get('/health');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const replaced = await t.http().get('/health').set('X-Request-Id', 'bad id <script>');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Also on refused requests.
+    const refused = await t.http().get('/operators').set('X-Request-Id', 'refused-1').expect(401);
+    expect(refused.headers['x-request-id']).toBe('refused-1');
+  });
+});
+
+describe('Rate limit by client IP (e2e)', () => {
+  it('counts anonymous callers per IP, taken from X-Forwarded-For only with TRUST_PROXY', async () => {
+    for (const [trustProxy, separate] of [
+      ['true', true],
+      ['false', false],
+    ] as const) {
+      const t = await createTestApp({
+        env: { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: trustProxy },
+      });
+      try {
+        const get = (ip: string) => t.http().get('/operators').set('X-Forwarded-For', ip);
+        await get('203.0.113.1').expect(200);
+        await get('203.0.113.1').expect(200);
+        await get('203.0.113.1').expect(429);
+        await get('203.0.113.2').expect(separate ? 200 : 429);
+      } finally {
+        await t.close();
+      }
+    }
+  });
+
+  it('is off by default', async () => {
+    const t = await createTestApp();
+    try {
+      for (let i = 0; i < 30; i++) await t.http().get('/operators').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('CORS (e2e)', () => {
+  it('allows any origin by default and exposes X-Total-Count', async () => {
+    const t = await createTestApp();
+    try {
+      const response = await t.http().get('/operators').set('Origin', 'https://a.example');
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.headers['access-control-expose-headers']).toContain('X-Total-Count');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('allows only CORS_ORIGINS when set', async () => {
+    const t = await createTestApp({
+      env: { CORS_ORIGINS: 'https://crm.example.com, https://admin.example.com' },
+    });
+    try {
+      const allowed = await t.http().get('/operators').set('Origin', 'https://admin.example.com');
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+      const other = await t.http().get('/operators').set('Origin', 'https://evil.example');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('Metrics (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { ADMIN_API_KEYS: 'admin-key-metrics-0001', METRICS_TOKEN: 'metrics-token-000001' },
+    });
+  });
+  afterAll(() => t.close());
+  const admin = { 'X-API-Key': 'admin-key-metrics-0001' };
+  const scrape = async () => {
+    const response = await t
+      .http()
+      .get('/metrics')
+      .set('Authorization', 'Bearer metrics-token-000001')
+      .expect(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    return response.text;
+  };
+
+  it('needs METRICS_TOKEN when set (an API key is not enough)', async () => {
+    const refused = await t.http().get('/metrics').expect(401);
+    expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
+    await t.http().get('/metrics').set(admin).expect(401);
+    await t.http().get('/metrics').set('Authorization', 'Bearer metrics-token-000002').expect(401);
+    await scrape();
+  });
+
+  it('moves assignments, loads, capacity, unassigned and latency with the traffic', async () => {
+    const { body: operator } = await t
+      .http()
+      .post('/operators')
+      .set(admin)
+      .send({ name: 'Metered', max_load: 2 })
+      .expect(201);
+    const { body: source } = await t
+      .http()
+      .post('/sources')
+      .set(admin)
+      .send({ name: 'Metered source' })
+      .expect(201);
+    await t
+      .http()
+      .post(`/sources/${source.id}/weights`)
+      .set(admin)
+      .send([{ operator_id: operator.id, weight: 1 }])
+      .expect(200);
+    const labels = (outcome: string) => ({ source: String(source.id), outcome });
+
+    const before = await scrape();
+    expect(sample(before, 'assignments_total', labels('assigned'))).toBe(0);
+    expect(sample(before, 'operator_max_load', { operator: String(operator.id) })).toBe(2);
+
+    for (let i = 0; i < 3; i++) {
+      await t
+        .http()
+        .post('/requests')
+        .set(admin)
+        .send({ lead_external_id: `metered-${i}`, source_id: source.id })
+        .expect(201);
+    }
+    const after = await scrape();
+    expect(sample(after, 'assignments_total', labels('assigned'))).toBe(2);
+    expect(sample(after, 'assignments_total', labels('unassigned'))).toBe(1);
+    expect(sample(after, 'operator_current_load', { operator: String(operator.id) })).toBe(2);
+    expect(sample(after, 'unassigned_requests', { source: String(source.id) })).toBe(1);
+    expect(after).toMatch(/^database_up 1$/m);
+    expect(
+      sample(after, 'http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/requests',
+        status_code: '201',
+      }),
+    ).toBe(3);
+    // Route templates, not raw paths, keep the label set small.
+    expect(after).toContain('route="/sources/:id/weights"');
+    expect(after).not.toContain(`route="/sources/${source.id}/weights"`);
+  });
+
+  it('keeps each app’s counts apart (one registry per instance)', async () => {
+    const other = await createTestApp();
+    try {
+      const source = await given(other).source();
+      await given(other).request(source.id);
+      const text = (await other.http().get('/metrics').expect(200)).text;
+      expect(sample(text, 'assignments_total', { source: String(source.id) })).toBe(1);
+      expect(text).not.toContain('Metered');
+      expect(
+        sample(text, 'http_request_duration_seconds_count', {
+          method: 'POST',
+          route: '/requests',
+          status_code: '201',
+        }),
+      ).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('Health (e2e)', () => {
+  it('reports live and ready, then not ready (503) once the database is gone; no stack leaves', async () => {
+    const t = await createTestApp({
+      // The failures below are expected: keep their error lines out of the test output.
+      env: { ADMIN_API_KEYS: 'admin-key-health-00001', LOG_LEVEL: 'fatal' },
+    });
+    try {
+      await t.http().get('/health').expect(200, { status: 'ok', database: 'up' });
+      await t.http().get('/health/live').expect(200);
+      const ready = await t.http().get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        details: { database: { status: 'up' }, migrations: { status: 'up' } },
+      });
+
+      await t.dataSource.destroy();
+
+      await t.http().get('/health').expect(503, { status: 'error', database: 'down' });
+      const notReady = await t.http().get('/health/ready').expect(503);
+      expect(notReady.body).toMatchObject({
+        status: 'error',
+        details: { database: { status: 'down' } },
+      });
+      await t.http().get('/health/live').expect(200);
+
+      // A defect answers a generic 500: no stack trace, no driver message.
+      const failed = await t
+        .http()
+        .get('/operators')
+        .set('X-API-Key', 'admin-key-health-00001')
+        .expect(500);
+      expect(failed.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+      expect(failed.text).not.toMatch(/\bat \w|\.ts:|\.js:|stack/i);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is not ready while a migration is pending', async () => {
+    const t = await createTestApp({ env: { LOG_LEVEL: 'fatal' } });
+    try {
+      await t.dataSource.query(
+        "DELETE FROM migrations WHERE name = 'ApiKeysAndIdempotency1764158400000'",
+      );
+      const response = await t.http().get('/health/ready').expect(503);
+      expect(response.body.details.migrations.status).toBe('down');
+      await t.http().get('/health').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
