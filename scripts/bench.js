@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * Throughput of POST /requests beside GET /health, on the built app (npm run bench builds it).
+ * Throughput of POST /requests beside GET /health, on the built app (npm run bench builds it),
+ * with production settings (NODE_ENV=production: JSON request logs, metrics, helmet).
  *
  *   npm run bench                       SQLite
- *   BENCH_POSTGRES=1 npm run bench      SQLite, then PostgreSQL with one and with two instances
+ *   BENCH_POSTGRES=1 npm run bench      … then PostgreSQL with one and with two instances
+ *   BENCH_STRATEGIES=weighted-random,weighted-round-robin,weighted-least-loaded npm run bench
+ *   BENCH_AUTH=1 npm run bench          … then SQLite again with ADMIN_API_KEYS set and the
+ *                                       requests sent with a source intake key
  *
- * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL),
- * BENCH_STRATEGIES (comma list; default: the configured default only).
+ * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -23,7 +26,14 @@ let nextPort = 4100;
 function startApp(env) {
   const port = nextPort++;
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, LOG_LEVEL: 'error', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -40,11 +50,14 @@ async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+let adminHeaders = {};
+
 async function post(url, body) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...adminHeaders },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return response.json();
@@ -59,7 +72,8 @@ async function setUp(url, strategy) {
     weights.push({ operator_id: op.id, weight: i });
   }
   await post(`${url}/sources/${source.id}/weights`, weights);
-  return source.id;
+  const intakeKey = adminHeaders['X-API-Key'] ? (await post(`${url}/sources/${source.id}/keys`)).key : undefined;
+  return { sourceId: source.id, intakeKey };
 }
 
 function run(url, options) {
@@ -71,11 +85,11 @@ function run(url, options) {
   });
 }
 
-function requestsOptions(sourceId, tag) {
+function requestsOptions({ sourceId, intakeKey }, tag) {
   let n = 0;
   return {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(intakeKey ? { 'x-api-key': intakeKey } : {}) },
     // Five requests per customer, so lead creation and lookup are both measured.
     requests: [
       {
@@ -104,12 +118,12 @@ function record(label, route, results) {
 
 async function benchInstances(label, apps, strategy) {
   await Promise.all(apps.map((a) => a.ready));
-  const sourceId = await setUp(apps[0].url, strategy);
+  const setup = await setUp(apps[0].url, strategy);
   record(label, 'GET /health', await Promise.all(apps.map((a) => run(`${a.url}/health`, {}))));
   record(
     label,
     'POST /requests',
-    await Promise.all(apps.map((a, i) => run(`${a.url}/requests`, requestsOptions(sourceId, `${label}-${i}`)))),
+    await Promise.all(apps.map((a, i) => run(`${a.url}/requests`, requestsOptions(setup, `${label}-${i}`)))),
   );
 }
 
@@ -141,6 +155,18 @@ async function main() {
     } finally {
       sqlite.child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+    }
+    if (process.env.BENCH_AUTH === '1') {
+      const dir2 = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+      const secured = startApp({ SQLITE_PATH: join(dir2, 'bench.sqlite'), ADMIN_API_KEYS: ADMIN_KEY });
+      adminHeaders = { 'X-API-Key': ADMIN_KEY };
+      try {
+        await benchInstances(`SQLite auth on${suffix}`, [secured], strategy);
+      } finally {
+        adminHeaders = {};
+        secured.child.kill('SIGTERM');
+        rmSync(dir2, { recursive: true, force: true });
+      }
     }
     if (process.env.BENCH_POSTGRES !== '1') continue;
     for (const count of [1, 2]) {

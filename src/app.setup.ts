@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { HttpLogger } from 'pino-http';
 import { AppConfig } from './config/app-config';
+import { rejectNulCharacters } from './common/json-body';
 import { AppExceptionFilter } from './common/app-exception.filter';
 import { TOTAL_COUNT_HEADER } from './common/total-count.interceptor';
 import { IDEMPOTENT_REPLAYED_HEADER } from './requests/requests.controller';
@@ -44,7 +45,7 @@ export function configureApp(app: INestApplication): void {
       },
     }),
   );
-  express.useBodyParser('json', { limit: config.BODY_LIMIT });
+  express.useBodyParser('json', { limit: config.BODY_LIMIT, reviver: rejectNulCharacters });
   express.set('query parser', 'simple');
   app.useGlobalPipes(
     new ValidationPipe({

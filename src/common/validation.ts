@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /** Largest id the schema stores (PostgreSQL integer); larger values would only fail later. */
 export const MAX_ID = 2_147_483_647;
@@ -21,4 +21,9 @@ export function IsOptionalIdFilter(): PropertyDecorator {
     Min(1),
     Max(MAX_ID),
   );
+}
+
+/** A name or id made of spaces only identifies nothing. */
+export function IsNotBlank(): PropertyDecorator {
+  return Matches(/\S/, { message: '$property must not be blank' });
 }

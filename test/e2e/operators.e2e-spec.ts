@@ -28,6 +28,7 @@ describe('Operators (e2e)', () => {
     [{ name: '' }, 'name'],
     [{ name: 'x'.repeat(201) }, 'name'],
     [{ name: 42 }, 'name'],
+    [{ name: '   ' }, 'name'],
     [{ name: 'A', max_load: -1 }, 'max_load'],
     [{ name: 'A', max_load: 100001 }, 'max_load'],
     [{ name: 'A', max_load: 1.5 }, 'max_load'],

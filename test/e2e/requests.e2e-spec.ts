@@ -107,6 +107,9 @@ describe('Requests (e2e)', () => {
     [{ lead_external_id: 'a', source_id: 1, lead_email: 'not-an-email' }, 'lead_email'],
     [{ lead_external_id: 'a', source_id: 1, message: 'x'.repeat(10001) }, 'message'],
     [{ lead_external_id: 'a', source_id: 1, operator_id: 1 }, 'operator_id'],
+    [{ lead_external_id: '   ', source_id: 1 }, 'lead_external_id'],
+    [{ lead_external_id: 'a\u0000b', source_id: 1 }, 'lead_external_id'],
+    [{ lead_external_id: 'a', source_id: 1, lead_name: 'x\u0000' }, 'lead_name'],
   ])('rejects %j with 400 naming %s and writes nothing', async (body, field) => {
     const before = await rowCounts(t.dataSource);
     const response = await t.http().post('/requests').send(body).expect(400);

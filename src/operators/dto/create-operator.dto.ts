@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { IsOptionalNonNull } from '../../common/validation';
+import { IsOptionalNonNull, IsNotBlank } from '../../common/validation';
 
 export const MAX_LOAD_LIMIT = 100_000;
 
@@ -8,6 +8,7 @@ export class CreateOperatorDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'John Doe' })
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
   @ApiPropertyOptional({ default: true, example: true })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { MAX_ID } from '../../common/validation';
+import { MAX_ID, IsNotBlank } from '../../common/validation';
 
 export class CreateRequestDto {
   @ApiProperty({
@@ -11,6 +11,7 @@ export class CreateRequestDto {
   })
   @IsString()
   @Length(1, 255)
+  @IsNotBlank()
   lead_external_id: string;
 
   @ApiProperty({ example: 1, minimum: 1 })

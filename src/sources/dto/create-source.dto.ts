@@ -1,3 +1,4 @@
+import { IsNotBlank } from '../../common/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
@@ -5,6 +6,7 @@ export class CreateSourceDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Telegram Bot', description: 'Unique' })
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name: string;
 
   @ApiPropertyOptional({ maxLength: 2000, example: 'Main Telegram channel', nullable: true })

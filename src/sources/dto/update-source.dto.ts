@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsOptionalNonNull } from '../../common/validation';
+import { IsOptionalNonNull, IsNotBlank } from '../../common/validation';
 
 /** Any subset of name, description and strategy; null clears description and strategy. */
 export class UpdateSourceDto {
@@ -13,6 +13,7 @@ export class UpdateSourceDto {
   @IsOptionalNonNull()
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 2000, example: 'Main Telegram channel', nullable: true })
