@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { rawQuery } from '../database/raw-query';
 import { Operator } from '../operators/entities/operator.entity';
-import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
 import { Source } from '../sources/entities/source.entity';
 import { Decision, decisionOperators, summarise } from './decision';
 import { SimulateRequestDto, SimulationResponseDto } from './dto/simulation.dto';
@@ -114,15 +114,12 @@ export class DistributionService {
     operatorId: number,
     requireActive = true,
   ): Promise<boolean> {
-    const query = manager
-      .createQueryBuilder()
-      .update(Operator)
-      .set({ currentLoad: () => 'current_load + 1' })
-      .where('id = :operatorId', { operatorId })
-      .andWhere('current_load < max_load');
-    if (requireActive) query.andWhere('is_active = :active', { active: true });
-    const result = await query.execute();
-    return result.affected === 1;
+    const claimed = await rawQuery(
+      manager,
+      requireActive ? CLAIM_ACTIVE_OPERATOR : CLAIM_OPERATOR,
+      requireActive ? [operatorId, true] : [operatorId],
+    );
+    return claimed.length === 1;
   }
 
   async releaseCapacity(manager: EntityManager, operatorId: number): Promise<void> {
@@ -238,29 +235,11 @@ export class DistributionService {
     sourceId: number,
     withState: boolean,
   ): Promise<ConfiguredRow[]> {
-    const query = manager
-      .createQueryBuilder(OperatorSourceWeight, 'w')
-      .innerJoin(Operator, 'o', 'o.id = w.operator_id')
-      .select([
-        'o.id AS "operatorId"',
-        'o.name AS "operatorName"',
-        'o.is_active AS "isActive"',
-        'o.current_load AS "currentLoad"',
-        'o.max_load AS "maxLoad"',
-        'w.weight AS "weight"',
-      ])
-      .where('w.source_id = :sourceId', { sourceId })
-      .orderBy('o.id', 'ASC');
-    if (withState) {
-      query
-        .leftJoin(
-          RoundRobinState,
-          'st',
-          'st.source_id = w.source_id AND st.operator_id = w.operator_id',
-        )
-        .addSelect('st.current_value', 'stateValue');
-    }
-    const rows = await query.getRawMany<Record<string, unknown>>();
+    const rows = await rawQuery<Record<string, unknown>>(
+      manager,
+      withState ? CONFIGURED_OPERATORS_WITH_STATE : CONFIGURED_OPERATORS,
+      [sourceId],
+    );
     // SQLite returns booleans as 0/1; PostgreSQL returns bigint as text.
     return rows.map((row) => ({
       operatorId: Number(row.operatorId),
@@ -291,6 +270,23 @@ export class DistributionService {
       .execute();
   }
 }
+
+// The capacity check and the increment are one statement (see assign()).
+const CLAIM_OPERATOR = `UPDATE operators SET current_load = current_load + 1
+  WHERE id = ? AND current_load < max_load RETURNING id`;
+const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
+  WHERE id = ? AND current_load < max_load AND is_active = ? RETURNING id`;
+
+const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
+    o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
+    w.weight AS "weight"`;
+const CONFIGURED_OPERATORS = `${CONFIGURED_OPERATORS_SELECT}
+  FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
+  WHERE w.source_id = ? ORDER BY o.id`;
+const CONFIGURED_OPERATORS_WITH_STATE = `${CONFIGURED_OPERATORS_SELECT}, st.current_value AS "stateValue"
+  FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
+  LEFT JOIN round_robin_state st ON st.source_id = w.source_id AND st.operator_id = w.operator_id
+  WHERE w.source_id = ? ORDER BY o.id`;
 
 function isPostgres(manager: EntityManager): boolean {
   return manager.connection.options.type === 'postgres';

@@ -7,6 +7,7 @@ import { fromRawRequestView, RawRequestView, selectRequestViews } from '../reque
 import { Source } from '../sources/entities/source.entity';
 import { LeadResponseDto } from './dto/lead-response.dto';
 import { Lead } from './entities/lead.entity';
+import { rawQuery } from '../database/raw-query';
 
 export interface LeadContact {
   externalId: string;
@@ -16,6 +17,13 @@ export interface LeadContact {
 }
 
 const CONTACT_FIELDS = ['name', 'email', 'phone'] as const;
+
+type StoredContact = Pick<Lead, 'id' | 'name' | 'email' | 'phone'>;
+
+// Insert-or-ignore on the unique external_id: a row comes back only when this call created it.
+const INSERT_LEAD_IF_NEW = `INSERT INTO leads (external_id, name, email, phone, created_at)
+  VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`;
+const SELECT_LEAD_CONTACT = 'SELECT id, name, email, phone FROM leads WHERE external_id = ?';
 
 const isBlank = (value: string | null | undefined) =>
   value === null || value === undefined || value.trim() === '';
@@ -28,22 +36,23 @@ export class LeadsService {
    * One lead per external id, however many requests race for it: insert-or-ignore on the unique
    * key, then read. Blank contact fields of an existing lead are filled, others kept.
    */
-  async findOrCreate(manager: EntityManager, contact: LeadContact): Promise<Lead> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Lead)
-      .values({
-        externalId: contact.externalId,
-        name: contact.name ?? null,
-        email: contact.email ?? null,
-        phone: contact.phone ?? null,
-        createdAt: new Date(),
-      })
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
-    const lead = await manager.findOneByOrFail(Lead, { externalId: contact.externalId });
+  async findOrCreate(manager: EntityManager, contact: LeadContact): Promise<StoredContact> {
+    const given = {
+      name: contact.name ?? null,
+      email: contact.email ?? null,
+      phone: contact.phone ?? null,
+    };
+    const [inserted] = await rawQuery<{ id: number }>(manager, INSERT_LEAD_IF_NEW, [
+      contact.externalId,
+      given.name,
+      given.email,
+      given.phone,
+      new Date(),
+    ]);
+    if (inserted) return { id: inserted.id, ...given };
+    const [lead] = await rawQuery<StoredContact>(manager, SELECT_LEAD_CONTACT, [
+      contact.externalId,
+    ]);
 
     const fill = CONTACT_FIELDS.filter((f) => isBlank(lead[f]) && !isBlank(contact[f]));
     if (fill.length) {

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
+import { rawQuery } from '../database/raw-query';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { Decision } from '../distribution/decision';
 import { DistributionService } from '../distribution/distribution.service';
@@ -15,6 +16,11 @@ import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestResponseDto, RequestView, toRequestResponse } from './dto/request-response.dto';
 import { LeadRequest, RequestStatus } from './entities/request.entity';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
+
+const SELECT_SOURCE = 'SELECT id, strategy FROM sources WHERE id = ?';
+const INSERT_REQUEST = `INSERT INTO requests
+  (lead_id, source_id, operator_id, status, message, decision, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 
 @Injectable()
 export class RequestsService {
@@ -33,10 +39,9 @@ export class RequestsService {
    */
   async create(dto: CreateRequestDto, idempotencyClaimId?: number): Promise<RequestResponseDto> {
     const response = await this.transactions.run(async (manager) => {
-      const source = await manager.findOne(Source, {
-        select: { id: true, strategy: true },
-        where: { id: dto.source_id },
-      });
+      const [source] = await rawQuery<Pick<Source, 'id' | 'strategy'>>(manager, SELECT_SOURCE, [
+        dto.source_id,
+      ]);
       if (!source) throw new NotFoundException(`source ${dto.source_id} not found`);
       const lead = await this.leads.findOrCreate(manager, {
         externalId: dto.lead_external_id,
@@ -54,13 +59,15 @@ export class RequestsService {
         createdAt: new Date(),
       };
       // The decision rides in the request's own INSERT: no extra round trip.
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(LeadRequest)
-        .values({ ...request, decision: JSON.stringify(decision) })
-        .execute();
-      const id = Number(inserted.identifiers[0].id);
+      const [{ id }] = await rawQuery<{ id: number }>(manager, INSERT_REQUEST, [
+        request.leadId,
+        request.sourceId,
+        request.operatorId,
+        request.status,
+        request.message,
+        JSON.stringify(decision),
+        request.createdAt,
+      ]);
       const response = toRequestResponse({
         ...request,
         id,

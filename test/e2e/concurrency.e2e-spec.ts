@@ -120,4 +120,24 @@ describe('Concurrency (e2e)', () => {
     );
     await expectLoadInvariants(t.dataSource);
   });
+
+  it('concurrent weight replacements of one source each apply whole, one after another', async () => {
+    const operators = await Promise.all(Array.from({ length: 4 }, () => given(t).operator()));
+    const source = await given(t).source();
+    const configs = Array.from({ length: 20 }, (_, i) =>
+      operators.slice(i % 3).map((o, j) => ({ operator_id: o.id, weight: i * 10 + j })),
+    );
+    const responses = await Promise.all(
+      configs.map((config) => t.http().post(`/sources/${source.id}/weights`).send(config)),
+    );
+    expect(responses.map((r) => r.status)).toEqual(configs.map(() => 200));
+    // What is stored is exactly one of the configurations, never a mix of two.
+    const stored = await t.http().get(`/sources/${source.id}/weights`).expect(200);
+    const asPairs = (list: Array<{ operator_id: number; weight: number }>) =>
+      [...list]
+        .sort((a, b) => a.operator_id - b.operator_id)
+        .map((w) => `${w.operator_id}:${w.weight}`)
+        .join(',');
+    expect(configs.map(asPairs)).toContain(asPairs(stored.body));
+  });
 });
