@@ -40,3 +40,8 @@ export async function findPage<T extends ObjectLiteral & { id: number }>(
   });
   return { items, total };
 }
+
+/** A page of a list that is small and read whole anyway (a configuration, the strategies). */
+export function pageOf<T>(items: readonly T[], { limit, offset }: PaginationQueryDto): Page<T> {
+  return { items: items.slice(offset, offset + limit), total: items.length };
+}

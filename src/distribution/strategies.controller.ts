@@ -1,5 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPaginatedList } from '../common/api-docs';
+import { pageOf, PaginationQueryDto, type Page } from '../common/pagination.dto';
 import { StrategyResponseDto } from './dto/strategy-response.dto';
 import { StrategyRegistry } from './strategy-registry';
 
@@ -15,8 +17,8 @@ export class StrategiesController {
       'A source with `strategy: null` uses the DISTRIBUTION_STRATEGY default (weighted-random ' +
       'unless configured otherwise).',
   })
-  @ApiOkResponse({ type: StrategyResponseDto, isArray: true })
-  list(): StrategyResponseDto[] {
-    return this.registry.list();
+  @ApiPaginatedList(StrategyResponseDto, 'Strategies with a one-line description each')
+  list(@Query() query: PaginationQueryDto): Page<StrategyResponseDto> {
+    return pageOf(this.registry.list(), query);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
-import { PaginationQueryDto } from '../common/pagination.dto';
+import { pageOf, PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { DistributionService } from '../distribution/distribution.service';
 import { SimulateRequestDto, SimulationResponseDto } from '../distribution/dto/simulation.dto';
@@ -185,9 +185,9 @@ export class SourcesController {
 
   @Get(':id/weights')
   @ApiOperation({ summary: 'Get the source’s operator weights' })
-  @ApiOkResponse({ type: SourceWeightResponseDto, isArray: true })
-  @ApiErrors('badRequest', 'notFound')
-  getWeights(@Param('id', PositiveIntPipe) id: number): Promise<SourceWeightResponseDto[]> {
-    return this.sources.getWeights(id);
+  @ApiPaginatedList(SourceWeightResponseDto, 'The configuration, by operator id')
+  @ApiErrors('notFound')
+  async getWeights(@Param('id', PositiveIntPipe) id: number, @Query() query: PaginationQueryDto) {
+    return pageOf(await this.sources.getWeights(id), query);
   }
 }

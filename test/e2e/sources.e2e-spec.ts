@@ -89,6 +89,9 @@ describe('Sources (e2e)', () => {
         { operator_id: c.id, operator_name: 'C', weight: 60 },
       ]);
       await t.http().get(`/sources/${source.id}/weights`).expect(200, second.body);
+      const page = await t.http().get(`/sources/${source.id}/weights?limit=1&offset=1`).expect(200);
+      expect(page.body).toEqual([second.body[1]]);
+      expect(page.headers['x-total-count']).toBe('2');
 
       await t.http().post(`/sources/${source.id}/weights`).send([]).expect(200, []);
       await t.http().get(`/sources/${source.id}/weights`).expect(200, []);

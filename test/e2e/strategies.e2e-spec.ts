@@ -47,6 +47,9 @@ describe('Strategies (e2e)', () => {
       expect(Object.keys(strategy).sort()).toEqual(['description', 'name']);
       expect(strategy.description.length).toBeGreaterThan(10);
     }
+    expect(response.headers['x-total-count']).toBe('3');
+    const page = await t.http().get('/strategies?limit=1&offset=2').expect(200);
+    expect(page.body).toEqual([response.body[2]]);
   });
 
   describe('a source’s strategy', () => {

@@ -1,6 +1,6 @@
-import { IsNotBlank } from '../../common/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../common/validation';
 
 export class CreateSourceDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Telegram Bot', description: 'Unique' })
