@@ -6,8 +6,8 @@
  *   npm run bench                       SQLite
  *   BENCH_POSTGRES=1 npm run bench      … then PostgreSQL with one and with two instances
  *   BENCH_STRATEGIES=weighted-random,weighted-round-robin,weighted-least-loaded npm run bench
- *   BENCH_AUTH=1 npm run bench          … then SQLite again with ADMIN_API_KEYS set and the
- *                                       requests sent with a source intake key
+ *   BENCH_AUTH=1 npm run bench          … then SQLite with auth and request logs off, auth on
+ *                                       (requests sent with a source intake key), both on
  *
  * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
@@ -157,15 +157,23 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
     if (process.env.BENCH_AUTH === '1') {
-      const dir2 = mkdtempSync(join(tmpdir(), 'lds-bench-'));
-      const secured = startApp({ SQLITE_PATH: join(dir2, 'bench.sqlite'), ADMIN_API_KEYS: ADMIN_KEY });
-      adminHeaders = { 'X-API-Key': ADMIN_KEY };
-      try {
-        await benchInstances(`SQLite auth on${suffix}`, [secured], strategy);
-      } finally {
-        adminHeaders = {};
-        secured.child.kill('SIGTERM');
-        rmSync(dir2, { recursive: true, force: true });
+      // The same build with authentication and request logging off, then each turned on.
+      const variants = [
+        ['auth off, logs off', { LOG_LEVEL: 'warn' }],
+        ['auth on, logs off', { LOG_LEVEL: 'warn', ADMIN_API_KEYS: ADMIN_KEY }],
+        ['auth on, logs on', { LOG_LEVEL: 'info', ADMIN_API_KEYS: ADMIN_KEY }],
+      ];
+      for (const [name, env] of variants) {
+        const dir2 = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+        const app = startApp({ SQLITE_PATH: join(dir2, 'bench.sqlite'), ...env });
+        adminHeaders = env.ADMIN_API_KEYS ? { 'X-API-Key': ADMIN_KEY } : {};
+        try {
+          await benchInstances(`SQLite ${name}${suffix}`, [app], strategy);
+        } finally {
+          adminHeaders = {};
+          app.child.kill('SIGTERM');
+          rmSync(dir2, { recursive: true, force: true });
+        }
       }
     }
     if (process.env.BENCH_POSTGRES !== '1') continue;
