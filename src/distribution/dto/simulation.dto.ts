@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { IsOptionalNonNull } from '../../common/validation';
 import { MAX_WEIGHTS_PER_SOURCE, SourceWeightDto } from '../../sources/dto/source-weight.dto';
-import type { IneligibilityReason } from '../eligibility';
+import { DecisionOperatorDto } from '../../requests/dto/decision-response.dto';
 
 export const MAX_SIMULATED_REQUESTS = 100_000;
 
@@ -50,36 +50,8 @@ export class SimulateRequestDto {
   strategy?: string;
 }
 
-export class SimulatedOperatorDto {
-  @ApiProperty({ example: 1 })
-  operator_id: number;
-
-  @ApiProperty({ example: 'John Doe' })
-  operator_name: string;
-
-  @ApiProperty({ example: 1 })
-  weight: number;
-
-  @ApiProperty({ example: 0, description: 'Load before the simulation' })
-  current_load: number;
-
-  @ApiProperty({ example: 1000 })
-  max_load: number;
-
-  @ApiProperty({ example: true })
-  is_active: boolean;
-
-  @ApiProperty({ example: true, description: 'Eligible when the simulation starts' })
-  eligible: boolean;
-
-  @ApiProperty({
-    enum: ['inactive', 'at_capacity', 'zero_weight'],
-    nullable: true,
-    example: null,
-    description: 'Why not eligible at the start',
-  })
-  reason: IneligibilityReason | null;
-
+/** An operator as the simulation starts (the same view a decision records), and its outcome. */
+export class SimulatedOperatorDto extends DecisionOperatorDto {
   @ApiProperty({ example: 0.25, description: 'weight / sum of the configuration’s weights' })
   expected_share: number;
 

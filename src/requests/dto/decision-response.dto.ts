@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { IneligibilityReason } from '../../distribution/eligibility';
 
+/** An operator configured for the source, as the strategy saw it. */
 export class DecisionOperatorDto {
   @ApiProperty({ example: 2 })
   operator_id: number;
@@ -11,7 +12,7 @@ export class DecisionOperatorDto {
   @ApiProperty({ example: 3 })
   weight: number;
 
-  @ApiProperty({ example: 4, description: 'Load when the decision was made, before it' })
+  @ApiProperty({ example: 4, description: 'Load just before the decision (or the simulation)' })
   current_load: number;
 
   @ApiProperty({ example: 10 })
