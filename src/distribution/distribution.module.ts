@@ -5,7 +5,7 @@ import { DistributionService } from './distribution.service';
 import type { OperatorSelectionStrategy } from './strategies/operator-selection.strategy';
 import { STRATEGIES as STRATEGIES_BY_NAME } from './strategies';
 import { StrategiesController } from './strategies.controller';
-import { StrategyRegistry } from './strategy-registry';
+import { configuredStrategy, StrategyRegistry } from './strategy-registry';
 
 // Registered in strategies/index.ts, where the config validation reads the names too.
 const STRATEGIES = Object.values(STRATEGIES_BY_NAME);
@@ -15,20 +15,23 @@ const STRATEGIES = Object.values(STRATEGIES_BY_NAME);
   providers: [
     { provide: RANDOM, useValue: Math.random },
     ...STRATEGIES,
-    {
-      provide: StrategyRegistry,
-      inject: [AppConfig, ...STRATEGIES],
-      useFactory: (config: AppConfig, ...strategies: OperatorSelectionStrategy[]) =>
-        new StrategyRegistry(strategies, config.DISTRIBUTION_STRATEGY),
-    },
-    // The configured default, for sources that set no strategy.
+    // The configured default (DISTRIBUTION_STRATEGY), for sources that set no strategy.
     {
       provide: OPERATOR_SELECTION_STRATEGY,
-      inject: [StrategyRegistry],
-      useFactory: (registry: StrategyRegistry) => registry.defaultStrategy,
+      inject: [AppConfig, ...STRATEGIES],
+      useFactory: (config: AppConfig, ...strategies: OperatorSelectionStrategy[]) =>
+        configuredStrategy(strategies, config.DISTRIBUTION_STRATEGY),
+    },
+    {
+      provide: StrategyRegistry,
+      inject: [OPERATOR_SELECTION_STRATEGY, ...STRATEGIES],
+      useFactory: (
+        defaultStrategy: OperatorSelectionStrategy,
+        ...strategies: OperatorSelectionStrategy[]
+      ) => new StrategyRegistry(strategies, defaultStrategy),
     },
     DistributionService,
   ],
-  exports: [DistributionService, StrategyRegistry, OPERATOR_SELECTION_STRATEGY],
+  exports: [DistributionService, StrategyRegistry],
 })
 export class DistributionModule {}

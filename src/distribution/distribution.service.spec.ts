@@ -19,13 +19,10 @@ describe(DistributionService.name, () => {
       migrations,
     }).initialize();
     await dataSource.runMigrations();
+    const random = new WeightedRandomStrategy(() => 0);
     const registry = new StrategyRegistry(
-      [
-        new WeightedRandomStrategy(() => 0),
-        new WeightedRoundRobinStrategy(),
-        new WeightedLeastLoadedStrategy(),
-      ],
-      'weighted-random',
+      [random, new WeightedRoundRobinStrategy(), new WeightedLeastLoadedStrategy()],
+      random,
     );
     sut = new DistributionService(registry, dataSource);
     const now = new Date().toISOString();

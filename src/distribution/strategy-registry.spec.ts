@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { WeightedLeastLoadedStrategy } from './strategies/weighted-least-loaded.strategy';
 import { WeightedRandomStrategy } from './strategies/weighted-random.strategy';
 import { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.strategy';
-import { StrategyRegistry } from './strategy-registry';
+import { configuredStrategy, StrategyRegistry } from './strategy-registry';
 
 describe(StrategyRegistry.name, () => {
   const strategies = [
@@ -10,7 +10,7 @@ describe(StrategyRegistry.name, () => {
     new WeightedRoundRobinStrategy(),
     new WeightedLeastLoadedStrategy(),
   ];
-  const sut = new StrategyRegistry(strategies, 'weighted-least-loaded');
+  const sut = new StrategyRegistry(strategies, strategies[2]);
 
   it('lists every strategy with its description', () => {
     expect(sut.list().map((s) => s.name)).toEqual([
@@ -38,7 +38,13 @@ describe(StrategyRegistry.name, () => {
     expect(JSON.stringify(error!.getResponse())).toContain('strategy must be one of');
   });
 
-  it('refuses an unknown default naming DISTRIBUTION_STRATEGY', () => {
-    expect(() => new StrategyRegistry(strategies, 'nope')).toThrow(/DISTRIBUTION_STRATEGY/);
+  it('finds the configured default by name', () => {
+    expect(configuredStrategy(strategies, 'weighted-round-robin')).toBe(strategies[1]);
+  });
+
+  it('refuses an unknown default with one line naming DISTRIBUTION_STRATEGY', () => {
+    expect(() => configuredStrategy(strategies, 'nope')).toThrow(
+      /^Invalid configuration: DISTRIBUTION_STRATEGY must be one of: weighted-random, /,
+    );
   });
 });

@@ -7,23 +7,31 @@ export interface StrategyInfo {
   description: string;
 }
 
-/** Every strategy by name, and the configured default (DISTRIBUTION_STRATEGY). */
+/** The strategy DISTRIBUTION_STRATEGY names; start-up stops with one line when none does. */
+export function configuredStrategy(
+  strategies: readonly OperatorSelectionStrategy[],
+  name: string,
+): OperatorSelectionStrategy {
+  const strategy = strategies.find((s) => s.name === name);
+  if (!strategy) {
+    const names = strategies.map((s) => s.name).join(', ');
+    throw new Error(`Invalid configuration: DISTRIBUTION_STRATEGY must be one of: ${names}`);
+  }
+  return strategy;
+}
+
+/** Every strategy by name, and the default for sources that set none. */
 export class StrategyRegistry {
   private readonly byName: ReadonlyMap<string, OperatorSelectionStrategy>;
-  readonly defaultStrategy: OperatorSelectionStrategy;
 
-  constructor(strategies: readonly OperatorSelectionStrategy[], defaultName: string) {
+  constructor(
+    strategies: readonly OperatorSelectionStrategy[],
+    readonly defaultStrategy: OperatorSelectionStrategy,
+  ) {
     this.byName = new Map(strategies.map((s) => [s.name, s]));
     const unregistered = strategies.filter((s) => !(STRATEGY_NAMES as string[]).includes(s.name));
     if (unregistered.length)
       throw new Error(`strategy ${unregistered[0].name} is not in STRATEGIES`);
-    const fallback = this.byName.get(defaultName);
-    if (!fallback) {
-      throw new Error(
-        `Invalid configuration: DISTRIBUTION_STRATEGY must be one of: ${this.names().join(', ')}`,
-      );
-    }
-    this.defaultStrategy = fallback;
   }
 
   names(): string[] {
