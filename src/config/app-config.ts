@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
 import { STRATEGY_NAMES, type StrategyName } from '../distribution/strategies';
 import {
@@ -30,19 +31,23 @@ const splitList = (value: string | undefined): string[] =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 
-const between = (name: string, min: number, max: number) => ({
-  message: `${name} must be an integer between ${min} and ${max}`,
-});
+/** A whole number in [min, max], converted from the variable's text; one message for every rule. */
+function IsIntegerBetween(min: number, max: number): PropertyDecorator {
+  const options = { message: `$property must be an integer between ${min} and ${max}` };
+  return applyDecorators(
+    Type(() => Number),
+    IsInt(options),
+    Min(min, options),
+    Max(max, options),
+  ) as PropertyDecorator;
+}
 
 /**
  * Every environment variable the service reads, validated once at start-up.
  * Code reads these typed fields and never process.env.
  */
 export class AppConfig {
-  @Type(() => Number)
-  @IsInt(between('PORT', 0, 65535))
-  @Min(0, between('PORT', 0, 65535))
-  @Max(65535, between('PORT', 0, 65535))
+  @IsIntegerBetween(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -55,16 +60,10 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Type(() => Number)
-  @IsInt(between('DATABASE_POOL_SIZE', 1, 1000))
-  @Min(1, between('DATABASE_POOL_SIZE', 1, 1000))
-  @Max(1000, between('DATABASE_POOL_SIZE', 1, 1000))
+  @IsIntegerBetween(1, 1000)
   DATABASE_POOL_SIZE = 10;
 
-  @Type(() => Number)
-  @IsInt(between('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3600000))
-  @Min(0, between('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3600000))
-  @Max(3600000, between('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3600000))
+  @IsIntegerBetween(0, 3600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 10000;
 
   @IsIn(STRATEGY_NAMES, {
@@ -97,17 +96,11 @@ export class AppConfig {
   })
   METRICS_TOKEN?: string;
 
-  @Type(() => Number)
-  @IsInt(between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
-  @Min(1, between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
-  @Max(8760, between('IDEMPOTENCY_TTL_HOURS', 1, 8760))
+  @IsIntegerBetween(1, 8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
-  @Type(() => Number)
-  @IsInt(between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
-  @Min(0, between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
-  @Max(1000000, between('RATE_LIMIT_PER_MINUTE', 0, 1000000))
+  @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;
 
   /** Comma-separated allowed origins; unset allows any origin. */
