@@ -66,3 +66,24 @@ export function summarise(
   const reasons = [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ');
   return `No operator available: ${operators.length} configured, ${reasons}.`;
 }
+
+/** The decision for one assignment: `chosenId` null (and no evidence) when nobody took it. */
+export function buildDecision(
+  strategy: string,
+  configured: readonly ConfiguredOperator[],
+  claimsLost: readonly number[],
+  chosenId: number | null,
+  evidence: StrategyEvidence | null,
+): Decision {
+  const operators = decisionOperators(configured, claimsLost);
+  const chosen = operators.find((o) => o.operator_id === chosenId);
+  return {
+    strategy,
+    summary: summarise(strategy, operators, chosen),
+    chosen_operator_id: chosenId,
+    operators,
+    evidence,
+    claims_lost: [...claimsLost],
+    decided_at: new Date().toISOString(),
+  };
+}

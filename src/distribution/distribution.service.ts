@@ -3,7 +3,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { rawQuery } from '../database/raw-query';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
-import { Decision, decisionOperators, summarise } from './decision';
+import { buildDecision, Decision, decisionOperators } from './decision';
 import { SimulateRequestDto, SimulationResponseDto } from './dto/simulation.dto';
 import { ConfiguredOperator, eligibleCandidates } from './eligibility';
 import { RoundRobinState } from './entities/round-robin-state.entity';
@@ -67,22 +67,15 @@ export class DistributionService {
       const chosen = candidates.find((c) => c.operatorId === selection.operatorId)!;
       if (await this.claimCapacity(manager, chosen.operatorId)) {
         if (selection.nextState) await this.saveState(manager, source.id, selection.nextState);
-        const operators = decisionOperators(configured, claimsLost);
         return {
           assignment: { operatorId: chosen.operatorId, operatorName: chosen.operatorName },
-          decision: {
-            strategy: strategy.name,
-            summary: summarise(
-              strategy.name,
-              operators,
-              operators.find((o) => o.operator_id === chosen.operatorId),
-            ),
-            chosen_operator_id: chosen.operatorId,
-            operators,
-            evidence: selection.explain(),
-            claims_lost: claimsLost,
-            decided_at: new Date().toISOString(),
-          },
+          decision: buildDecision(
+            strategy.name,
+            configured,
+            claimsLost,
+            chosen.operatorId,
+            selection.explain(),
+          ),
         };
       }
       // Another transaction took its last unit since we read it: choose among the rest, from
@@ -90,18 +83,9 @@ export class DistributionService {
       claimsLost.push(chosen.operatorId);
       candidates = candidates.filter((c) => c.operatorId !== chosen.operatorId);
     }
-    const operators = decisionOperators(configured, claimsLost);
     return {
       assignment: null,
-      decision: {
-        strategy: strategy.name,
-        summary: summarise(strategy.name, operators, undefined),
-        chosen_operator_id: null,
-        operators,
-        evidence: null,
-        claims_lost: claimsLost,
-        decided_at: new Date().toISOString(),
-      },
+      decision: buildDecision(strategy.name, configured, claimsLost, null, null),
     };
   }
 
