@@ -48,7 +48,7 @@ export function decisionOperators(
   });
 }
 
-export function summarise(
+function summarise(
   strategy: string,
   operators: readonly DecisionOperator[],
   chosen: DecisionOperator | undefined,
