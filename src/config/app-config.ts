@@ -39,7 +39,7 @@ function IsIntegerBetween(min: number, max: number): PropertyDecorator {
     IsInt(options),
     Min(min, options),
     Max(max, options),
-  ) as PropertyDecorator;
+  );
 }
 
 /**
