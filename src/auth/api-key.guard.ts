@@ -69,10 +69,10 @@ export class ApiKeyGuard implements CanActivate {
       keyId: intake.id,
       sourceId: intake.sourceId,
     };
+    // Which source the key may write to is the use case's check, on the validated body
+    // (RequestsService.create); here only whether the route takes intake keys at all.
     const allowed = this.reflector.getAllAndOverride<boolean>(INTAKE_ALLOWED, targets);
-    // A missing or mistyped source_id is left to validation (400); it never reaches the service.
-    const sourceId = (request.body as { source_id?: unknown } | undefined)?.source_id;
-    if (!allowed || (typeof sourceId === 'number' && sourceId !== intake.sourceId)) {
+    if (!allowed) {
       throw new ForbiddenException(
         `this intake key may only create requests (POST /requests) for source ${intake.sourceId}`,
       );

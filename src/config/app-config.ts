@@ -99,6 +99,10 @@ export class AppConfig {
   @IsIntegerBetween(1, 8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  /** How often every source's waiting requests are drained as a safety net; 0 turns it off. */
+  @IsIntegerBetween(0, 86400000)
+  DRAIN_INTERVAL_MS = 5000;
+
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;

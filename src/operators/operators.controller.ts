@@ -1,6 +1,13 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, ApiPaginatedList, ErrorResponseDto } from '../common/api-docs';
+import { ReleaseResponseDto } from './dto/release-response.dto';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { CreateOperatorDto } from './dto/create-operator.dto';
@@ -50,5 +57,28 @@ export class OperatorsController {
     @Body() dto: UpdateOperatorDto,
   ): Promise<OperatorResponseDto> {
     return this.operators.update(id, dto);
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Hand an inactive operator’s open requests to others',
+    description:
+      'Every active request of the (inactive) operator goes to another operator by its source’s ' +
+      'rules; the ones nobody can take now wait, and are assigned as soon as someone has room.',
+  })
+  @ApiOkResponse({ type: ReleaseResponseDto })
+  @ApiErrors('badRequest', 'notFound')
+  @ApiConflictResponse({
+    description: 'The operator is active',
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'operator 3 is active; deactivate it before releasing its requests',
+    },
+  })
+  release(@Param('id', PositiveIntPipe) id: number): Promise<ReleaseResponseDto> {
+    return this.operators.release(id);
   }
 }

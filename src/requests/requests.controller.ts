@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   Headers,
+  HttpCode,
   Param,
   Patch,
   Post,
@@ -37,6 +38,8 @@ import { SourceStatsDto } from './dto/distribution-stats.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestResponseDto } from './dto/request-response.dto';
 import { UpdateStatusDto } from './dto/update-status.dto';
+import { AssignRequestDto } from './dto/assign-request.dto';
+import { RequestEventResponseDto } from './dto/request-event-response.dto';
 import { DistributionStatsService } from './distribution-stats.service';
 import { REQUEST_STATUSES } from './entities/request.entity';
 import { RequestsService } from './requests.service';
@@ -107,12 +110,13 @@ export class RequestsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RequestResponseDto> {
-    if (idempotencyKey === undefined) return this.requests.create(dto);
+    const principal = principalOf(request);
+    if (idempotencyKey === undefined) return this.requests.create(dto, principal);
     if (idempotencyKey.length < 1 || idempotencyKey.length > 255) {
       throw new BadRequestException(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 characters`);
     }
-    const result = await this.requests.createIdempotent(dto, {
-      scope: principalOf(request).id,
+    const result = await this.requests.createIdempotent(dto, principal, {
+      scope: principal.id,
       key: idempotencyKey,
       // The body as sent (before validation's transformation), so any change is a new body.
       bodyHash: hashBody(request.body),
@@ -245,6 +249,66 @@ export class RequestsController {
   @ApiErrors('badRequest', 'notFound')
   decision(@Param('id', PositiveIntPipe) id: number): Promise<DecisionResponseDto> {
     return this.requests.decision(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'The request’s history: every state change, oldest first',
+    description:
+      'Each change is written in the transaction that made it. Replaying the events gives the ' +
+      'current state: created (active, no operator), assigned/reassigned (operator_id), waiting ' +
+      '(no operator), closed, reopened (active, operator_id).',
+  })
+  @ApiOkResponse({ type: RequestEventResponseDto, isArray: true })
+  @ApiErrors('badRequest', 'notFound')
+  history(@Param('id', PositiveIntPipe) id: number): Promise<RequestEventResponseDto[]> {
+    return this.requests.history(id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Assign a waiting request to an operator, or move an active one there',
+    description:
+      'A person decides: the operator need not be configured for the source, but must be active ' +
+      'and below max_load. Moving frees a unit of the previous operator, which drains waiting ' +
+      'work at once. Assigning to the current operator changes nothing.',
+  })
+  @ApiOkResponse({ type: RequestResponseDto })
+  @ApiErrors('badRequest', 'notFound')
+  @ApiConflictResponse({
+    description: 'The request is closed, or the operator is inactive or at capacity',
+    type: ErrorResponseDto,
+    example: { statusCode: 409, error: 'Conflict', message: 'operator 7 is at capacity (10/10)' },
+  })
+  assign(
+    @Param('id', PositiveIntPipe) id: number,
+    @Body() dto: AssignRequestDto,
+  ): Promise<RequestResponseDto> {
+    return this.requests.assign(id, dto.operator_id);
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move an active request to another operator chosen by its source’s rules',
+    description:
+      'The current operator is excluded; its unit is freed and drains waiting work. Nothing ' +
+      'changes (409) when nobody else is eligible.',
+  })
+  @ApiOkResponse({ type: RequestResponseDto })
+  @ApiErrors('badRequest', 'notFound')
+  @ApiConflictResponse({
+    description: 'The request is closed or waiting, or no other operator is eligible',
+    type: ErrorResponseDto,
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'no other operator of source 1 can take request 42 now',
+    },
+  })
+  reassign(@Param('id', PositiveIntPipe) id: number): Promise<RequestResponseDto> {
+    return this.requests.reassign(id);
   }
 
   @Get(':id')

@@ -271,7 +271,7 @@ describe('Health (e2e)', () => {
   it('is not ready while a migration is pending', async () => {
     const t = await createTestApp({ env: { LOG_LEVEL: 'fatal' } });
     try {
-      await t.dataSource.query(
+      await t.writer.query(
         "DELETE FROM migrations WHERE name = 'ApiKeysAndIdempotency1764158400000'",
       );
       const response = await t.http().get('/health/ready').expect(503);

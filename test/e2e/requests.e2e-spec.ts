@@ -39,6 +39,8 @@ describe('Requests (e2e)', () => {
       status: 'active',
       message: 'I have a question about pricing',
       created_at: expect.stringMatching(/Z$/),
+      assigned_at: response.body.created_at,
+      updated_at: response.body.created_at,
     });
     await t.http().get(`/requests/${response.body.id}`).expect(200, response.body);
     const lead = await t.http().get(`/leads/${response.body.lead_id}`).expect(200);
@@ -188,7 +190,8 @@ describe('Requests (e2e)', () => {
       expect(req.operator_id).toBe(operator.id);
 
       const closed = await t.http().patch(`/requests/${req.id}/status?status=closed`).expect(200);
-      expect(closed.body).toEqual({ ...req, status: 'closed' });
+      expect(closed.body).toEqual({ ...req, status: 'closed', updated_at: expect.any(String) });
+      expect(Date.parse(closed.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(req.updated_at));
       await t.http().patch(`/requests/${req.id}/status`).send({ status: 'closed' }).expect(200);
       expect((await t.http().get(`/operators/${operator.id}`)).body.current_load).toBe(0);
 

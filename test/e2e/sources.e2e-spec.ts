@@ -19,6 +19,7 @@ describe('Sources (e2e)', () => {
       id: expect.any(Number),
       name: 'Telegram Bot',
       description: 'Main Telegram channel',
+      sticky: false,
       strategy: null,
       created_at: expect.any(String),
     });

@@ -264,6 +264,10 @@ describe('Strategies (e2e)', () => {
         request_id: request.id,
         source_id: source.id,
         strategy: 'weighted-round-robin',
+        trigger: 'intake',
+        sticky: false,
+        sticky_operator_id: null,
+        excluded_operator_ids: [],
         summary: expect.stringContaining(`operator ${b.id}`),
         chosen_operator_id: b.id,
         operators: [

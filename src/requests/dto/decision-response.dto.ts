@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { IneligibilityReason } from '../../distribution/eligibility';
+import { INELIGIBILITY_REASONS, type IneligibilityReason } from '../../distribution/eligibility';
+import { ASSIGNMENT_TRIGGERS, type AssignmentTrigger } from '../../events/request-event';
 
 /** An operator configured for the source, as the strategy saw it. */
 export class DecisionOperatorDto {
@@ -25,7 +26,7 @@ export class DecisionOperatorDto {
   eligible: boolean;
 
   @ApiProperty({
-    enum: ['inactive', 'at_capacity', 'zero_weight'],
+    enum: INELIGIBILITY_REASONS,
     nullable: true,
     example: null,
     description: 'Why the operator could not take the request; null when eligible',
@@ -40,8 +41,39 @@ export class DecisionResponseDto {
   @ApiProperty({ example: 1 })
   source_id: number;
 
-  @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy that decided' })
+  @ApiProperty({
+    example: 'weighted-round-robin',
+    description: 'The strategy that decided (`manual` when a person chose the operator)',
+  })
   strategy: string;
+
+  @ApiProperty({
+    enum: ASSIGNMENT_TRIGGERS,
+    example: 'intake',
+    description:
+      'What made this assignment happen: intake (on arrival), drain (room freed up while it ' +
+      'waited), manual, reassign, release. Requests decided before triggers existed show intake.',
+  })
+  trigger: AssignmentTrigger;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: 'integer',
+    description: 'Sticky source: the operator of the lead’s most recent assigned request there',
+  })
+  sticky_operator_id: number | null;
+
+  @ApiProperty({ example: false, description: 'True when stickiness, not the strategy, decided' })
+  sticky: boolean;
+
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    example: [],
+    description: 'Operators left out on purpose (the current one, on a reassignment)',
+  })
+  excluded_operator_ids: number[];
 
   @ApiProperty({
     example: 'weighted-round-robin chose operator 2 (Bob) among 2 eligible of 3 configured.',

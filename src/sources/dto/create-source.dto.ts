@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../common/validation';
 
 export class CreateSourceDto {
@@ -26,4 +26,15 @@ export class CreateSourceDto {
   @IsString()
   @Length(1, 64)
   strategy?: string | null;
+
+  @ApiPropertyOptional({
+    example: false,
+    default: false,
+    description:
+      'A returning lead goes back to the operator of its most recent assigned request on this ' +
+      'source when that operator is eligible now; otherwise the strategy decides',
+  })
+  @IsOptional()
+  @IsBoolean()
+  sticky?: boolean;
 }
