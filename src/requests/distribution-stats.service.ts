@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { parseDbTimestamp } from '../database/timestamps';
+import { WAITING } from './lifecycle/waiting-queue';
 import { In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { StrategyRegistry } from '../distribution/strategy-registry';
@@ -33,7 +35,7 @@ export class DistributionStatsService {
     const sourceIds = sources.map((s) => s.id);
     const manager = this.sources.manager;
 
-    const [weights, counts] = await Promise.all([
+    const [weights, counts, waiting] = await Promise.all([
       manager.find(OperatorSourceWeight, {
         where: { sourceId: In(sourceIds) },
         relations: { operator: true },
@@ -51,6 +53,15 @@ export class DistributionStatsService {
         .groupBy('r.source_id')
         .addGroupBy('r.operator_id')
         .getRawMany<RequestCounts>(),
+      manager
+        .createQueryBuilder(LeadRequest, 'r')
+        .select('r.source_id', 'sourceId')
+        .addSelect('COUNT(*)', 'waiting')
+        .addSelect('MIN(r.created_at)', 'oldest')
+        .where('r.source_id IN (:...sourceIds)', { sourceIds })
+        .andWhere(WAITING)
+        .groupBy('r.source_id')
+        .getRawMany<{ sourceId: unknown; waiting: unknown; oldest: Date | string | null }>(),
     ]);
 
     const items = sources.map((source): SourceStatsDto => {
@@ -91,12 +102,15 @@ export class DistributionStatsService {
         row.share = ratio(row.requests, assigned);
         operators.set(id, row);
       }
+      const queue = waiting.find((w) => Number(w.sourceId) === source.id);
       return {
         source_id: source.id,
         source_name: source.name,
         strategy: this.strategies.effective(source.strategy).name,
         total_requests: totalRequests,
         unassigned_requests: unassigned,
+        waiting_requests: Number(queue?.waiting ?? 0),
+        oldest_waiting_at: queue?.oldest ? parseDbTimestamp(queue.oldest).toISOString() : null,
         operators: [...operators.values()].sort((a, b) => a.operator_id - b.operator_id),
       };
     });

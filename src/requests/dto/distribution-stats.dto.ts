@@ -39,8 +39,19 @@ export class SourceStatsDto {
   @ApiProperty({ example: 100 })
   total_requests: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ example: 0, description: 'Requests stored without an operator (open or closed)' })
   unassigned_requests: number;
+
+  @ApiProperty({ example: 3, description: 'Requests waiting now (active, no operator)' })
+  waiting_requests: number;
+
+  @ApiProperty({
+    example: '2026-01-27T10:30:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'Arrival of the oldest waiting request; null when nothing waits',
+  })
+  oldest_waiting_at: string | null;
 
   @ApiProperty({ type: OperatorStatsDto, isArray: true })
   operators: OperatorStatsDto[];
