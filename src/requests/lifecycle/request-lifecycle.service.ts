@@ -400,7 +400,7 @@ export class RequestLifecycle {
  * Units still free among the source's eligible operators after this decision's assignment, as
  * the decision saw them; 0 means the drain can stop asking for this source.
  */
-function roomLeft(decision: Decision): number {
+export function roomLeft(decision: Decision): number {
   const free = decision.operators
     .filter((o) => o.eligible)
     .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load), 0);
