@@ -27,24 +27,24 @@ export const entities = [
 ];
 
 /** The SQLite file both connections open; `:memory:` becomes a throwaway file of this process. */
-const throwawayFiles = new Map<string, string>();
+// One per app (its AppConfig), so two apps in one process never share a throwaway database.
+const throwawayFiles = new WeakMap<AppConfig, string>();
 export function sqliteFile(config: AppConfig): string {
   if (config.SQLITE_PATH !== ':memory:') return config.SQLITE_PATH;
   // A reader connection cannot see another connection's in-memory database, so ":memory:" is a
   // temporary file that nothing else uses and that is deleted when the app stops.
-  let file = throwawayFiles.get(config.SQLITE_PATH + process.pid);
+  let file = throwawayFiles.get(config);
   if (!file) {
     file = join(mkdtempSync(join(tmpdir(), 'lds-memory-')), 'crm.sqlite');
-    throwawayFiles.set(config.SQLITE_PATH + process.pid, file);
+    throwawayFiles.set(config, file);
   }
   return file;
 }
 
 export function removeThrowawayFile(config: AppConfig): void {
-  if (config.SQLITE_PATH !== ':memory:') return;
-  const file = throwawayFiles.get(config.SQLITE_PATH + process.pid);
+  const file = throwawayFiles.get(config);
   if (file) rmSync(dirname(file), { recursive: true, force: true });
-  throwawayFiles.delete(config.SQLITE_PATH + process.pid);
+  throwawayFiles.delete(config);
 }
 
 /**

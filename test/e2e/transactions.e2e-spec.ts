@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { QueryFailedError } from 'typeorm';
 import { NestedTransactionError, TransactionRunner } from '../../src/database/transaction-runner';
 import { Operator } from '../../src/operators/entities/operator.entity';
@@ -154,4 +155,22 @@ describe('Transactions (e2e)', () => {
       await secured.close();
     }
   });
+
+  (e2eOnPostgres ? it.skip : it)(
+    'SQLITE_PATH=:memory: is a throwaway database that reads and writes see alike',
+    async () => {
+      const memory = await createTestApp({ env: { SQLITE_PATH: ':memory:' } });
+      let file: string;
+      try {
+        file = memory.dataSource.options.database as string;
+        expect(file).not.toBe(':memory:');
+        await memory.http().post('/operators').send({ name: 'Ephemeral' }).expect(201);
+        const list = await memory.http().get('/operators').expect(200);
+        expect(list.body.map((o: { name: string }) => o.name)).toEqual(['Ephemeral']);
+      } finally {
+        await memory.close();
+      }
+      expect(existsSync(file)).toBe(false);
+    },
+  );
 });

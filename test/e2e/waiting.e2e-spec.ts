@@ -141,6 +141,9 @@ describe('Waiting work (e2e)', () => {
       expect(res.body.map((r: Body) => r.id)).toEqual(queued.map((r) => r.id));
       expect(res.headers['x-total-count']).toBe('2');
       await t.http().get('/requests?waiting=maybe').expect(400);
+      const metrics = await t.http().get('/metrics').expect(200);
+      expect(metrics.text).toContain(`waiting_requests{source="${source.id}"} 2`);
+      expect(metrics.text).toMatch(/request_wait_seconds_count \d+/);
       const stats = ((await get('/requests/distribution/stats?limit=1000')) as Body[]).find(
         (s) => s.source_id === source.id,
       )!;
