@@ -26,6 +26,10 @@ export const entities = [
   IdempotencyKey,
 ];
 
+// 32 MiB of page cache per connection (SQLite's default is 2 MiB): the indexes a write touches
+// stay in memory well past a million requests, instead of being read back page by page.
+const SQLITE_CACHE = 'cache_size = -32768';
+
 /** The SQLite file both connections open; `:memory:` becomes a throwaway file of this process. */
 // One per app (its AppConfig), so two apps in one process never share a throwaway database.
 const throwawayFiles = new WeakMap<AppConfig, string>();
@@ -73,6 +77,7 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
     // WAL + NORMAL survives a killed process (only an OS crash can lose the last commits).
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
+      db.pragma(SQLITE_CACHE);
     },
   };
 }
@@ -101,5 +106,8 @@ export function readerOptions(config: AppConfig): DataSourceOptions {
     database: sqliteFile(config),
     readonly: true,
     fileMustExist: true,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma(SQLITE_CACHE);
+    },
   };
 }

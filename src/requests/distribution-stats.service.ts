@@ -11,12 +11,33 @@ import { Source } from '../sources/entities/source.entity';
 import { OperatorStatsDto, SourceStatsDto } from './dto/distribution-stats.dto';
 import { LeadRequest } from './entities/request.entity';
 
+interface StatusCount {
+  sourceId: unknown;
+  operatorId: unknown;
+  status: string;
+  n: unknown;
+}
+
 interface RequestCounts {
   sourceId: number;
   operatorId: number | null;
-  operatorName: string | null;
   requests: number;
   activeRequests: number;
+}
+
+/** Per (source, operator): all requests and the active ones, from counts per status. */
+function countsByOperator(rows: readonly StatusCount[]): RequestCounts[] {
+  const byKey = new Map<string, RequestCounts>();
+  for (const row of rows) {
+    const sourceId = Number(row.sourceId);
+    const operatorId = row.operatorId === null ? null : Number(row.operatorId);
+    const key = `${sourceId}:${operatorId}`;
+    const counts = byKey.get(key) ?? { sourceId, operatorId, requests: 0, activeRequests: 0 };
+    counts.requests += Number(row.n);
+    if (row.status === 'active') counts.activeRequests += Number(row.n);
+    byKey.set(key, counts);
+  }
+  return [...byKey.values()];
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
@@ -35,24 +56,24 @@ export class DistributionStatsService {
     const sourceIds = sources.map((s) => s.id);
     const manager = this.sources.manager;
 
-    const [weights, counts, waiting] = await Promise.all([
+    const [weights, statusCounts, waiting] = await Promise.all([
       manager.find(OperatorSourceWeight, {
         where: { sourceId: In(sourceIds) },
         relations: { operator: true },
         order: { operatorId: 'ASC' },
       }),
+      // Read from IDX_requests_source_operator_status alone: no row is visited.
       manager
         .createQueryBuilder(LeadRequest, 'r')
-        .leftJoin(Operator, 'o', 'o.id = r.operator_id')
         .select('r.source_id', 'sourceId')
         .addSelect('r.operator_id', 'operatorId')
-        .addSelect('MAX(o.name)', 'operatorName')
-        .addSelect('COUNT(*)', 'requests')
-        .addSelect(`SUM(CASE WHEN r.status = 'active' THEN 1 ELSE 0 END)`, 'activeRequests')
+        .addSelect('r.status', 'status')
+        .addSelect('COUNT(*)', 'n')
         .where('r.source_id IN (:...sourceIds)', { sourceIds })
         .groupBy('r.source_id')
         .addGroupBy('r.operator_id')
-        .getRawMany<RequestCounts>(),
+        .addGroupBy('r.status')
+        .getRawMany<StatusCount>(),
       manager
         .createQueryBuilder(LeadRequest, 'r')
         .select('r.source_id', 'sourceId')
@@ -63,6 +84,19 @@ export class DistributionStatsService {
         .groupBy('r.source_id')
         .getRawMany<{ sourceId: unknown; waiting: unknown; oldest: Date | string | null }>(),
     ]);
+
+    const counts = countsByOperator(statusCounts);
+    const names = new Map(weights.map((w) => [w.operatorId, w.operator!.name]));
+    const unnamed = [...new Set(counts.map((c) => c.operatorId))].filter(
+      (id): id is number => id !== null && !names.has(id),
+    );
+    if (unnamed.length) {
+      const rows = await manager.find(Operator, {
+        select: { id: true, name: true },
+        where: { id: In(unnamed) },
+      });
+      for (const row of rows) names.set(row.id, row.name);
+    }
 
     const items = sources.map((source): SourceStatsDto => {
       const configured = weights.filter((w) => w.sourceId === source.id);
@@ -90,7 +124,7 @@ export class DistributionStatsService {
         const id = Number(c.operatorId);
         const row = operators.get(id) ?? {
           operator_id: id,
-          operator_name: c.operatorName ?? '',
+          operator_name: names.get(id) ?? '',
           weight: 0,
           requests: 0,
           active_requests: 0,

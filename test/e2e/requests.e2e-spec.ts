@@ -253,6 +253,8 @@ describe('Requests (e2e)', () => {
       strategy: 'weighted-random',
       total_requests: 3,
       unassigned_requests: 1,
+      waiting_requests: 1,
+      oldest_waiting_at: expect.stringMatching(/Z$/),
       operators: [
         {
           operator_id: a.id,
