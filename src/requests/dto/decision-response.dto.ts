@@ -3,19 +3,23 @@ import type { IneligibilityReason } from '../../distribution/eligibility';
 
 /** An operator configured for the source, as the strategy saw it. */
 export class DecisionOperatorDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   operator_id: number;
 
   @ApiProperty({ example: 'Bob' })
   operator_name: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   weight: number;
 
-  @ApiProperty({ example: 4, description: 'Load just before the decision (or the simulation)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 4,
+    description: 'Load just before the decision (or the simulation)',
+  })
   current_load: number;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   max_load: number;
 
   @ApiProperty({ example: true })
@@ -25,7 +29,8 @@ export class DecisionOperatorDto {
   eligible: boolean;
 
   @ApiProperty({
-    enum: ['inactive', 'at_capacity', 'zero_weight'],
+    // null is listed too: OpenAPI 3.0 validators check nullable enums against the list.
+    enum: ['inactive', 'at_capacity', 'zero_weight', null],
     nullable: true,
     example: null,
     description: 'Why the operator could not take the request; null when eligible',
@@ -34,10 +39,10 @@ export class DecisionOperatorDto {
 }
 
 export class DecisionResponseDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   request_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy that decided' })
@@ -48,7 +53,12 @@ export class DecisionResponseDto {
   })
   summary: string;
 
-  @ApiProperty({ example: 2, nullable: true, type: Number, description: 'null: nobody' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    nullable: true,
+    description: 'null: nobody',
+  })
   chosen_operator_id: number | null;
 
   @ApiProperty({
@@ -78,7 +88,7 @@ export class DecisionResponseDto {
   evidence: Record<string, unknown> | null;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     isArray: true,
     example: [],
     description: 'Operators picked first whose last unit another transaction took meanwhile',

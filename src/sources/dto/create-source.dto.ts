@@ -9,7 +9,12 @@ export class CreateSourceDto {
   @IsNotBlank()
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, example: 'Main Telegram channel', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'Main Telegram channel',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
