@@ -49,6 +49,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       {
         type: 'http',
         scheme: 'bearer',
+        // Nest's default is 'JWT'; these keys are opaque strings.
+        bearerFormat: undefined,
         description:
           'An admin key (one of ADMIN_API_KEYS) or a source’s intake key (`lds_…`): an opaque ' +
           'string, not a JWT. For /metrics also METRICS_TOKEN.',

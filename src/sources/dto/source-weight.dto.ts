@@ -13,6 +13,7 @@ export class SourceWeightDto {
   operator_id: number;
 
   @ApiProperty({
+    type: 'integer',
     example: 30,
     minimum: 0,
     maximum: MAX_WEIGHT,
