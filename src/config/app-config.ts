@@ -103,6 +103,10 @@ export class AppConfig {
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;
 
+  /** 401s per minute per client IP before it gets 429 without its key being read; 0 = no limit. */
+  @IsIntegerBetween(0, 1000000)
+  AUTH_FAILURES_PER_MINUTE = 10;
+
   /** Comma-separated allowed origins; unset allows any origin. */
   @IsOptional()
   @Matches(/^\s*(\*|https?:\/\/[^\s,]+)\s*(,\s*https?:\/\/[^\s,]+\s*)*$/, {
