@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,7 @@ once('The service process (e2e)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'lds-process-'));
+    writeFileSync(join(dir, 'a-file'), ''); // a folder that cannot be created under it
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -110,10 +111,21 @@ once('The service process (e2e)', () => {
     START_TIMEOUT_MS + 3 * STOP_TIMEOUT_MS,
   );
 
+  // A port another process holds, for the PORT case.
+  const busy = createServer();
+  let busyPort = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => busy.close(resolve)));
+
   it.each([
-    ['TRUST_PROXY', { TRUST_PROXY: 'maybe' }],
-    ['HOST', { HOST: 'not-a-host.invalid' }],
-    ['SQLITE_PATH', { SQLITE_PATH: '/proc/crm.sqlite' }],
+    ['TRUST_PROXY', () => ({ TRUST_PROXY: 'maybe' })],
+    ['HOST', () => ({ HOST: 'not-a-host.invalid' })],
+    ['SQLITE_PATH', () => ({ SQLITE_PATH: '/proc/crm.sqlite' })],
+    ['SQLITE_PATH', () => ({ SQLITE_PATH: join(dir, 'a-file', 'data', 'crm.sqlite') })],
+    ['PORT', () => ({ PORT: String(busyPort), HOST: '127.0.0.1' })],
   ])(
     'stops at once with one line naming %s and no stack trace',
     async (variable, env) => {
@@ -126,7 +138,7 @@ once('The service process (e2e)', () => {
           npm_lifecycle_event: '',
           PORT: '0',
           SQLITE_PATH: join(dir, 'config.sqlite'),
-          ...env,
+          ...env(),
         },
       });
       let stderr = '';
