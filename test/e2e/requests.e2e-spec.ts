@@ -130,7 +130,7 @@ describe('Requests (e2e)', () => {
     expect(malformed.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: expect.any(String),
+      message: [expect.any(String)],
     });
     const huge = await t
       .http()
