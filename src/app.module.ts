@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { EventStreamModule } from './events/stream/event-stream.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
@@ -26,6 +27,7 @@ import { SourcesModule } from './sources/sources.module';
     DistributionModule,
     RequestsModule,
     HealthModule,
+    EventStreamModule,
   ],
 })
 export class AppModule {}
