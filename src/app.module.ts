@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ConsoleModule } from './console/console.module';
 import { EventsModule } from './events/events.module';
 import { EventStreamModule } from './events/stream/event-stream.module';
 import { DistributionModule } from './distribution/distribution.module';
@@ -28,6 +29,7 @@ import { SourcesModule } from './sources/sources.module';
     RequestsModule,
     HealthModule,
     EventStreamModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}
