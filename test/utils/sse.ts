@@ -42,7 +42,10 @@ export interface SseClient {
 }
 
 /** Opens GET {url} with fetch and collects its messages, as the console does. */
-export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+export async function openSse(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseClient> {
   const abort = new AbortController();
   const response = await fetch(url, { headers, signal: abort.signal });
   const messages: SseMessage[] = [];

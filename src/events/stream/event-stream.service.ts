@@ -121,7 +121,11 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async latestId(): Promise<number> {
-    const [latest] = await this.events.find({ select: { id: true }, order: { id: 'DESC' }, take: 1 });
+    const [latest] = await this.events.find({
+      select: { id: true },
+      order: { id: 'DESC' },
+      take: 1,
+    });
     return latest ? Number(latest.id) : 0;
   }
 
