@@ -55,7 +55,8 @@ function withLock(work) {
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      const age =
+        Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed build
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
       sleep(200);
@@ -78,7 +79,14 @@ if (!upToDate()) {
     // The console (console/ → console/dist), served at /console.
     execFileSync(
       process.execPath,
-      [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.mts', '--logLevel', 'warn'],
+      [
+        path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'console/vite.config.mts',
+        '--logLevel',
+        'warn',
+      ],
       { cwd: root, stdio: 'inherit' },
     );
     fs.writeFileSync(stamp, new Date().toISOString());

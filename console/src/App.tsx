@@ -180,12 +180,15 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
     () =>
       connectStream({
         onState: (state) => {
-          if (state === 'unauthorized') onUnauthorized('The service refused the key: sign in again.');
+          if (state === 'unauthorized')
+            onUnauthorized('The service refused the key: sign in again.');
           else setLive(state);
         },
         onEvent: (event) => {
           setFeed((list) => [event, ...list].slice(0, FEED_SIZE));
-          setDetail((d) => (d && d.id === event.data.request.id ? { ...d, version: d.version + 1 } : d));
+          setDetail((d) =>
+            d && d.id === event.data.request.id ? { ...d, version: d.version + 1 } : d,
+          );
           void refresh();
         },
       }),

@@ -2,8 +2,8 @@ import type { SourceStatsDto } from './api-types';
 import { percent } from './format';
 
 const ROW = 34;
-const LABEL = 110;
-const WIDTH = 420;
+const LABEL = 90;
+const WIDTH = 360;
 const BAR = WIDTH - LABEL - 56;
 
 /** Per source: each operator's actual share of the assigned requests beside its expected share. */
@@ -57,7 +57,9 @@ function SourceChart({ source }: { source: SourceStatsDto }) {
             return (
               <g key={o.operator_id}>
                 <text x={0} y={y + 17} class="chart-label">
-                  {o.operator_name.length > 14 ? `${o.operator_name.slice(0, 13)}…` : o.operator_name}
+                  {o.operator_name.length > 14
+                    ? `${o.operator_name.slice(0, 13)}…`
+                    : o.operator_name}
                 </text>
                 <rect x={LABEL} y={y + 2} width={BAR} height={12} class="track" />
                 <rect x={LABEL} y={y + 2} width={BAR * o.share} height={12} class="actual" />

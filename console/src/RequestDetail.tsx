@@ -52,7 +52,9 @@ export function RequestDetail({ requestId, version, operatorName, onClose }: Pro
       {request && (
         <p class="detail-summary">
           <strong>#{request.id}</strong> · {request.status} ·{' '}
-          {request.operator_id === null ? 'waiting for an operator' : `with ${request.operator_name}`}
+          {request.operator_id === null
+            ? 'waiting for an operator'
+            : `with ${request.operator_name}`}
           {request.message && <span class="meta"> · “{request.message}”</span>}
         </p>
       )}

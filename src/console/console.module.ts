@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
+import type { Response } from 'express';
 import { ConsoleController } from './console.controller';
 
 /** Where `npm run build` puts the console (console/dist), from src/console or dist/console. */
@@ -19,7 +20,7 @@ export const CONSOLE_ROOT = join(__dirname, '..', '..', 'console', 'dist');
       serveStaticOptions: {
         index: 'index.html',
         // Hashed assets never change; the page itself is checked on every load.
-        setHeaders: (response, path) =>
+        setHeaders: (response: Response, path: string) =>
           response.setHeader(
             'Cache-Control',
             path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',

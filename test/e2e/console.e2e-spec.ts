@@ -27,6 +27,9 @@ const SCREENSHOTS =
     : mkdtempSync(join(tmpdir(), 'lds-console-'));
 
 const haveChromium = existsSync(CHROMIUM_PATH);
+if (!haveChromium && process.env.REQUIRE_CHROMIUM === '1') {
+  throw new Error(`REQUIRE_CHROMIUM=1 but there is no Chromium at ${CHROMIUM_PATH}`);
+}
 if (!haveChromium) {
   console.warn(
     `SKIPPED: the console's browser tests need Chromium at ${CHROMIUM_PATH} ` +

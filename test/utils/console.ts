@@ -51,10 +51,7 @@ export function buildConsole(): void {
 }
 
 /** Retries `check` until it stops throwing (or returns true), for up to `timeoutMs`. */
-export async function eventually(
-  check: () => Promise<unknown> | unknown,
-  timeoutMs = 5000,
-): Promise<void> {
+export async function eventually(check: () => unknown, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
