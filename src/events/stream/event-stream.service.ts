@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
 import { RequestEvent } from '../../requests/entities/request-event.entity';
 import { EventNotifier } from '../event-notifier';
 import { type RequestEventRecord, toPublicEvent } from '../request-event';
@@ -16,6 +16,13 @@ export const STREAM_POLL_MS = 1000;
 export const STREAM_HEARTBEAT_MS = 15000;
 /** Events read per query; a client far behind catches up in several reads. */
 export const STREAM_BATCH = 500;
+/**
+ * PostgreSQL hands out ids when rows are inserted, not when they commit: an id skipped by a read
+ * may belong to a transaction still open. It is looked for again for this long (longer than a
+ * statement may run), then taken for a rolled-back one.
+ */
+export const STREAM_GAP_WAIT_MS = 30000;
+const MAX_GAPS = 10000;
 
 /** Where a stream writes: an Express response, or anything that takes text (tests). */
 export interface StreamSink {
@@ -25,18 +32,25 @@ export interface StreamSink {
 
 interface Client {
   sink: StreamSink;
-  /** request_events.id of the last event sent. */
+  /** The highest request_events.id read. */
   cursor: number;
+  /** Ids below the cursor not seen yet (PostgreSQL), with when they were first missed. */
+  gaps: Map<number, number>;
   /** A read for this client is running; `again` asks for one more right after it. */
   busy: boolean;
   again: boolean;
   closed: boolean;
 }
 
-/** One event in the text/event-stream format: `id:` is request_events.id (Last-Event-ID). */
-export function formatEvent(record: RequestEventRecord): string {
+/**
+ * One event in the text/event-stream format. `id:` is where to resume (Last-Event-ID): the
+ * event's own request_events.id, or, while an earlier id may still commit, the id just below it,
+ * so that a reconnect gets that one too (and may see again events it already has: `data.id`
+ * tells them apart).
+ */
+export function formatEvent(record: RequestEventRecord, resumeId = record.id): string {
   const event = toPublicEvent(record);
-  return `id: ${record.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${resumeId}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 export function toRecord(row: RequestEvent): RequestEventRecord {
@@ -65,6 +79,7 @@ export function toRecord(row: RequestEvent): RequestEventRecord {
 export class EventStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventStreamService.name);
   private readonly clients = new Set<Client>();
+  private readonly tracksGaps: boolean;
   private pollTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -73,7 +88,10 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
     private readonly notifier: EventNotifier,
-  ) {}
+  ) {
+    // SQLite has one writer: ids commit in order and a rolled-back insert leaves no gap.
+    this.tracksGaps = events.manager.connection.options.type === 'postgres';
+  }
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.notifier.subscribe(() => this.wakeAll());
@@ -102,7 +120,14 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
    */
   async open(sink: StreamSink, lastEventId?: number): Promise<() => void> {
     const cursor = lastEventId ?? (await this.latestId());
-    const client: Client = { sink, cursor, busy: false, again: false, closed: false };
+    const client: Client = {
+      sink,
+      cursor,
+      gaps: new Map(),
+      busy: false,
+      again: false,
+      closed: false,
+    };
     if (this.stopping) {
       sink.end();
       return () => undefined;
@@ -154,6 +179,7 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     try {
       do {
         client.again = false;
+        sent += await this.fillGaps(client);
         for (;;) {
           if (client.closed) return sent;
           const rows = await this.events.find({
@@ -162,8 +188,22 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
             take: STREAM_BATCH,
           });
           if (client.closed || rows.length === 0) break;
-          client.sink.write(rows.map((row) => formatEvent(toRecord(row))).join(''));
-          client.cursor = Number(rows[rows.length - 1].id);
+          const now = Date.now();
+          let oldestGap = this.oldestGap(client);
+          let text = '';
+          for (const row of rows) {
+            const id = Number(row.id);
+            const width = id - client.cursor - 1;
+            if (this.tracksGaps && width > 0 && client.gaps.size + width <= MAX_GAPS) {
+              for (let missing = client.cursor + 1; missing < id; missing++) {
+                client.gaps.set(missing, now);
+              }
+              oldestGap ??= client.cursor + 1;
+            }
+            client.cursor = id;
+            text += formatEvent(toRecord(row), oldestGap === undefined ? id : oldestGap - 1);
+          }
+          client.sink.write(text);
           sent += rows.length;
           if (rows.length < STREAM_BATCH) break;
         }
@@ -172,6 +212,32 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
       client.busy = false;
     }
     return sent;
+  }
+
+  /** Sends the events that committed late under ids read past; forgets ids waited on too long. */
+  private async fillGaps(client: Client): Promise<number> {
+    if (client.gaps.size === 0) return 0;
+    const late = await this.events.find({
+      where: { id: In([...client.gaps.keys()].slice(0, STREAM_BATCH)) },
+      order: { id: 'ASC' },
+    });
+    if (client.closed) return 0;
+    for (const row of late) client.gaps.delete(Number(row.id));
+    const expired = Date.now() - STREAM_GAP_WAIT_MS;
+    for (const [id, since] of client.gaps) if (since < expired) client.gaps.delete(id);
+    if (late.length > 0) {
+      const oldestGap = this.oldestGap(client);
+      const resumeId = oldestGap === undefined ? client.cursor : oldestGap - 1;
+      client.sink.write(late.map((row) => formatEvent(toRecord(row), resumeId)).join(''));
+    }
+    return late.length;
+  }
+
+  /** The lowest id still awaited: a reconnect must resume below it to miss nothing. */
+  private oldestGap(client: Client): number | undefined {
+    let oldest: number | undefined;
+    for (const id of client.gaps.keys()) oldest = oldest === undefined ? id : Math.min(oldest, id);
+    return oldest;
   }
 
   private heartbeat(): void {
