@@ -299,6 +299,22 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await page.goto(`${t.url}/console`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await operatorRow('Zoe').waitFor();
+    // A little traffic, so that the live feed and the chart have something to show.
+    const source = await admin().source({
+      name: 'Website form',
+      strategy: 'weighted-round-robin',
+    });
+    const [ann, bob] = [
+      await admin().operator({ name: 'Ann', max_load: 5 }),
+      await admin().operator({ name: 'Bob', max_load: 8 }),
+    ];
+    await admin().weights(source.id, [
+      { operator_id: ann.id, weight: 1 },
+      { operator_id: bob.id, weight: 3 },
+    ]);
+    for (let i = 0; i < 8; i++) await admin().request(source.id, { message: `Question ${i + 1}` });
+    await page.getByRole('region', { name: 'Live events' }).getByRole('listitem').nth(11).waitFor();
+    await page.getByRole('img', { name: /Distribution of Website form/ }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-board.png'), fullPage: true });
 
     await page
