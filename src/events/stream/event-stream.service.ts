@@ -36,8 +36,8 @@ interface Client {
   cursor: number;
   /** Ids below the cursor not seen yet (PostgreSQL), with when they were first missed. */
   gaps: Map<number, number>;
-  /** A read for this client is running; `again` asks for one more right after it. */
-  busy: boolean;
+  /** The read running for this client; `again` asks it for one more round. */
+  running?: Promise<number>;
   again: boolean;
   closed: boolean;
 }
@@ -124,7 +124,6 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
       sink,
       cursor,
       gaps: new Map(),
-      busy: false,
       again: false,
       closed: false,
     };
@@ -159,58 +158,58 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private wake(client: Client): void {
-    if (client.busy) {
-      client.again = true;
-      return;
-    }
     this.pump(client).catch((error: unknown) => {
       this.logger.warn(`event stream read failed: ${String(error)}`);
     });
   }
 
-  /** Sends the client everything after its cursor, batch by batch. */
-  private async pump(client: Client): Promise<number> {
-    if (client.busy) {
+  /** Sends the client everything after its cursor; joins (and extends) a read in progress. */
+  private pump(client: Client): Promise<number> {
+    if (client.running) {
       client.again = true;
-      return 0;
+      return client.running;
     }
-    client.busy = true;
+    client.running = this.send(client).finally(() => {
+      client.running = undefined;
+      // A wake-up between the last read and here would otherwise wait for the next poll.
+      if (client.again && !client.closed) this.wake(client);
+    });
+    return client.running;
+  }
+
+  private async send(client: Client): Promise<number> {
     let sent = 0;
-    try {
-      do {
-        client.again = false;
-        sent += await this.fillGaps(client);
-        for (;;) {
-          if (client.closed) return sent;
-          const rows = await this.events.find({
-            where: { id: MoreThan(client.cursor) },
-            order: { id: 'ASC' },
-            take: STREAM_BATCH,
-          });
-          if (client.closed || rows.length === 0) break;
-          const now = Date.now();
-          let oldestGap = this.oldestGap(client);
-          let text = '';
-          for (const row of rows) {
-            const id = Number(row.id);
-            const width = id - client.cursor - 1;
-            if (this.tracksGaps && width > 0 && client.gaps.size + width <= MAX_GAPS) {
-              for (let missing = client.cursor + 1; missing < id; missing++) {
-                client.gaps.set(missing, now);
-              }
-              oldestGap ??= client.cursor + 1;
+    do {
+      client.again = false;
+      sent += await this.fillGaps(client);
+      for (;;) {
+        if (client.closed) return sent;
+        const rows = await this.events.find({
+          where: { id: MoreThan(client.cursor) },
+          order: { id: 'ASC' },
+          take: STREAM_BATCH,
+        });
+        if (client.closed || rows.length === 0) break;
+        const now = Date.now();
+        let oldestGap = this.oldestGap(client);
+        let text = '';
+        for (const row of rows) {
+          const id = Number(row.id);
+          const width = id - client.cursor - 1;
+          if (this.tracksGaps && width > 0 && client.gaps.size + width <= MAX_GAPS) {
+            for (let missing = client.cursor + 1; missing < id; missing++) {
+              client.gaps.set(missing, now);
             }
-            client.cursor = id;
-            text += formatEvent(toRecord(row), oldestGap === undefined ? id : oldestGap - 1);
+            oldestGap ??= client.cursor + 1;
           }
-          client.sink.write(text);
-          sent += rows.length;
-          if (rows.length < STREAM_BATCH) break;
+          client.cursor = id;
+          text += formatEvent(toRecord(row), oldestGap === undefined ? id : oldestGap - 1);
         }
-      } while (client.again);
-    } finally {
-      client.busy = false;
-    }
+        client.sink.write(text);
+        sent += rows.length;
+        if (rows.length < STREAM_BATCH) break;
+      }
+    } while (client.again);
     return sent;
   }
 
@@ -240,7 +239,8 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     return oldest;
   }
 
-  private heartbeat(): void {
+  /** Writes a comment line to every open stream (proxies and browsers drop silent ones). */
+  heartbeat(): void {
     for (const client of this.clients) client.sink.write(`: keep-alive\n\n`);
   }
 
