@@ -87,6 +87,16 @@ describe(EventStreamService.name, () => {
     sut.beforeApplicationShutdown();
   });
 
+  it('starts from now when Last-Event-ID is beyond the newest event (another database)', async () => {
+    const { rows, repository } = fakeEvents(3);
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const client = sink();
+    await sut.open(client, 99);
+    rows.push(row(4));
+    await sut.tick();
+    expect(ids(client.text())).toEqual([4]);
+  });
+
   it('writes heartbeats as comments, and ends every stream on shutdown', async () => {
     const { repository } = fakeEvents(0);
     const sut = new EventStreamService(repository, new EventNotifier());

@@ -119,7 +119,9 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
    * committed from now on. Returns the function that closes it (call it when the client leaves).
    */
   async open(sink: StreamSink, lastEventId?: number): Promise<() => void> {
-    const cursor = lastEventId ?? (await this.latestId());
+    const latest = await this.latestId();
+    // An id from the future (another database, a reset) would wait forever: start from now.
+    const cursor = lastEventId !== undefined && lastEventId <= latest ? lastEventId : latest;
     const client: Client = {
       sink,
       cursor,
