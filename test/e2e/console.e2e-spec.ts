@@ -259,6 +259,25 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await waitForText(operatorRow('Gus'), '0 / 2');
   });
 
+  it('works with the keyboard: Enter opens the weights editor, Escape closes it, focus returns', async () => {
+    const edit = page
+      .getByRole('table', { name: 'Sources' })
+      .getByRole('row', { name: /Weights channel/ })
+      .getByRole('button', { name: 'Edit weights' });
+    await edit.focus();
+    await page.keyboard.press('Enter');
+    const editor = page.getByRole('dialog', { name: /Weights: Weights channel/ });
+    await editor.waitFor();
+    // Focus moved into the dialog; Tab walks its controls and shows where it is.
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    expect(await focused.evaluate((el) => el.closest('dialog') !== null)).toBe(true);
+    await eventually(() => focusedVisibly(focused));
+    await page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    await eventually(() => focusedVisibly(edit));
+  });
+
   it('shows an API error as a message, not a blank page', async () => {
     const source = await admin().source({ name: 'Full channel' });
     const hal = await admin().operator({ name: 'Hal', max_load: 0 });
