@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ConsoleModule } from './console/console.module';
 import { EventsModule } from './events/events.module';
+import { EventStreamModule } from './events/stream/event-stream.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
@@ -26,6 +28,8 @@ import { SourcesModule } from './sources/sources.module';
     DistributionModule,
     RequestsModule,
     HealthModule,
+    EventStreamModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}
