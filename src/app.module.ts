@@ -11,6 +11,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperatorsModule } from './operators/operators.module';
 import { RequestsModule } from './requests/requests.module';
 import { SourcesModule } from './sources/sources.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { SourcesModule } from './sources/sources.module';
     LeadsModule,
     DistributionModule,
     RequestsModule,
+    WebhooksModule,
     HealthModule,
   ],
 })
