@@ -78,10 +78,16 @@ const resolvingTo =
   (_host, callback) =>
     callback(
       null,
-      addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
+      addresses.map((address): LookupAddress => ({
+        address,
+        family: address.includes(':') ? 6 : 4,
+      })),
     );
 
-function lookupWith(resolve: NonNullable<Resolve>, options: { all?: boolean; family?: number } = {}) {
+function lookupWith(
+  resolve: NonNullable<Resolve>,
+  options: { all?: boolean; family?: number } = {},
+) {
   return new Promise<{ error: Error | null; address: unknown; family?: number }>((done) =>
     safeLookup(resolve)('hooks.example.com', options, (error, address, family) =>
       done({ error, address, family }),

@@ -120,8 +120,7 @@ type Resolve = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
-const systemResolve: Resolve = (hostname, callback) =>
-  dnsLookup(hostname, { all: true }, callback);
+const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
 
 /**
  * A `lookup` for http.request: resolves the name, refuses it if any address is not public, and

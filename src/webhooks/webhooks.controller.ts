@@ -23,11 +23,7 @@ import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
-import {
-  DeliveryResponseDto,
-  ListDeliveriesQueryDto,
-  RetryAcceptedDto,
-} from './dto/delivery.dto';
+import { DeliveryResponseDto, ListDeliveriesQueryDto, RetryAcceptedDto } from './dto/delivery.dto';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { CreatedWebhookDto, WebhookResponseDto } from './dto/webhook-response.dto';
 import { WebhooksService } from './webhooks.service';

@@ -114,9 +114,10 @@ export class WebhooksService {
   async remove(id: number): Promise<void> {
     await this.transactions.run(async (tx) => {
       await tx.query('DELETE FROM webhook_deliveries WHERE subscription_id = ?', [id]);
-      const deleted = await tx.query('DELETE FROM webhook_subscriptions WHERE id = ? RETURNING id', [
-        id,
-      ]);
+      const deleted = await tx.query(
+        'DELETE FROM webhook_subscriptions WHERE id = ? RETURNING id',
+        [id],
+      );
       if (deleted.length === 0) throw new NotFoundException(`webhook ${id} not found`);
     });
   }
@@ -146,7 +147,8 @@ export class WebhooksService {
     if (!revived) {
       await this.findOrThrow(id);
       const delivery = await this.deliveries.findOneBy({ id: deliveryId, subscriptionId: id });
-      if (!delivery) throw new NotFoundException(`delivery ${deliveryId} of webhook ${id} not found`);
+      if (!delivery)
+        throw new NotFoundException(`delivery ${deliveryId} of webhook ${id} not found`);
       if (delivery.status === 'delivered') {
         throw new ConflictException(`delivery ${deliveryId} was delivered already`);
       }

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   /** The status this receiver answered. */
@@ -21,7 +22,7 @@ export async function startReceiver() {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const status = respond({ headers: request.headers, body });
-      received.push({ headers: request.headers, body, status });
+      received.push({ path: request.url ?? '', headers: request.headers, body, status });
       response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
     });
   });
