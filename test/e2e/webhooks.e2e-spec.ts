@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { readerQuery } from '../../src/database/raw-query';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -48,6 +49,10 @@ describe('Webhooks (e2e)', () => {
     expect(response.status).toBe(201);
     return response.body as Body;
   }
+
+  /** Changes rows behind the API's back (`?` placeholders, dates as Date, on either database). */
+  const write = (sql: string, params: unknown[]) =>
+    readerQuery(t.writer.manager).query(sql, params);
 
   /** The bodies delivered (2xx) at `path`, each verified with `secret` (throws if one fails). */
   const verified = (secret: string, path: string): Body[] =>
@@ -284,6 +289,180 @@ describe('Webhooks (e2e)', () => {
       for (const s of [all, ofSource, closedOnly, ofOtherSource, paused]) {
         await t.http().delete(`/webhooks/${s.id}`).expect(204);
       }
+    });
+
+    /** One source with room, one subscription at `path`; returns both. */
+    async function setUp(path: string, body: Body = {}) {
+      const source = await given(t).source();
+      const operator = await given(t).operator({ max_load: 100 });
+      await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+      const subscription = await subscribe({ source_id: source.id, ...body }, path);
+      return { source, subscription };
+    }
+
+    const deliveriesOf = async (subscription: Body, query = '') =>
+      (await t.http().get(`/webhooks/${subscription.id}/deliveries?limit=1000${query}`).expect(200))
+        .body as Body[];
+
+    it('retries a failing receiver: delivered on the 3rd attempt with the same webhook-id', async () => {
+      const { source, subscription } = await setUp('/flaky', { events: ['request.created'] });
+      let calls = 0;
+      receiver.respondWith(() => (++calls <= 2 ? 503 : 200));
+      await given(t).request(source.id);
+      await eventually(() => receiver.delivered().length === 1, 10000, 'the third attempt');
+
+      const attempts = receiver.received.filter((r) => r.path === '/flaky');
+      expect(attempts.map((r) => r.status)).toEqual([503, 503, 200]);
+      expect(new Set(attempts.map((r) => r.headers['webhook-id'])).size).toBe(1);
+      for (const attempt of attempts) {
+        expect(
+          new Webhook(subscription.secret).verify(attempt.body, attempt.headers as never),
+        ).toBeTruthy();
+      }
+      await eventually(async () => (await deliveriesOf(subscription))[0]?.status === 'delivered');
+      expect((await deliveriesOf(subscription))[0]).toMatchObject({
+        status: 'delivered',
+        attempts: 3,
+        last_status_code: 200,
+        last_error: null,
+      });
+    });
+
+    it('gives up after WEBHOOK_MAX_ATTEMPTS (dead); the retry route sends it again', async () => {
+      const { source, subscription } = await setUp('/down', { events: ['request.created'] });
+      receiver.respondWith(() => 500);
+      await given(t).request(source.id);
+      await eventually(
+        async () => (await deliveriesOf(subscription, '&status=dead')).length === 1,
+        10000,
+        'a dead delivery',
+      );
+      // WEBHOOK_MAX_ATTEMPTS=4 counts every attempt, the first included.
+      expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(4);
+      const [dead] = await deliveriesOf(subscription);
+      expect(dead).toMatchObject({ status: 'dead', attempts: 4, last_status_code: 500 });
+      expect(dead.last_error).toMatch(/HTTP 500/);
+      expect(await deliveriesOf(subscription, '&status=pending')).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(4);
+
+      receiver.respondWith(() => 200);
+      const retried = await t
+        .http()
+        .post(`/webhooks/${subscription.id}/deliveries/${dead.id}/retry`)
+        .expect(202);
+      expect(retried.body).toEqual({ id: dead.id, status: 'pending' });
+      await eventually(() => receiver.delivered().length === 1, 10000, 'the revived delivery');
+      expect(receiver.delivered()[0].headers['webhook-id']).toBe(dead.event_id);
+      await eventually(async () => (await deliveriesOf(subscription))[0].status === 'delivered');
+      expect((await deliveriesOf(subscription))[0]).toMatchObject({ attempts: 1 });
+      // Delivered is final; unknown ids are 404.
+      await t.http().post(`/webhooks/${subscription.id}/deliveries/${dead.id}/retry`).expect(409);
+      await t.http().post(`/webhooks/${subscription.id}/deliveries/999999/retry`).expect(404);
+      await t.http().post(`/webhooks/999999/deliveries/${dead.id}/retry`).expect(404);
+      await t.http().get(`/webhooks/${subscription.id}/deliveries?status=lost`).expect(400);
+    });
+
+    it('announces nothing for a rolled-back change', async () => {
+      const { subscription } = await setUp('/rollback');
+      await t.http().patch(`/webhooks/${subscription.id}`).send({ source_id: null }).expect(200);
+      const events = await countRows(t, 'request_events');
+      const deliveries = await countRows(t, 'webhook_deliveries');
+      await t
+        .http()
+        .post('/requests')
+        .send({ lead_external_id: 'nobody', source_id: 999999 })
+        .expect(404);
+      // A change refused half-way: reopening a request whose operator is full.
+      const source = await given(t).source();
+      const operator = await given(t).operator({ max_load: 1 });
+      await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+      const first = await given(t).request(source.id);
+      await t.http().patch(`/requests/${first.id}/status?status=closed`).expect(200);
+      await given(t).request(source.id);
+      const before = await countRows(t, 'webhook_deliveries');
+      await t.http().patch(`/requests/${first.id}/status?status=active`).expect(409);
+      expect(await countRows(t, 'webhook_deliveries')).toBe(before);
+      await t.app.get(WebhookDispatcher).tick();
+      await eventually(
+        async () => (await countRows(t, 'webhook_deliveries', "status = 'pending'")) === 0,
+      );
+      // Only the committed changes were announced: created+assigned, closed, created+waiting.
+      expect(await countRows(t, 'request_events')).toBe(events + 5);
+      expect(await countRows(t, 'webhook_deliveries')).toBe(deliveries + 5);
+      expect(receiver.delivered()).toHaveLength(5);
+      await t.http().delete(`/webhooks/${subscription.id}`).expect(204);
+    });
+
+    it('takes over a claim whose lease ran out, and leaves a live one alone', async () => {
+      const { source, subscription } = await setUp('/lease', { events: ['request.created'] });
+      receiver.respondWith(() => 503);
+      await given(t).request(source.id);
+      await eventually(() => receiver.received.length >= 1);
+      const [delivery] = await deliveriesOf(subscription);
+      // As if another process had claimed it and were sending it now (its lease runs a minute).
+      await write(
+        "UPDATE webhook_deliveries SET lock_token = 'other', next_attempt_at = ?, status = 'pending' WHERE id = ?",
+        [new Date(Date.now() + 60_000), delivery.id],
+      );
+      receiver.respondWith(() => 200);
+      const atLease = () => receiver.delivered().filter((r) => r.path === '/lease');
+      await t.app.get(WebhookDispatcher).tick();
+      await new Promise((resolve) => setTimeout(resolve, 400)); // two fallback polls
+      expect(atLease()).toHaveLength(0);
+      // That process died: its lease ends and the delivery is due again.
+      await write('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?', [
+        new Date(Date.now() - 1000),
+        delivery.id,
+      ]);
+      await t.app.get(WebhookDispatcher).tick();
+      await eventually(() => atLease().length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(atLease()).toHaveLength(1);
+      expect((await deliveriesOf(subscription))[0]).toMatchObject({ status: 'delivered' });
+    });
+
+    it('purges delivered and dead rows older than WEBHOOK_RETENTION_DAYS, never pending ones', async () => {
+      const { source, subscription } = await setUp('/purge', { events: ['request.created'] });
+      await given(t).request(source.id);
+      await given(t).request(source.id);
+      await given(t).request(source.id);
+      await eventually(
+        async () => (await deliveriesOf(subscription, '&status=delivered')).length === 3,
+      );
+      const [a, b, c] = await deliveriesOf(subscription);
+      await write("UPDATE webhook_deliveries SET status = 'dead' WHERE id = ?", [b.id]);
+      // c is pending again (claimed elsewhere, for a long while).
+      await write(
+        "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, lock_token = 'x' WHERE id = ?",
+        [new Date(Date.now() + 3_600_000), c.id],
+      );
+      const dispatcher = t.app.get(WebhookDispatcher);
+      expect(await dispatcher.purge(new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+      expect(await dispatcher.purge(new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect((await deliveriesOf(subscription)).map((d) => d.id)).toEqual([c.id]);
+      expect(a.id).toBeLessThan(c.id);
+    });
+
+    it('exports outcomes, the pending backlog and its age to Prometheus, without secrets', async () => {
+      const { source, subscription } = await setUp('/metrics', { events: ['request.created'] });
+      receiver.respondWith(() => 503);
+      await given(t).request(source.id);
+      await eventually(() => receiver.received.length >= 2);
+      const text = (await t.http().get('/metrics').expect(200)).text;
+      expect(text).toMatch(/webhook_deliveries_total\{outcome="delivered"\} \d+/);
+      expect(text).toMatch(/webhook_deliveries_total\{outcome="retry"\} [1-9]/);
+      expect(text).toMatch(/webhook_pending_deliveries [1-9]/);
+      expect(text).toMatch(/webhook_oldest_pending_delivery_age_seconds \d/);
+      expect(text).not.toContain(subscription.secret);
+      await t.http().delete(`/webhooks/${subscription.id}`).expect(204);
+      const after = (await t.http().get('/metrics').expect(200)).text;
+      // Its pending delivery went with it.
+      const pending = (metrics: string) =>
+        Number(/webhook_pending_deliveries (\d+)/.exec(metrics)?.[1]);
+      expect(pending(after)).toBe(pending(text) - 1);
     });
   });
 });
