@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Webhook } from 'standardwebhooks';
 import { readerQuery } from '../../src/database/raw-query';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
@@ -464,5 +465,114 @@ describe('Webhooks (e2e)', () => {
         Number(/webhook_pending_deliveries (\d+)/.exec(metrics)?.[1]);
       expect(pending(after)).toBe(pending(text) - 1);
     });
+  });
+});
+
+describe('Webhooks: access and SSRF (e2e)', () => {
+  const ADMIN = 'webhooks-admin-key-0123456789';
+  const admin = { 'X-API-Key': ADMIN };
+  let t: TestApp;
+  let receiver: Receiver;
+  // This machine's own name: not "localhost", but it resolves to a loopback or private address.
+  const ownName = hostname();
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    t = await createTestApp({
+      env: { ADMIN_API_KEYS: ADMIN, WEBHOOK_POLL_INTERVAL_MS: '0', WEBHOOK_MAX_ATTEMPTS: '1' },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  it('is for admins only: intake keys get 403, no key 401', async () => {
+    const source = await t.http().post('/sources').set(admin).send({ name: 'bot' }).expect(201);
+    const { body } = await t.http().post(`/sources/${source.body.id}/keys`).set(admin).expect(201);
+    const intake = { 'X-API-Key': body.key as string };
+    const hook = { url: 'https://crm.example.com/hooks' };
+    await t.http().post('/webhooks').set(intake).send(hook).expect(403);
+    await t.http().get('/webhooks').set(intake).expect(403);
+    await t.http().get('/webhooks/1').set(intake).expect(403);
+    await t.http().patch('/webhooks/1').set(intake).send({ is_active: false }).expect(403);
+    await t.http().delete('/webhooks/1').set(intake).expect(403);
+    await t.http().get('/webhooks/1/deliveries').set(intake).expect(403);
+    await t.http().post('/webhooks/1/deliveries/1/retry').set(intake).expect(403);
+    await t.http().get('/webhooks').expect(401);
+    const created = await t.http().post('/webhooks').set(admin).send(hook).expect(201);
+    await t.http().get(`/webhooks/${created.body.id}`).set(admin).expect(200);
+    await t.http().delete(`/webhooks/${created.body.id}`).set(admin).expect(204);
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080/hooks', /loopback/],
+    ['http://localhost/hooks', /loopback/],
+    ['http://[::1]/hooks', /loopback/],
+    ['http://[::ffff:127.0.0.1]/hooks', /loopback/],
+    ['http://169.254.169.254/latest/meta-data/', /metadata/],
+    ['http://[fd00:ec2::254]/', /metadata/],
+    ['http://10.0.0.1/hooks', /private/],
+    ['http://192.168.1.10/hooks', /private/],
+    ['http://100.64.0.1/hooks', /carrier-grade NAT/],
+    [`http://${ownName}:8080/hooks`, /resolves to a/],
+  ])('refuses %s with 400 at creation', async (url, why) => {
+    const response = await t.http().post('/webhooks').set(admin).send({ url });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.message)).toMatch(why);
+  });
+
+  it('refuses a private target on PATCH too', async () => {
+    const created = await t
+      .http()
+      .post('/webhooks')
+      .set(admin)
+      .send({ url: 'https://crm.example.com/hooks' })
+      .expect(201);
+    await t
+      .http()
+      .patch(`/webhooks/${created.body.id}`)
+      .set(admin)
+      .send({ url: 'http://127.0.0.1/' })
+      .expect(400);
+    await t.http().delete(`/webhooks/${created.body.id}`).set(admin).expect(204);
+  });
+
+  it('re-checks at send time, after DNS resolution: a name resolving to loopback gets nothing', async () => {
+    // Subscriptions that slipped in (an older version, a name re-pointed since creation).
+    const now = new Date();
+    const urls = [receiver.url('/literal'), `http://${ownName}:${receiver.port}/by-name`];
+    for (const url of urls) {
+      await readerQuery(t.writer.manager).query(
+        'INSERT INTO webhook_subscriptions (url, event_mask, source_id, description, is_active, ' +
+          'secret, created_at, updated_at) VALUES (?, 31, NULL, NULL, ?, ?, ?, ?)',
+        [url, true, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6kV8BpZqzJU=', now, now],
+      );
+    }
+    const source = await t.http().post('/sources').set(admin).send({ name: 'form' }).expect(201);
+    await t
+      .http()
+      .post('/requests')
+      .set(admin)
+      .send({ lead_external_id: 'ssrf', source_id: source.body.id })
+      .expect(201);
+    const dispatcher = t.app.get(WebhookDispatcher);
+    await dispatcher.tick();
+    expect(receiver.received).toEqual([]);
+    const list = await t.http().get('/webhooks').set(admin).expect(200);
+    for (const subscription of list.body as Body[]) {
+      const deliveries = await t
+        .http()
+        .get(`/webhooks/${subscription.id}/deliveries?status=dead`)
+        .set(admin)
+        .expect(200);
+      expect(deliveries.body.length).toBeGreaterThan(0);
+      for (const delivery of deliveries.body as Body[]) {
+        expect(delivery.last_status_code).toBeNull();
+        expect(delivery.last_error).toMatch(
+          subscription.url.includes('/literal') ? /loopback/ : /resolves to a .* address/,
+        );
+      }
+    }
   });
 });
