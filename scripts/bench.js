@@ -8,6 +8,8 @@
  *   BENCH_STRATEGIES=weighted-random,weighted-round-robin,weighted-least-loaded npm run bench
  *   BENCH_AUTH=1 npm run bench          … then SQLite with auth and request logs off, auth on
  *                                       (requests sent with a source intake key), both on
+ *   BENCH_WEBHOOKS=1 npm run bench      … then SQLite without a webhook, and with one active
+ *                                       webhook (every event) to a local receiver
  *
  * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
@@ -191,8 +193,36 @@ async function main() {
       });
     }
   }
+  if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
   console.log('\nSummary');
   console.table(rows);
+}
+
+/** POST /requests with no webhook, then with one active webhook that receives every event. */
+async function benchWebhooks() {
+  const receiver = require('node:http').createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
+  for (const subscribed of [false, true]) {
+    const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+    const app = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+    try {
+      await app.ready;
+      if (subscribed) await post(`${app.url}/webhooks`, { url: hookUrl });
+      await benchInstances(`SQLite ${subscribed ? 'one webhook' : 'no webhook'}`, [app]);
+      if (subscribed) {
+        const text = await (await fetch(`${app.url}/metrics`)).text();
+        console.log(text.split('\n').filter((l) => l.startsWith('webhook_')).join('\n'));
+      }
+    } finally {
+      app.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  receiver.close();
 }
 
 main().catch((error) => {
