@@ -19,6 +19,7 @@ import {
 } from '../events/request-event';
 import { retryDelayMs } from './backoff';
 import { WebhookMetrics } from './webhook-metrics';
+import { WebhookOutbox } from './webhook-outbox';
 import { type SendResult, WebhookSender } from './webhook-sender';
 
 /** Deliveries claimed per pass (and sent at once). */
@@ -85,8 +86,8 @@ interface ClaimedRow {
 }
 
 /**
- * Sends the outbox: in every instance, woken after each commit that wrote request events
- * (EventNotifier) and by a fallback poll (WEBHOOK_POLL_INTERVAL_MS; 0 turns this instance's
+ * Sends the outbox: in every instance, woken after each commit that enqueued deliveries
+ * (EventNotifier, filtered by the outbox's flag), by the API's retry, and by a fallback poll (WEBHOOK_POLL_INTERVAL_MS; 0 turns this instance's
  * sending off). One pass (tick) claims a batch in a short transaction, sends it with no
  * transaction open, and records the outcomes in another; a result only counts while its claim
  * still holds (lock_token), so a taken-over delivery is never recorded twice.
@@ -112,6 +113,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly transactions: TransactionRunner,
     private readonly notifier: EventNotifier,
     private readonly metrics: WebhookMetrics,
+    private readonly outbox: WebhookOutbox,
   ) {
     this.sender = new WebhookSender(
       config.WEBHOOK_TIMEOUT_MS,
@@ -123,7 +125,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     if (this.config.WEBHOOK_POLL_INTERVAL_MS === 0) return;
     this.stopped = false;
-    this.unsubscribe = this.notifier.subscribe(() => this.wake());
+    this.unsubscribe = this.notifier.subscribe(() => {
+      if (this.outbox.takeEnqueued()) this.wake();
+    });
     this.timer = setInterval(() => this.wake(), this.config.WEBHOOK_POLL_INTERVAL_MS);
     this.timer.unref();
     this.wake();

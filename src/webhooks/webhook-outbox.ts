@@ -27,7 +27,7 @@ function insertSql(dialect: Tx['dialect'], events: number): string {
       `FROM (${Array<string>(events).fill(row).join(' UNION ALL ')}) e ` +
       'JOIN webhook_subscriptions s ON (s.event_mask & e.bit) <> 0 ' +
       'AND (s.source_id IS NULL OR s.source_id = e.sid) ' +
-      'WHERE s.is_active = ? ORDER BY e.rid, s.id';
+      'WHERE s.is_active = ? ORDER BY e.rid, s.id RETURNING id';
     sqlCache.set(key, sql);
   }
   return sql;
@@ -40,10 +40,12 @@ function insertSql(dialect: Tx['dialect'], events: number): string {
  */
 @Injectable()
 export class WebhookOutbox {
+  private enqueued = false;
+
   async enqueue(tx: Tx, events: readonly RequestEventRecord[]): Promise<void> {
     if (events.length === 0) return;
     const now = new Date();
-    await tx.query(insertSql(tx.dialect, events.length), [
+    const rows = await tx.query(insertSql(tx.dialect, events.length), [
       now,
       now,
       now,
@@ -53,5 +55,17 @@ export class WebhookOutbox {
       }),
       true,
     ]);
+    // Registered before the writer's notify, so the flag is up when the dispatcher is nudged.
+    if (rows.length > 0) tx.afterCommit(() => (this.enqueued = true));
+  }
+
+  /**
+   * Whether deliveries were committed since the last call: the dispatcher skips the nudges of
+   * commits that matched no subscription (with none, webhooks cost intake one statement).
+   */
+  takeEnqueued(): boolean {
+    const enqueued = this.enqueued;
+    this.enqueued = false;
+    return enqueued;
   }
 }

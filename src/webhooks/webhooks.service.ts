@@ -11,7 +11,6 @@ import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { Tx } from '../database/tx';
-import { EventNotifier } from '../events/event-notifier';
 import { WEBHOOK_EVENT_TYPES } from '../events/request-event';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import {
@@ -29,6 +28,7 @@ import {
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { refusedName, refusedUrl } from './target-address';
+import { WebhookDispatcher } from './webhook-dispatcher';
 import { eventMask } from './webhook-events';
 
 /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret format. */
@@ -50,7 +50,7 @@ export class WebhooksService {
     private readonly subscriptions: Repository<WebhookSubscription>,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly transactions: TransactionRunner,
-    private readonly notifier: EventNotifier,
+    private readonly dispatcher: WebhookDispatcher,
     private readonly config: AppConfig,
   ) {}
 
@@ -104,7 +104,7 @@ export class WebhooksService {
       if (!found) throw new NotFoundException(`webhook ${id} not found`);
       changes.updatedAt = new Date();
       await tx.manager.update(WebhookSubscription, { id }, changes);
-      if (changes.isActive) tx.afterCommit(() => this.notifier.notify());
+      if (changes.isActive) tx.afterCommit(() => this.dispatcher.wake());
       return { ...found, ...changes };
     });
     return toWebhookResponse(updated);
@@ -141,7 +141,7 @@ export class WebhooksService {
     const now = new Date();
     const revived = await this.transactions.run(async (tx) => {
       const rows = await tx.query(RETRY_SQL, [now, now, deliveryId, id]);
-      if (rows.length > 0) tx.afterCommit(() => this.notifier.notify());
+      if (rows.length > 0) tx.afterCommit(() => this.dispatcher.wake());
       return rows.length > 0;
     });
     if (!revived) {
