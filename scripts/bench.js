@@ -9,7 +9,8 @@
  *   BENCH_AUTH=1 npm run bench          … then SQLite with auth and request logs off, auth on
  *                                       (requests sent with a source intake key), both on
  *   BENCH_WEBHOOKS=1 npm run bench      … then SQLite without a webhook, and with one active
- *                                       webhook (every event) to a local receiver
+ *                                       webhook (every event) to a local receiver, alternated
+ *                                       BENCH_WEBHOOK_ROUNDS times (1)
  *
  * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
@@ -206,7 +207,8 @@ async function benchWebhooks() {
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
-  for (const subscribed of [false, true]) {
+  const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
+  for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
     const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
     const app = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     try {

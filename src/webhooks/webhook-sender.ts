@@ -41,6 +41,19 @@ export class WebhookSender {
     this.httpsAgent = new HttpsAgent(options);
   }
 
+  /** One signer per secret (decoding the key each time costs more than signing a body). */
+  private readonly signers = new Map<string, Webhook>();
+
+  private signer(secret: string): Webhook {
+    let signer = this.signers.get(secret);
+    if (!signer) {
+      if (this.signers.size >= 1000) this.signers.clear();
+      signer = new Webhook(secret);
+      this.signers.set(secret, signer);
+    }
+    return signer;
+  }
+
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
@@ -50,7 +63,7 @@ export class WebhookSender {
     const refused = refusedUrl(webhook.url, this.allowPrivate);
     if (refused) return Promise.resolve({ delivered: false, statusCode: null, error: refused });
     const url = new URL(webhook.url);
-    const signature = new Webhook(webhook.secret).sign(webhook.id, now, webhook.body);
+    const signature = this.signer(webhook.secret).sign(webhook.id, now, webhook.body);
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
 
