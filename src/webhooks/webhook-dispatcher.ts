@@ -27,6 +27,8 @@ export const BATCH_SIZE = 50;
 /** A claim outlives the attempt's timeout by this much before another dispatcher may take it. */
 export const LEASE_MARGIN_MS = 60_000;
 const PURGE_EVERY_MS = 10 * 60_000;
+/** A nudge waits this long for others to join its pass. */
+const COALESCE_MS = 10;
 const PURGE_BATCH = 1000;
 
 const DUE =
@@ -102,8 +104,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private retryAt = Infinity;
   private unsubscribe?: () => void;
   private running?: Promise<void>;
-  private scheduled = false;
+  private scheduled?: NodeJS.Timeout;
   private again = false;
+  private full = false;
   private stopped = true;
   private lastPurge = 0;
 
@@ -138,6 +141,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.unsubscribe?.();
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.scheduled);
     await this.running;
     this.sender.close();
   }
@@ -149,33 +153,39 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.again = true;
       return;
     }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.stopped || this.running) return;
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-        // A nudge that came while the last pass was finishing.
-        if (this.again) this.wake();
-      });
-    });
+    this.schedule(COALESCE_MS);
   }
 
-  private async loop(): Promise<void> {
-    do {
+  /**
+   * The next pass, after `delay` ms: nudges that arrive meanwhile join it, so under load one
+   * claim and one record transaction serve many commits instead of two per commit.
+   */
+  private schedule(delay: number): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
+      if (this.stopped || this.running) return;
       this.again = false;
-      try {
-        const claimed = await this.tick();
-        if (claimed >= BATCH_SIZE) this.again = true;
-        if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
-          this.lastPurge = Date.now();
-          await this.purge();
-        }
-      } catch (error) {
-        this.logger.warn(`webhook dispatch failed: ${String(error)}`);
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+        // More due work (a full batch), or nudges that came during the pass.
+        if (this.full) this.schedule(0);
+        else if (this.again) this.schedule(COALESCE_MS);
+      });
+    }, delay);
+  }
+
+  private async pass(): Promise<void> {
+    this.full = false;
+    try {
+      this.full = (await this.tick()) >= BATCH_SIZE;
+      if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
+        this.lastPurge = Date.now();
+        await this.purge();
       }
-    } while (this.again && !this.stopped);
+    } catch (error) {
+      this.logger.warn(`webhook dispatch failed: ${String(error)}`);
+    }
   }
 
   /** One pass: claims up to BATCH_SIZE due deliveries, sends them, records the outcomes. */
