@@ -201,12 +201,18 @@ async function main() {
 
 /** POST /requests with no webhook, then with one active webhook that receives every event. */
 async function benchWebhooks() {
-  const receiver = require('node:http').createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(204).end());
-  });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
+  // The receiver is its own process, as it would be elsewhere (not competing with autocannon).
+  const receiver = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(204).end()); });" +
+        "s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise((r) => receiver.stdout.once('data', (d) => r(Number(String(d).trim()))));
+  const hookUrl = `http://127.0.0.1:${port}/hooks`;
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
   for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
     const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
@@ -224,7 +230,7 @@ async function benchWebhooks() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  receiver.close();
+  receiver.kill('SIGTERM');
 }
 
 main().catch((error) => {
