@@ -12,7 +12,7 @@
  *                                       webhook (every event) to a local receiver, alternated
  *                                       BENCH_WEBHOOK_ROUNDS times (1)
  *
- * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
+ * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PORT (4100, the first app port), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -24,7 +24,7 @@ const { Client } = require('pg');
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-let nextPort = 4100;
+let nextPort = Number(process.env.BENCH_PORT || 4100);
 
 function startApp(env) {
   const port = nextPort++;
