@@ -214,17 +214,38 @@ async function benchWebhooks() {
   const port = await new Promise((r) => receiver.stdout.once('data', (d) => r(Number(String(d).trim()))));
   const hookUrl = `http://127.0.0.1:${port}/hooks`;
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
+  // CPU time of the app process (utime + stime, in ms): steadier than req/s on a busy machine.
+  const cpuMs = (pid) => {
+    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const pending = async (url) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
+  };
   for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
+    const label = `SQLite ${subscribed ? 'one webhook' : 'no webhook'}`;
     const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
     const app = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
     try {
       await app.ready;
       if (subscribed) await post(`${app.url}/webhooks`, { url: hookUrl });
-      await benchInstances(`SQLite ${subscribed ? 'one webhook' : 'no webhook'}`, [app]);
-      if (subscribed) {
-        const text = await (await fetch(`${app.url}/metrics`)).text();
-        console.log(text.split('\n').filter((l) => l.startsWith('webhook_')).join('\n'));
+      const setup = await setUp(app.url);
+      const before = cpuMs(app.child.pid);
+      const result = await run(`${app.url}/requests`, requestsOptions(setup, label));
+      record(label, 'POST /requests', result);
+      const during = cpuMs(app.child.pid) - before;
+      // Then until every event is delivered: the whole cost of a request and its webhooks.
+      const start = Date.now();
+      while (subscribed && (await pending(app.url)) > 0 && Date.now() - start < 120000) {
+        await new Promise((r) => setTimeout(r, 200));
       }
+      const total = cpuMs(app.child.pid) - before;
+      const n = result.requests.total;
+      console.log(
+        `${label}: app CPU per request ${(during / n).toFixed(2)} ms during the run, ` +
+          `${(total / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
+      );
     } finally {
       app.child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
