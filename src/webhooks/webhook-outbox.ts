@@ -27,7 +27,7 @@ function insertSql(dialect: Tx['dialect'], events: number): string {
       `FROM (${Array<string>(events).fill(row).join(' UNION ALL ')}) e ` +
       'JOIN webhook_subscriptions s ON (s.event_mask & e.bit) <> 0 ' +
       'AND (s.source_id IS NULL OR s.source_id = e.sid) ' +
-      'WHERE s.is_active = ? ORDER BY e.rid, s.id RETURNING id';
+      'WHERE s.is_active = ? RETURNING id';
     sqlCache.set(key, sql);
   }
   return sql;
