@@ -10,7 +10,8 @@
  *                                       (requests sent with a source intake key), both on
  *   BENCH_WEBHOOKS=1 npm run bench      … then SQLite without a webhook, and with one active
  *                                       webhook (every event) to a local receiver, alternated
- *                                       BENCH_WEBHOOK_ROUNDS times (1)
+ *                                       BENCH_WEBHOOK_ROUNDS times (1); with
+ *                                       WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *
  * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PORT (4100, the first app port), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
@@ -237,7 +238,9 @@ async function benchWebhooks() {
       const during = cpuMs(app.child.pid) - before;
       // Then until every event is delivered: the whole cost of a request and its webhooks.
       const start = Date.now();
-      while (subscribed && (await pending(app.url)) > 0 && Date.now() - start < 120000) {
+      // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
+      const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+      while (subscribed && sending && (await pending(app.url)) > 0 && Date.now() - start < 120000) {
         await new Promise((r) => setTimeout(r, 200));
       }
       const total = cpuMs(app.child.pid) - before;
