@@ -199,9 +199,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (claimed.length === 0) return 0;
 
     const results = await Promise.all(
-      claimed.map((row) =>
-        this.sender.send({ url: row.url, secret: row.secret, id: row.eventId, body: body(row) }),
-      ),
+      claimed.map(async (row): Promise<SendResult> => {
+        try {
+          return await this.sender.send({
+            url: row.url,
+            secret: row.secret,
+            id: row.eventId,
+            body: body(row),
+          });
+        } catch (error) {
+          // A row that cannot even be signed fails like any attempt (and ends dead).
+          return { delivered: false, statusCode: null, error: String(error).slice(0, 500) };
+        }
+      }),
     );
     await this.record(claimed, results, token);
     return claimed.length;
