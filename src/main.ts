@@ -6,11 +6,14 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { nestLogLevels } from './config/log-levels';
+import { checkStartupEnvironment, listenError } from './config/startup-checks';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validate before Nest starts, so a bad variable is one clear line rather than a stack trace.
   const config = AppConfig.fromEnv(process.env);
+  // HOST resolves, SQLITE_PATH can be created and written, PORT is free: one line otherwise.
+  await checkStartupEnvironment(config);
   // Start-up lines are held until the pino logger is in place (configureApp); should start-up
   // fail before that, they are flushed to Nest's console logger at the same LOG_LEVEL.
   const app = await NestFactory.create(AppModule, {
@@ -21,7 +24,9 @@ async function bootstrap(): Promise<void> {
   });
   app.flushLogs();
   configureApp(app);
-  await app.listen(config.PORT, config.HOST);
+  await app.listen(config.PORT, config.HOST).catch((error: unknown) => {
+    throw listenError(error, config.PORT, config.HOST);
+  });
   app
     .get(Logger)
     .log(

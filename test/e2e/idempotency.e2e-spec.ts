@@ -125,7 +125,7 @@ describe('Idempotent intake (e2e)', () => {
     const body = requestFactory.build(sourceId);
     await post(body, '').expect(400);
     const tooLong = await post(body, 'k'.repeat(256)).expect(400);
-    expect(tooLong.body.message).toContain('Idempotency-Key');
+    expect(JSON.stringify(tooLong.body.message)).toContain('Idempotency-Key');
     await post(body, 'k'.repeat(255)).expect(201);
   });
 

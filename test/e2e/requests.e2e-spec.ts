@@ -130,7 +130,7 @@ describe('Requests (e2e)', () => {
     expect(malformed.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: expect.any(String),
+      message: [expect.any(String)],
     });
     const huge = await t
       .http()
@@ -253,6 +253,8 @@ describe('Requests (e2e)', () => {
       strategy: 'weighted-random',
       total_requests: 3,
       unassigned_requests: 1,
+      waiting_requests: 1,
+      oldest_waiting_at: expect.stringMatching(/Z$/),
       operators: [
         {
           operator_id: a.id,

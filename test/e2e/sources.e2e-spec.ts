@@ -122,7 +122,7 @@ describe('Sources (e2e)', () => {
           { operator_id: a.id, weight: 2 },
         ])
         .expect(400);
-      expect(repeated.body.message).toContain('operator_id');
+      expect(JSON.stringify(repeated.body.message)).toContain('operator_id');
 
       const cases: Array<[unknown, string]> = [
         [[{ operator_id: a.id, weight: -1 }], '[0].weight'],

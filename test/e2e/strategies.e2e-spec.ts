@@ -374,7 +374,7 @@ describe('Strategies (e2e)', () => {
     it('answers 404 for an unknown request and 400 for a bad id', async () => {
       await t.http().get('/requests/987654/decision').expect(404);
       const bad = await t.http().get('/requests/x/decision').expect(400);
-      expect(bad.body.message).toContain('id');
+      expect(JSON.stringify(bad.body.message)).toContain('id');
     });
   });
 });

@@ -30,10 +30,18 @@ export class WaitingWork1764600000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_requests_waiting_source" ON requests (source_id, created_at, id) ${waiting}`,
     );
-    // Sticky sources: the lead's latest assigned request on the source.
+    // Sticky sources: the lead's latest assigned request on the source. It also serves every
+    // lookup by lead, so the lead-only index goes.
     await queryRunner.query(
       'CREATE INDEX "IDX_requests_lead_source" ON requests (lead_id, source_id, id)',
     );
+    await queryRunner.query('DROP INDEX "IDX_requests_lead"');
+    // The stats count per source, operator and status from the index alone (no row reads, which
+    // at a million requests cost ten times more); it replaces the (source_id, operator_id) one.
+    await queryRunner.query(
+      'CREATE INDEX "IDX_requests_source_operator_status" ON requests (source_id, operator_id, status)',
+    );
+    await queryRunner.query('DROP INDEX "IDX_requests_source_operator"');
 
     await queryRunner.createTable(
       new Table({
@@ -72,6 +80,11 @@ export class WaitingWork1764600000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('request_events');
+    await queryRunner.query(
+      'CREATE INDEX "IDX_requests_source_operator" ON requests (source_id, operator_id)',
+    );
+    await queryRunner.query('DROP INDEX "IDX_requests_source_operator_status"');
+    await queryRunner.query('CREATE INDEX "IDX_requests_lead" ON requests (lead_id)');
     await queryRunner.query('DROP INDEX "IDX_requests_lead_source"');
     await queryRunner.query('DROP INDEX "IDX_requests_waiting_source"');
     await queryRunner.query('DROP INDEX "IDX_requests_waiting"');

@@ -4,19 +4,23 @@ import { ASSIGNMENT_TRIGGERS, type AssignmentTrigger } from '../../events/reques
 
 /** An operator configured for the source, as the strategy saw it. */
 export class DecisionOperatorDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   operator_id: number;
 
   @ApiProperty({ example: 'Bob' })
   operator_name: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   weight: number;
 
-  @ApiProperty({ example: 4, description: 'Load just before the decision (or the simulation)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 4,
+    description: 'Load just before the decision (or the simulation)',
+  })
   current_load: number;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   max_load: number;
 
   @ApiProperty({ example: true })
@@ -26,7 +30,8 @@ export class DecisionOperatorDto {
   eligible: boolean;
 
   @ApiProperty({
-    enum: INELIGIBILITY_REASONS,
+    // null is listed too: OpenAPI 3.0 validators check nullable enums against the list.
+    enum: [...INELIGIBILITY_REASONS, null],
     nullable: true,
     example: null,
     description: 'Why the operator could not take the request; null when eligible',
@@ -35,10 +40,10 @@ export class DecisionOperatorDto {
 }
 
 export class DecisionResponseDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   request_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({
@@ -80,7 +85,12 @@ export class DecisionResponseDto {
   })
   summary: string;
 
-  @ApiProperty({ example: 2, nullable: true, type: Number, description: 'null: nobody' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    nullable: true,
+    description: 'null: nobody',
+  })
   chosen_operator_id: number | null;
 
   @ApiProperty({
@@ -110,7 +120,7 @@ export class DecisionResponseDto {
   evidence: Record<string, unknown> | null;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     isArray: true,
     example: [],
     description: 'Operators picked first whose last unit another transaction took meanwhile',

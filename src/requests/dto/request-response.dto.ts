@@ -2,19 +2,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity';
 
 export class RequestResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   lead_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({
     example: 2,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'null when nobody was available',
   })
   operator_id: number | null;

@@ -262,8 +262,12 @@ export class RequestLifecycle {
    * sources it serves are drained into it, oldest first.
    */
   async operatorChanged(tx: Tx, operatorId: number): Promise<void> {
-    const sourceIds = await this.queue.sourcesWithWaitingFor(tx, operatorId);
-    await this.drainSources(tx, sourceIds);
+    await this.drain(tx, await this.queue.sourcesWithWaitingFor(tx, operatorId));
+  }
+
+  /** Drains these sources (new weights, a reopened request, the sweep). */
+  async drainSources(tx: Tx, sourceIds: readonly number[]): Promise<number> {
+    return this.drain(tx, await this.queue.sourceRules(tx, sourceIds));
   }
 
   /**
@@ -272,14 +276,13 @@ export class RequestLifecycle {
    * are locked in id order first, and each waiting row is claimed with SKIP LOCKED, so
    * concurrent drains in several instances never assign one request twice.
    */
-  async drainSources(tx: Tx, sourceIds: readonly number[]): Promise<number> {
-    if (sourceIds.length === 0) return 0;
-    const sources = await this.queue.sourceRules(tx, sourceIds);
+  private async drain(tx: Tx, rules: readonly SourceRules[]): Promise<number> {
+    if (rules.length === 0) return 0;
+    const sources = new Map(rules.map((source) => [source.id, source]));
     await this.distribution.lockSources(tx, [...sources.keys()]);
-    const open = new Set(sources.keys());
     let assigned = 0;
-    while (open.size > 0) {
-      const next = await this.queue.oldestWaiting(tx, [...open]);
+    while (sources.size > 0) {
+      const next = await this.queue.oldestWaiting(tx, [...sources.keys()]);
       if (!next) break;
       const source = sources.get(next.sourceId)!;
       const stickyOperatorId = source.sticky
@@ -290,11 +293,10 @@ export class RequestLifecycle {
         claim: (operatorId) => store.claimCapacity(tx, operatorId),
         stickyOperatorId,
       });
-      if (!outcome.assignment) {
-        // Nobody of this source has room: its younger requests cannot be taken either.
-        open.delete(next.sourceId);
-        continue;
-      }
+      // Nobody of this source has room (now, or after this one): its younger requests can wait.
+      if (!outcome.assignment || roomLeft(outcome.decision) === 0) sources.delete(source.id);
+      if (!outcome.assignment) continue;
+
       const at = new Date();
       const { operatorId, operatorName } = outcome.assignment;
       const decision = JSON.stringify(outcome.decision);
@@ -321,10 +323,13 @@ export class RequestLifecycle {
   /** One unit of the operator's load is freed: whatever waits for it is drained into it. */
   private async freeUnit(tx: Tx, operatorId: number): Promise<void> {
     // Sources are locked before the operator row, the order intake takes them in.
-    const sourceIds = await this.queue.sourcesWithWaitingFor(tx, operatorId);
-    if (sourceIds.length) await this.distribution.lockSources(tx, sourceIds);
+    const sources = await this.queue.sourcesWithWaitingFor(tx, operatorId);
+    await this.distribution.lockSources(
+      tx,
+      sources.map((s) => s.id),
+    );
     await store.releaseCapacity(tx, operatorId);
-    await this.drainSources(tx, sourceIds);
+    await this.drain(tx, sources);
   }
 
   private async choose(
@@ -333,8 +338,7 @@ export class RequestLifecycle {
     trigger: AssignmentTrigger,
     exclude: number[],
   ): Promise<AssignmentOutcome> {
-    const sources = await this.queue.sourceRules(tx, [request.sourceId]);
-    const source = sources.get(request.sourceId)!;
+    const [source] = await this.queue.sourceRules(tx, [request.sourceId]);
     const stickyOperatorId = source.sticky
       ? await store.lastOperatorOfLead(tx, request.leadId, source.id)
       : null;
@@ -390,6 +394,17 @@ export class RequestLifecycle {
     }
     return moved;
   }
+}
+
+/**
+ * Units still free among the source's eligible operators after this decision's assignment, as
+ * the decision saw them; 0 means the drain can stop asking for this source.
+ */
+export function roomLeft(decision: Decision): number {
+  const free = decision.operators
+    .filter((o) => o.eligible)
+    .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load), 0);
+  return Math.max(0, free - (decision.chosen_operator_id === null ? 0 : 1));
 }
 
 /** The decision recorded when a person chose the operator. */

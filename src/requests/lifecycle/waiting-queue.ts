@@ -7,38 +7,41 @@ import { fromRawRequestView, RawRequestView, REQUEST_VIEW_SQL } from '../request
 /** A request is waiting while it is active without an operator (partial index IDX_requests_waiting*). */
 export const WAITING = "r.status = 'active' AND r.operator_id IS NULL";
 
-const SOURCES_WITH_WAITING_FOR = `SELECT w.source_id AS "sourceId" FROM operator_source_weights w
+const SOURCES_WITH_WAITING_FOR = `SELECT s.id, s.strategy, s.sticky
+  FROM operator_source_weights w JOIN sources s ON s.id = w.source_id
   WHERE w.operator_id = ? AND w.weight > 0 AND EXISTS
     (SELECT 1 FROM requests r WHERE r.source_id = w.source_id AND ${WAITING})
-  ORDER BY w.source_id`;
+  ORDER BY s.id`;
 export const SOURCES_WITH_WAITING = `SELECT DISTINCT r.source_id AS "sourceId" FROM requests r
   WHERE ${WAITING} ORDER BY r.source_id`;
 
 const placeholders = (n: number) => Array(n).fill('?').join(', ');
 
+interface SourceRow {
+  id: number;
+  strategy: string | null;
+  sticky: unknown;
+}
+
+// SQLite gives booleans as 0/1, PostgreSQL bigint ids as text.
+const toRules = (rows: SourceRow[]): SourceRules[] =>
+  rows.map((row) => ({ id: Number(row.id), strategy: row.strategy, sticky: Boolean(row.sticky) }));
+
 /** The queries that find waiting work; the writes are RequestLifecycle's. */
 @Injectable()
 export class WaitingQueue {
   /** The sources this operator may take work of (weight > 0) that have waiting requests. */
-  async sourcesWithWaitingFor(tx: Tx, operatorId: number): Promise<number[]> {
-    const rows = await tx.query<{ sourceId: number }>(SOURCES_WITH_WAITING_FOR, [operatorId]);
-    return rows.map((r) => Number(r.sourceId));
+  async sourcesWithWaitingFor(tx: Tx, operatorId: number): Promise<SourceRules[]> {
+    return toRules(await tx.query<SourceRow>(SOURCES_WITH_WAITING_FOR, [operatorId]));
   }
 
-  async sourceRules(tx: Tx, sourceIds: readonly number[]): Promise<Map<number, SourceRules>> {
-    const rows = await tx.query<{ id: number; strategy: string | null; sticky: unknown }>(
-      `SELECT id, strategy, sticky FROM sources WHERE id IN (${placeholders(sourceIds.length)}) ORDER BY id`,
-      sourceIds,
-    );
-    return new Map(
-      rows.map((row) => [
-        Number(row.id),
-        {
-          id: Number(row.id),
-          strategy: row.strategy,
-          sticky: Boolean(row.sticky),
-        },
-      ]),
+  async sourceRules(tx: Tx, sourceIds: readonly number[]): Promise<SourceRules[]> {
+    if (sourceIds.length === 0) return [];
+    return toRules(
+      await tx.query<SourceRow>(
+        `SELECT id, strategy, sticky FROM sources WHERE id IN (${placeholders(sourceIds.length)}) ORDER BY id`,
+        sourceIds,
+      ),
     );
   }
 

@@ -9,7 +9,12 @@ export class CreateSourceDto {
   @IsNotBlank()
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, example: 'Main Telegram channel', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'Main Telegram channel',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -29,9 +34,9 @@ export class CreateSourceDto {
 
   @ApiPropertyOptional({
     example: false,
-    default: false,
+    // No `default` keyword: generators would make the field required in the request body.
     description:
-      'A returning lead goes back to the operator of its most recent assigned request on this ' +
+      'Default false. A returning lead goes back to the operator of its most recent assigned request on this ' +
       'source when that operator is eligible now; otherwise the strategy decides',
   })
   @IsOptional()

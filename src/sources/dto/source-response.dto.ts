@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Source } from '../entities/source.entity';
 
 export class SourceResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'Telegram Bot' })
