@@ -50,9 +50,9 @@ export class CreateWebhookDto {
   events?: WebhookEventType[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 1,
     nullable: true,
-    type: Number,
     description: 'Only events of this source; every source when null or absent',
   })
   @IsOptional()
@@ -61,7 +61,12 @@ export class CreateWebhookDto {
   @Max(MAX_ID)
   source_id?: number | null;
 
-  @ApiPropertyOptional({ example: 'Helpdesk sync', maxLength: 2000, nullable: true })
+  @ApiPropertyOptional({
+    example: 'Helpdesk sync',
+    maxLength: 2000,
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

@@ -18,7 +18,7 @@ export class ListDeliveriesQueryDto extends PaginationQueryDto {
 }
 
 export class DeliveryResponseDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   id: number;
 
   @ApiProperty({ example: 'evt_01JJ4Q3Z8K9X2M5N7P0R6S1T3V', description: 'The webhook-id header' })
@@ -30,10 +30,19 @@ export class DeliveryResponseDto {
   @ApiProperty({ example: 'pending', enum: DELIVERY_STATUSES })
   status: DeliveryStatus;
 
-  @ApiProperty({ example: 2, description: 'Attempts made so far, the first included' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: 'Attempts made so far, the first included',
+  })
   attempts: number;
 
-  @ApiProperty({ example: 503, nullable: true, type: Number })
+  @ApiProperty({
+    type: 'integer',
+    example: 503,
+    nullable: true,
+    description: 'The receiver’s last HTTP status; null when there was no response',
+  })
   last_status_code: number | null;
 
   @ApiProperty({ example: 'HTTP 503: busy', nullable: true, type: String })
@@ -53,7 +62,7 @@ export class DeliveryResponseDto {
 }
 
 export class RetryAcceptedDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   id: number;
 
   @ApiProperty({ example: 'pending', enum: DELIVERY_STATUSES })

@@ -5,7 +5,7 @@ import { eventTypes } from '../webhook-events';
 
 /** A subscription as lists and GET show it: never with its secret. */
 export class WebhookResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'https://crm.example.com/hooks' })
@@ -14,7 +14,12 @@ export class WebhookResponseDto {
   @ApiProperty({ example: ['request.assigned'], enum: WEBHOOK_EVENT_TYPES, isArray: true })
   events: WebhookEventType[];
 
-  @ApiProperty({ example: 1, nullable: true, type: Number })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    nullable: true,
+    description: 'Only this source’s events; null: every source',
+  })
   source_id: number | null;
 
   @ApiProperty({ example: 'Helpdesk sync', nullable: true, type: String })
