@@ -8,8 +8,12 @@
  *   BENCH_STRATEGIES=weighted-random,weighted-round-robin,weighted-least-loaded npm run bench
  *   BENCH_AUTH=1 npm run bench          … then SQLite with auth and request logs off, auth on
  *                                       (requests sent with a source intake key), both on
+ *   BENCH_WEBHOOKS=1 npm run bench      … then SQLite without a webhook, and with one active
+ *                                       webhook (every event) to a local receiver, alternated
+ *                                       BENCH_WEBHOOK_ROUNDS times (1); with
+ *                                       WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *
- * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), TEST_DATABASE_URL (PostgreSQL admin URL).
+ * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PORT (4100, the first app port), TEST_DATABASE_URL (PostgreSQL admin URL).
  */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -21,7 +25,7 @@ const { Client } = require('pg');
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-let nextPort = 4100;
+let nextPort = Number(process.env.BENCH_PORT || 4100);
 
 function startApp(env) {
   const port = nextPort++;
@@ -191,8 +195,66 @@ async function main() {
       });
     }
   }
+  if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
   console.log('\nSummary');
   console.table(rows);
+}
+
+/** POST /requests with no webhook, then with one active webhook that receives every event. */
+async function benchWebhooks() {
+  // The receiver is its own process, as it would be elsewhere (not competing with autocannon).
+  const receiver = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(204).end()); });" +
+        "s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise((r) => receiver.stdout.once('data', (d) => r(Number(String(d).trim()))));
+  const hookUrl = `http://127.0.0.1:${port}/hooks`;
+  const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
+  // CPU time of the app process (utime + stime, in ms): steadier than req/s on a busy machine.
+  const cpuMs = (pid) => {
+    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const pending = async (url) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
+    const label = `SQLite ${subscribed ? 'one webhook' : 'no webhook'}`;
+    const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+    const app = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+    try {
+      await app.ready;
+      if (subscribed) await post(`${app.url}/webhooks`, { url: hookUrl });
+      const setup = await setUp(app.url);
+      const before = cpuMs(app.child.pid);
+      const result = await run(`${app.url}/requests`, requestsOptions(setup, label));
+      record(label, 'POST /requests', result);
+      const during = cpuMs(app.child.pid) - before;
+      // Then until every event is delivered: the whole cost of a request and its webhooks.
+      const start = Date.now();
+      // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
+      const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+      while (subscribed && sending && (await pending(app.url)) > 0 && Date.now() - start < 120000) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const total = cpuMs(app.child.pid) - before;
+      const n = result.requests.total;
+      console.log(
+        `${label}: app CPU per request ${(during / n).toFixed(2)} ms during the run, ` +
+          `${(total / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
+      );
+    } finally {
+      app.child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  receiver.kill('SIGTERM');
 }
 
 main().catch((error) => {

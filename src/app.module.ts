@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperatorsModule } from './operators/operators.module';
 import { RequestsModule } from './requests/requests.module';
 import { SourcesModule } from './sources/sources.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -27,6 +28,7 @@ import { SourcesModule } from './sources/sources.module';
     LeadsModule,
     DistributionModule,
     RequestsModule,
+    WebhooksModule,
     HealthModule,
     EventStreamModule,
     ConsoleModule,

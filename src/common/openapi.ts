@@ -24,6 +24,8 @@ const TAGS: Record<string, string> = {
   leads:
     'Customers, found or created by `lead_external_id`, with their requests from every source.',
   strategies: 'The distribution strategies a source can use.',
+  webhooks:
+    'Signed HTTP callbacks for every request event (admin only), and their deliveries and retries.',
   service: 'Health checks and Prometheus metrics; no API key needed.',
 };
 
