@@ -268,6 +268,9 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await page.keyboard.press('Enter');
     const editor = page.getByRole('dialog', { name: /Weights: Weights channel/ });
     await editor.waitFor();
+    // Its inputs arrive with the source's weights; until then Close is its only control, and a
+    // Tab past the last control of a modal dialog leaves the page for the browser's own UI.
+    await editor.getByRole('spinbutton').first().waitFor();
     // Focus moved into the dialog; Tab walks its controls and shows where it is.
     await page.keyboard.press('Tab');
     const focused = page.locator(':focus');
