@@ -1,8 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { entities } from '../database/database-options';
-import { migrations } from '../database/migrations';
-import { SqliteStatements, SqliteTx, type Tx } from '../database/tx';
+import { openInMemoryDatabase } from '../database/in-memory-database';
+import type { Tx } from '../database/tx';
 import { DistributionService, type ChooseOptions, type SourceRules } from './distribution.service';
 import { WeightedLeastLoadedStrategy } from './strategies/weighted-least-loaded.strategy';
 import { WeightedRandomStrategy } from './strategies/weighted-random.strategy';
@@ -11,16 +9,11 @@ import { StrategyRegistry } from './strategy-registry';
 
 describe(DistributionService.name, () => {
   let dataSource: DataSource;
+  let inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   let sut: DistributionService;
 
   beforeEach(async () => {
-    dataSource = await new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities,
-      migrations,
-    }).initialize();
-    await dataSource.runMigrations();
+    ({ dataSource, inTx } = await openInMemoryDatabase());
     const random = new WeightedRandomStrategy(() => 0);
     const registry = new StrategyRegistry(
       [random, new WeightedRoundRobinStrategy(), new WeightedLeastLoadedStrategy()],
@@ -43,12 +36,6 @@ describe(DistributionService.name, () => {
   });
   afterEach(() => dataSource.destroy());
 
-  const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
-    dataSource.transaction((manager) => {
-      const db = (dataSource.driver as unknown as { databaseConnection: Database })
-        .databaseConnection;
-      return work(new SqliteTx(manager, new SqliteStatements(db)));
-    });
   const rr: SourceRules = { id: 1, strategy: 'weighted-round-robin', sticky: false };
   const claimAll = jest.fn((_operatorId: number) => Promise.resolve(true));
   const options = (extra: Partial<ChooseOptions> = {}): ChooseOptions => ({

@@ -1,8 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { entities } from '../../database/database-options';
-import { migrations } from '../../database/migrations';
-import { SqliteStatements, SqliteTx, type Tx } from '../../database/tx';
+import { openInMemoryDatabase } from '../../database/in-memory-database';
+import type { Tx } from '../../database/tx';
 import type { Decision, DecisionOperator } from '../../distribution/decision';
 import { DistributionService } from '../../distribution/distribution.service';
 import { WeightedRandomStrategy } from '../../distribution/strategies/weighted-random.strategy';
@@ -18,31 +16,14 @@ import { WaitingQueue } from './waiting-queue';
 
 describe(RequestLifecycle.name, () => {
   let dataSource: DataSource;
+  let inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
   let sut: RequestLifecycle;
   let notified: number;
 
-  /** As TransactionRunner does it: effects run after the commit only. */
-  const inTx = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
-    let tx!: SqliteTx;
-    const result = await dataSource.transaction((manager) => {
-      const db = (dataSource.driver as unknown as { databaseConnection: Database })
-        .databaseConnection;
-      tx = new SqliteTx(manager, new SqliteStatements(db));
-      return work(tx);
-    });
-    tx.effects.forEach((effect) => effect());
-    return result;
-  };
   const at = (minute: number) => new Date(Date.UTC(2026, 0, 27, 10, minute)).toISOString();
 
   beforeEach(async () => {
-    dataSource = await new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities,
-      migrations,
-    }).initialize();
-    await dataSource.runMigrations();
+    ({ dataSource, inTx } = await openInMemoryDatabase());
     const random = new WeightedRandomStrategy(() => 0);
     const registry = new StrategyRegistry(
       [random, new WeightedRoundRobinStrategy(), new WeightedLeastLoadedStrategy()],
