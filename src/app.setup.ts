@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { HttpLogger } from 'pino-http';
+import type { HttpLogger } from './logging/http-logger';
 import { AppConfig } from './config/app-config';
 import { rejectNulCharacters } from './common/json-body';
 import { AppExceptionFilter } from './common/app-exception.filter';
