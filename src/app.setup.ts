@@ -65,7 +65,9 @@ export function configureApp(app: INestApplication): void {
       'Retry-After',
     ],
   });
-  app.enableShutdownHooks();
+  // On a signal: stop, then process.exit(0), which lets pino write out its buffered lines (the
+  // shutdown lines included); re-raising the signal, Nest's default, would drop them.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   const document = SwaggerModule.createDocument(
     app,

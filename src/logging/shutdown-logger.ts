@@ -4,7 +4,7 @@ import {
   Injectable,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { MetricsService } from '../metrics/metrics.service';
 import { lifecycleLogger, type HttpLogger } from './http-logger';
 import { HTTP_LOGGER } from './logging.constants';
@@ -29,24 +29,9 @@ export class ShutdownLogger implements BeforeApplicationShutdown, OnApplicationS
       { signal: signal ?? null, inFlightRequests: this.metrics.inFlight },
       `Shutting down${signal ? ` on ${signal}` : ''}`,
     );
-    flushSync(this.logger);
   }
 
-  /** Flushed at once: Nest then re-raises the signal, which ends the process. */
   onApplicationShutdown(signal?: string): void {
     this.logger.info({ signal: signal ?? null }, 'Stopped');
-    flushSync(this.logger);
-  }
-}
-
-/** Writes out pino's buffered lines now (its stdout stream is asynchronous). */
-export function flushSync(logger: Logger): void {
-  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[
-    pino.symbols.streamSym
-  ];
-  try {
-    stream?.flushSync?.();
-  } catch {
-    // Nothing buffered, or a stream that is not ready yet: nothing to flush.
   }
 }

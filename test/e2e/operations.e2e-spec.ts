@@ -158,6 +158,20 @@ describe('Metrics (e2e)', () => {
     await scrape();
   });
 
+  it('exports the event-loop lag and the requests in flight', async () => {
+    const text = await scrape();
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p50_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_eventloop_lag_max_seconds',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} [0-9.e+-]+$`, 'm'));
+    }
+    // The scrape itself is in flight while the gauge is read.
+    expect(text).toMatch(/^http_requests_in_flight 1$/m);
+  });
+
   it('moves assignments, loads, capacity, unassigned and latency with the traffic', async () => {
     const { body: operator } = await t
       .http()
