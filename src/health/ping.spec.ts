@@ -36,4 +36,36 @@ describe(pingWithin.name, () => {
     ).resolves.toBe(false);
     expect(Date.now() - started).toBeLessThan(1000);
   });
+
+  describe('on SQLite', () => {
+    const sqlite = (get: () => unknown, isInitialized = true) => {
+      const prepare = jest.fn(() => ({ get }));
+      const query = jest.fn(() => Promise.resolve([]));
+      const source = {
+        options: { type: 'better-sqlite3' },
+        isInitialized,
+        driver: { databaseConnection: { prepare } },
+        query,
+      } as unknown as DataSource;
+      return { source, prepare, query };
+    };
+
+    it('runs one prepared statement on the driver, prepared once', async () => {
+      const { source, prepare, query } = sqlite(() => ({ 1: 1 }));
+      await expect(pingWithin(source, 1000)).resolves.toBe(true);
+      await expect(pingWithin(source, 1000)).resolves.toBe(true);
+      expect(prepare).toHaveBeenCalledTimes(1);
+      expect(query).not.toHaveBeenCalled();
+    });
+
+    it('is false once the connection is closed or the data source destroyed', async () => {
+      const closed = sqlite(() => {
+        throw new TypeError('The database connection is not open');
+      });
+      await expect(pingWithin(closed.source, 1000)).resolves.toBe(false);
+      const destroyed = sqlite(() => ({}), false);
+      destroyed.query.mockRejectedValue(new Error('not initialised'));
+      await expect(pingWithin(destroyed.source, 1000)).resolves.toBe(false);
+    });
+  });
 });
