@@ -10,7 +10,8 @@
  * When ../shared/bench (the benchmark kit beside this checkout) is there, the same run also measures
  * its `ceiling` (the smallest Nest + Express app with the same hot path) and `yardstick` (bare
  * node:http, same transaction), and prints the service's figures as ratios to them. Figures move a
- * lot from run to run on a shared machine: compare only figures of one run.
+ * lot from run to run on a shared machine: compare only figures of one run. The server's CPU time
+ * per request (from /proc, on Linux) moves much less than req/s when other work shares the CPU.
  *
  * Load comes from wrk (C, light enough to share two cores) when it is installed, else autocannon.
  *
@@ -21,7 +22,7 @@
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
@@ -49,6 +50,7 @@ function startServer(args, env, cwd = root) {
   const exited = new Promise((r) => child.once('exit', r));
   return {
     url,
+    cpuSeconds: () => cpuSeconds(child.pid),
     ready: waitFor(`${url}/health`, exited),
     stop: async () => {
       child.kill('SIGTERM');
@@ -60,6 +62,16 @@ function startServer(args, env, cwd = root) {
 
 const startService = (env) =>
   startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+
+/** CPU time (user + system) the process has used, in seconds; undefined where /proc is missing. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
 
 async function waitFor(url, exited) {
   let gone = false;
@@ -100,7 +112,7 @@ async function setUp(url, { admin, intake } = {}) {
 
 // ---------------------------------------------------------------- load
 
-/** One phase of load: { rps, p50, p99 (ms), bad (non-2xx + errors) }. */
+/** One phase of load: { rps, p50, p99 (ms), requests, non2xx, errors (socket errors and timeouts) }. */
 async function load(url, path, request) {
   return useWrk ? loadWithWrk(url, path, request) : loadWithAutocannon(url, path, request);
 }
@@ -142,7 +154,9 @@ end
     rps: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
     p50: ms(pick(/^\s+50%\s+(\S+)/m)),
     p99: ms(pick(/^\s+99%\s+(\S+)/m)),
-    bad: Number(pick(/Non-2xx or 3xx responses: (\d+)/) || 0) + errors,
+    requests: Number(pick(/(\d+) requests in/)),
+    non2xx: Number(pick(/Non-2xx or 3xx responses: (\d+)/) || 0),
+    errors,
   };
 }
 
@@ -166,7 +180,14 @@ async function loadWithAutocannon(url, path, request) {
   const result = await new Promise((res, rej) =>
     autocannon({ url: url + path, connections, duration: seconds, ...options }, (err, r) => (err ? rej(err) : res(r))),
   );
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 // ---------------------------------------------------------------- runs
@@ -176,17 +197,29 @@ function record(server, route, figures) {
   const row = { server, route, ...figures };
   rows.push(row);
   console.log(
-    `${server.padEnd(24)} ${route.padEnd(15)} ${String(Math.round(row.rps)).padStart(7)} req/s  p50 ${row.p50.toFixed(1).padStart(7)} ms  p99 ${row.p99.toFixed(1).padStart(7)} ms${row.bad ? `  non-2xx/errors ${row.bad}` : ''}`,
+    `${server.padEnd(24)} ${route.padEnd(15)} ${String(Math.round(row.rps)).padStart(7)} req/s  p50 ${row.p50.toFixed(1).padStart(7)} ms  p99 ${row.p99.toFixed(1).padStart(7)} ms` +
+      (row.cpuUs ? `  CPU ${Math.round(row.cpuUs)} us/req` : '') +
+      (row.non2xx ? `  non-2xx ${row.non2xx}` : '') +
+      (row.errors ? `  socket errors/timeouts ${row.errors}` : ''),
   );
+}
+
+/** One phase, with the server's CPU time per request (less sensitive to a busy machine than req/s). */
+async function phase(server, path, request) {
+  const before = server.cpuSeconds();
+  const figures = await load(server.url, path, request);
+  const after = server.cpuSeconds();
+  const cpuUs = before !== undefined && after !== undefined && figures.requests ? ((after - before) * 1e6) / figures.requests : undefined;
+  return { ...figures, cpuUs };
 }
 
 async function measure(name, server, { sourceId, key, admin } = {}) {
   try {
     await server.ready;
     const setup = sourceId ? { sourceId } : await setUp(server.url, { admin, intake: key });
-    record(name, 'GET /health', await load(server.url, '/health'));
+    record(name, 'GET /health', await phase(server, '/health'));
     const headers = setup.key ? { 'X-API-Key': setup.key } : {};
-    record(name, 'POST /requests', await load(server.url, '/requests', { sourceId: setup.sourceId, headers, tag: `${name}-${Date.now()}` }));
+    record(name, 'POST /requests', await phase(server, '/requests', { sourceId: setup.sourceId, headers, tag: `${name}-${Date.now()}` }));
   } finally {
     await server.stop();
   }
@@ -259,7 +292,8 @@ async function main() {
             rps: results.reduce((s, r) => s + r.rps, 0),
             p50: Math.max(...results.map((r) => r.p50)),
             p99: Math.max(...results.map((r) => r.p99)),
-            bad: results.reduce((s, r) => s + r.bad, 0),
+            non2xx: results.reduce((s, r) => s + r.non2xx, 0),
+            errors: results.reduce((s, r) => s + r.errors, 0),
           });
           record(name, 'GET /health', sum(await Promise.all(all.map((a) => load(a.url, '/health')))));
           record(
@@ -288,14 +322,17 @@ async function main() {
         'p50 ms': Number(r.p50.toFixed(1)),
         'p99 ms': Number(r.p99.toFixed(1)),
         'p99/p50': Number((r.p99 / r.p50).toFixed(1)),
+        ...(r.cpuUs ? { 'CPU us/req': Math.round(r.cpuUs) } : {}),
         ...(hasKit && service
           ? {
               'x ceiling req/s': Number((r.rps / ceiling.rps).toFixed(2)),
               'x ceiling p99': Number((r.p99 / ceiling.p99).toFixed(2)),
               'x yardstick req/s': Number((r.rps / yardstick.rps).toFixed(2)),
+              ...(r.cpuUs && ceiling.cpuUs ? { 'x ceiling CPU/req': Number((r.cpuUs / ceiling.cpuUs).toFixed(2)) } : {}),
             }
           : {}),
-        ...(r.bad ? { 'non-2xx/errors': r.bad } : {}),
+        ...(r.non2xx ? { 'non-2xx': r.non2xx } : {}),
+        ...(r.errors ? { 'socket errors': r.errors } : {}),
       };
     }),
   );
