@@ -23,6 +23,7 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
@@ -35,12 +36,23 @@ const hasKit = kit !== undefined && existsSync(join(kit, 'ceiling', 'main.js')) 
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const useWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
-let nextPort = 4100;
 
 // ---------------------------------------------------------------- servers
 
-function startServer(args, env, cwd = root) {
-  const port = nextPort++;
+/** A port nobody listens on now (several people may benchmark on one machine). */
+function freePort() {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => res(port));
+    });
+  });
+}
+
+async function startServer(args, env, cwd = root) {
+  const port = await freePort();
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
@@ -60,7 +72,7 @@ function startServer(args, env, cwd = root) {
   };
 }
 
-const startService = (env) =>
+const startService = async (env) =>
   startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
 
 /** CPU time (user + system) the process has used, in seconds; undefined where /proc is missing. */
@@ -265,24 +277,24 @@ async function main() {
     const spec = VARIANTS[variant];
     if (!spec) throw new Error(`unknown variant ${variant} (plain, auth, info)`);
     await withDirectory((dir) =>
-      measure(`service ${variant}`, startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }), spec),
+      startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
     );
   }
   if (hasKit) {
     const env = { NODE_PATH: join(root, 'node_modules') };
     await withDirectory((dir) =>
-      measure('ceiling', startServer([join(kit, 'ceiling', 'main.js')], { ...env, SQLITE_PATH: join(dir, 'c.sqlite') }), { sourceId: 1 }),
+      startServer([join(kit, 'ceiling', 'main.js')], { ...env, SQLITE_PATH: join(dir, 'c.sqlite') }).then((server) => measure('ceiling', server, { sourceId: 1 })),
     );
     await withDirectory((dir) =>
-      measure('yardstick', startServer([join(kit, 'yardstick', 'server.js')], { ...env, SQLITE_PATH: join(dir, 'y.sqlite') }, dir)),
+      startServer([join(kit, 'yardstick', 'server.js')], { ...env, SQLITE_PATH: join(dir, 'y.sqlite') }, dir).then((server) => measure('yardstick', server)),
     );
   }
   if (process.env.BENCH_POSTGRES === '1') {
     for (const count of [1, 2]) {
       await withPostgresDatabase(async (databaseUrl) => {
-        const first = startService({ DATABASE_URL: databaseUrl });
+        const first = await startService({ DATABASE_URL: databaseUrl });
         await first.ready; // migrate once before the second starts
-        const others = Array.from({ length: count - 1 }, () => startService({ DATABASE_URL: databaseUrl }));
+        const others = await Promise.all(Array.from({ length: count - 1 }, () => startService({ DATABASE_URL: databaseUrl })));
         await Promise.all(others.map((o) => o.ready));
         const setup = await setUp(first.url);
         const name = `service PostgreSQL x${count}`;
