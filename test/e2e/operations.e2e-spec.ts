@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -292,6 +293,25 @@ describe('Health (e2e)', () => {
       expect(response.body.details.migrations.status).toBe('down');
       await t.http().get('/health').expect(200);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('Per-request work (e2e)', () => {
+  it('runs no request inside an AsyncLocalStorage (no async hooks on every promise)', async () => {
+    const t = await createTestApp();
+    const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    const enterWith = jest.spyOn(AsyncLocalStorage.prototype, 'enterWith');
+    try {
+      await t.http().get('/health').expect(200);
+      await t.http().get('/operators').expect(200);
+      await t.http().post('/operators').send({ name: 'als', max_load: 1 }).expect(201);
+      expect(run).not.toHaveBeenCalled();
+      expect(enterWith).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+      enterWith.mockRestore();
       await t.close();
     }
   });
