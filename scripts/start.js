@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build when the sources are newer than the last build, then run the app in this
- * process. Several instances started at once (one machine, one checkout) take turns on a lock
+ * process (signals: see the end of this file). Several instances started at once (one machine, one checkout) take turns on a lock
  * directory, so one builds and the others reuse its output instead of deleting it under it.
  */
 const { execFileSync } = require('node:child_process');
@@ -62,5 +62,16 @@ if (!upToDate()) {
     });
     fs.writeFileSync(stamp, new Date().toISOString());
   });
+}
+
+// `npm start` runs this script as `exec node scripts/start.js` (package.json), so npm's own
+// forwarding of SIGTERM and SIGINT reaches this process, which is the server: Nest's shutdown
+// hooks then stop it gracefully. Should npm itself die without forwarding (SIGKILL), the server
+// would be left listening as an orphan: notice the parent change and stop the same way.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 1000).unref();
 }
 require(path.join(dist, 'main.js'));

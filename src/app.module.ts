@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
@@ -16,6 +17,7 @@ import { SourcesModule } from './sources/sources.module';
     ConfigModule,
     LoggingModule,
     DatabaseModule,
+    EventsModule,
     MetricsModule,
     AuthModule,
     OperatorsModule,

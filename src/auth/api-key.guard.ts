@@ -6,8 +6,10 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { HttpArgumentsHost } from '@nestjs/common/interfaces';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
+import { FailedAuthLimiter, clientIp } from './failed-auth-limiter';
 import { AdminKeys, digestsEqual, hashApiKey, INTAKE_KEY_PREFIX, presentedKey } from './api-keys';
 import { ANONYMOUS, type RequestWithPrincipal } from './principal';
 import { INTAKE_ALLOWED, IS_PUBLIC } from './public.decorator';
@@ -28,6 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     config: AppConfig,
     private readonly reflector: Reflector,
     private readonly intakeKeys: SourceApiKeysService,
+    private readonly failures: FailedAuthLimiter,
   ) {
     this.adminKeys = new AdminKeys(config.adminApiKeys);
   }
@@ -48,7 +51,7 @@ export class ApiKeyGuard implements CanActivate {
 
     const key = presentedKey(request.headers);
     if (key === undefined) {
-      this.unauthorized(http.getResponse<Response>(), 'an API key is required');
+      this.unauthorized(http, 'an API key is required');
     }
     const digest = hashApiKey(key);
     const admin = this.adminKeys.match(digest);
@@ -61,7 +64,7 @@ export class ApiKeyGuard implements CanActivate {
       ? await this.intakeKeys.findActiveByHash(digest)
       : null;
     if (!intake || !digestsEqual(intake.keyHash, digest)) {
-      this.unauthorized(http.getResponse<Response>(), 'invalid or revoked API key');
+      this.unauthorized(http, 'invalid or revoked API key');
     }
     request.principal = {
       kind: 'intake',
@@ -69,10 +72,10 @@ export class ApiKeyGuard implements CanActivate {
       keyId: intake.id,
       sourceId: intake.sourceId,
     };
+    // Which source the key may write to is the use case's check, on the validated body
+    // (RequestsService.create); here only whether the route takes intake keys at all.
     const allowed = this.reflector.getAllAndOverride<boolean>(INTAKE_ALLOWED, targets);
-    // A missing or mistyped source_id is left to validation (400); it never reaches the service.
-    const sourceId = (request.body as { source_id?: unknown } | undefined)?.source_id;
-    if (!allowed || (typeof sourceId === 'number' && sourceId !== intake.sourceId)) {
+    if (!allowed) {
       throw new ForbiddenException(
         `this intake key may only create requests (POST /requests) for source ${intake.sourceId}`,
       );
@@ -80,8 +83,10 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private unauthorized(response: Response, message: string): never {
-    response.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+  /** 401, counted against the client's address by FailedAuthLimiter. */
+  private unauthorized(http: HttpArgumentsHost, message: string): never {
+    this.failures.recordFailure(clientIp(http.getRequest<Request>()));
+    http.getResponse<Response>().setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     throw new UnauthorizedException(message);
   }
 }

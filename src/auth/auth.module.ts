@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { ApiKeyGuard } from './api-key.guard';
 import { SourceApiKey } from './entities/source-api-key.entity';
+import { FailedAuthGuard, FailedAuthLimiter } from './failed-auth-limiter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SourceApiKeysController } from './source-api-keys.controller';
 import { SourceApiKeysService } from './source-api-keys.service';
@@ -23,7 +24,10 @@ import { SourceApiKeysService } from './source-api-keys.service';
   controllers: [SourceApiKeysController],
   providers: [
     SourceApiKeysService,
-    // Global guards run in this order: who is calling, then how often.
+    FailedAuthLimiter,
+    // Global guards run in this order: too many failed keys from this address (before any key
+    // is looked at), who is calling, then how often.
+    { provide: APP_GUARD, useClass: FailedAuthGuard },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],

@@ -6,7 +6,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
+import { ApiInvalid, ApiNotFound, ApiPaginatedList, invalidId } from '../common/api-docs';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { CreatedSourceApiKeyDto, SourceApiKeyDto } from './dto/source-api-key.dto';
@@ -25,15 +25,21 @@ export class SourceApiKeysController {
       'The key is returned once and stored only as a SHA-256 hash. It may call POST /requests ' +
       'for this source and nothing else (403).',
   })
-  @ApiCreatedResponse({ type: CreatedSourceApiKeyDto })
-  @ApiErrors('badRequest', 'notFound')
+  @ApiCreatedResponse({ type: CreatedSourceApiKeyDto, description: 'The key, shown this once' })
+  @ApiInvalid({ badId: invalidId() })
+  @ApiNotFound('source 42 not found', 'No source has this id')
   create(@Param('id', PositiveIntPipe) id: number): Promise<CreatedSourceApiKeyDto> {
     return this.keys.create(id);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the source’s intake keys (without the secret)' })
+  @ApiOperation({
+    summary: 'List the source’s intake keys (without the secret)',
+    description:
+      'Each with its 12-character prefix and `revoked_at`; the secret is never shown again.',
+  })
   @ApiPaginatedList(SourceApiKeyDto, 'Keys, by id, revoked ones included')
+  @ApiNotFound('source 42 not found', 'No source has this id')
   list(@Param('id', PositiveIntPipe) id: number, @Query() query: PaginationQueryDto) {
     return this.keys.list(id, query);
   }
@@ -45,7 +51,8 @@ export class SourceApiKeysController {
     description: 'Effective at once on every instance; revoking a revoked key changes nothing.',
   })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiErrors('badRequest', 'notFound')
+  @ApiInvalid({ badId: invalidId('key_id') })
+  @ApiNotFound('key 3 of source 1 not found', 'No such key of this source')
   revoke(
     @Param('id', PositiveIntPipe) id: number,
     @Param('key_id', PositiveIntPipe) keyId: number,

@@ -36,7 +36,7 @@ export class SourceApiKeysService {
   /** Issues a key for the source; the key is returned here and never again. */
   create(sourceId: number): Promise<CreatedSourceApiKeyDto> {
     const key = generateApiKey();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(async ({ manager }) => {
       if (!(await manager.existsBy(Source, { id: sourceId }))) {
         throw new NotFoundException(`source ${sourceId} not found`);
       }
@@ -68,7 +68,7 @@ export class SourceApiKeysService {
 
   /** Revokes the key at once: every instance looks keys up per request. Revoking twice is a no-op. */
   async revoke(sourceId: number, keyId: number): Promise<void> {
-    const revoked = await this.transactions.run((manager) =>
+    const revoked = await this.transactions.run(({ manager }) =>
       manager.update(
         SourceApiKey,
         { id: keyId, sourceId, revokedAt: IsNull() },

@@ -1,4 +1,4 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Type, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -7,60 +7,118 @@ import {
   ApiPayloadTooLargeResponse,
   ApiProperty,
 } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { PaginationQueryDto } from './pagination.dto';
 import { TOTAL_COUNT_HEADER, TotalCountInterceptor } from './total-count.interceptor';
+import { VALIDATION_OPTIONS, validationMessages } from './validation-errors';
 
-/** Nest's standard error body, as every 4xx of this API returns it. */
+/** Nest's standard error body, as every 4xx other than 400 returns it. */
 export class ErrorResponseDto {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 404 })
+  statusCode: number;
+
+  @ApiProperty({ example: 'Not Found' })
+  error: string;
+
+  @ApiProperty({ example: 'source 42 not found' })
+  message: string;
+}
+
+/** A 400: `message` is always a list of strings, one per problem, each naming its field. */
+export class ValidationErrorResponseDto {
+  @ApiProperty({ type: 'integer', example: 400, enum: [400] })
   statusCode: number;
 
   @ApiProperty({ example: 'Bad Request' })
   error: string;
 
-  @ApiProperty({
-    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    example: ['max_load must not be greater than 100000'],
-  })
-  message: string | string[];
+  @ApiProperty({ type: [String], example: ['source_id is required'] })
+  message: string[];
 }
 
-const errorExample = (statusCode: number, error: string, message: string | string[]) => ({
-  type: ErrorResponseDto,
-  example: { statusCode, error, message },
+/** A raw OpenAPI response object with Nest's error body (for document post-processing). */
+export const errorBody = (
+  statusCode: number,
+  error: string,
+  description: string,
+  message: string,
+) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/ErrorResponseDto' },
+      example: { statusCode, error, message },
+    },
+  },
 });
 
-type ErrorKind = 'badRequest' | 'notFound' | 'conflict' | 'payloadTooLarge';
-
-const errorResponses: Record<ErrorKind, (description?: string) => MethodDecorator> = {
-  badRequest: (description = 'Invalid input; `message` names the field') =>
-    ApiBadRequestResponse({
-      description,
-      ...errorExample(400, 'Bad Request', ['name must be longer than or equal to 1 characters']),
-    }),
-  notFound: (description = 'A referenced resource does not exist') =>
-    ApiNotFoundResponse({
-      description,
-      ...errorExample(404, 'Not Found', 'source 42 not found'),
-    }),
-  conflict: (description = 'A unique value is taken or the change conflicts with current state') =>
-    ApiConflictResponse({
-      description,
-      ...errorExample(409, 'Conflict', 'a source named "Telegram Bot" already exists'),
-    }),
-  payloadTooLarge: (description = 'Body larger than BODY_LIMIT') =>
-    ApiPayloadTooLargeResponse({
-      description,
-      ...errorExample(413, 'Payload Too Large', 'request entity too large'),
-    }),
-};
-
-/** Documents the error responses a route can give. */
-export function ApiErrors(...kinds: ErrorKind[]): MethodDecorator {
-  return applyDecorators(...kinds.map((kind) => errorResponses[kind]()));
+/**
+ * The 400 messages the global ValidationPipe gives for `sample` against `dto`: OpenAPI examples
+ * come from the route's own rules, so they cannot name a field the route does not have.
+ */
+export function validationExample(dto: Type<object>, sample: object): string[] {
+  const messages = validationMessages(
+    validateSync(plainToInstance(dto, sample), VALIDATION_OPTIONS),
+  );
+  if (messages.length === 0)
+    throw new Error(`${dto.name}: the sample ${JSON.stringify(sample)} is valid`);
+  return messages;
 }
 
-/** A list route: plain JSON array of `type`, X-Total-Count header, 400 for a bad limit/offset. */
-export function ApiPaginatedList(type: new () => unknown, description: string): MethodDecorator {
+/** The 400 a path id that is not a positive integer gets (PositiveIntPipe). */
+export const invalidId = (name = 'id'): string[] => [`${name} must be a positive integer`];
+
+/** 400 with one named example per case: `{ missingFields: validationExample(Dto, {}) }`. */
+export function ApiInvalid(cases: Record<string, string[]>): MethodDecorator {
+  return ApiBadRequestResponse({
+    description: 'Invalid input: `message` lists every problem, each naming its field',
+    type: ValidationErrorResponseDto,
+    examples: Object.fromEntries(
+      Object.entries(cases).map(([name, message]) => [
+        name,
+        { summary: message.join('; '), value: { statusCode: 400, error: 'Bad Request', message } },
+      ]),
+    ),
+  });
+}
+
+export function ApiNotFound(
+  message: string,
+  description = 'A referenced resource does not exist',
+): MethodDecorator {
+  return ApiNotFoundResponse({
+    description,
+    type: ErrorResponseDto,
+    example: { statusCode: 404, error: 'Not Found', message },
+  });
+}
+
+export function ApiConflict(description: string, message: string): MethodDecorator {
+  return ApiConflictResponse({
+    description,
+    type: ErrorResponseDto,
+    example: { statusCode: 409, error: 'Conflict', message },
+  });
+}
+
+export function ApiTooLarge(): MethodDecorator {
+  return ApiPayloadTooLargeResponse({
+    description: 'Body larger than BODY_LIMIT (default 100kb)',
+    type: ErrorResponseDto,
+    example: { statusCode: 413, error: 'Payload Too Large', message: 'request entity too large' },
+  });
+}
+
+/**
+ * A list route: plain JSON array of `type`, X-Total-Count header, 400 for a bad query (the
+ * example comes from `query`'s rules).
+ */
+export function ApiPaginatedList(
+  type: Type<unknown>,
+  description: string,
+  query: { dto: Type<object>; sample: object } = { dto: PaginationQueryDto, sample: { limit: 0 } },
+): MethodDecorator {
   return applyDecorators(
     UseInterceptors(TotalCountInterceptor),
     ApiOkResponse({
@@ -74,6 +132,23 @@ export function ApiPaginatedList(type: new () => unknown, description: string): 
         },
       },
     }),
-    ApiErrors('badRequest'),
+    ApiInvalid({ badQuery: validationExample(query.dto, query.sample) }),
   );
+}
+
+type ErrorKind = 'badRequest' | 'notFound' | 'conflict' | 'payloadTooLarge';
+
+/**
+ * @deprecated Kept so that routes written before the per-route docs still compile; its examples
+ * are generic. Document a route with ApiInvalid(validationExample(...)), ApiNotFound,
+ * ApiConflict and ApiTooLarge in a named decorator beside its controller instead.
+ */
+export function ApiErrors(...kinds: ErrorKind[]): MethodDecorator {
+  const decorators: Record<ErrorKind, () => MethodDecorator> = {
+    badRequest: () => ApiInvalid({ invalid: ['<field> is required'] }),
+    notFound: () => ApiNotFound('<resource> 42 not found'),
+    conflict: () => ApiConflict('The change conflicts with the current state', '<what conflicts>'),
+    payloadTooLarge: () => ApiTooLarge(),
+  };
+  return applyDecorators(...kinds.map((kind) => decorators[kind]()));
 }

@@ -20,8 +20,9 @@ function isClientHttpError(error: unknown): error is ClientHttpError {
 }
 
 /**
- * Gives middleware errors Nest's standard body ({statusCode, error, message}) and keeps them out
- * of the error log; anything unexpected still becomes a logged, generic 500.
+ * Gives middleware errors (body-parser, requireJsonBody) Nest's standard body
+ * ({statusCode, error, message}) and keeps them out of the error log, and makes every 400's
+ * `message` a list of strings; anything unexpected still becomes a logged, generic 500.
  */
 @Catch()
 export class AppExceptionFilter extends BaseExceptionFilter {
@@ -29,11 +30,10 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     if (isClientHttpError(exception)) {
       const { statusCode, message } = exception;
       const error = STATUS_CODES[statusCode] ?? 'Error';
-      super.catch(new HttpException({ statusCode, error, message }, statusCode), host);
-      return;
+      exception = new HttpException({ statusCode, error, message }, statusCode);
     }
     if (exception instanceof HttpException || isHttpError(exception)) {
-      super.catch(exception, host);
+      super.catch(withMessageList(exception), host);
       return;
     }
     this.handleUnexpected(exception, host);
@@ -67,4 +67,17 @@ const unexpectedErrors = new Logger('ExceptionsHandler');
 function isHttpError(error: unknown): boolean {
   const candidate = error as { statusCode?: unknown; message?: unknown } | null;
   return typeof candidate?.statusCode === 'number' && typeof candidate.message === 'string';
+}
+
+/** A 400's `message` is always an array of strings, whoever raised it. */
+function withMessageList(exception: unknown): unknown {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 400) return exception;
+  const body = exception.getResponse();
+  const response =
+    typeof body === 'string' ? { statusCode: 400, error: 'Bad Request', message: body } : body;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return exception;
+  return new HttpException({ ...response, message: [String(message)] }, 400, {
+    cause: exception,
+  });
 }

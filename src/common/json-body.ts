@@ -9,3 +9,40 @@ export function rejectNulCharacters(this: unknown, key: string, value: unknown):
   }
   return value;
 }
+
+interface BodyRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Same rule as type-is's hasBody: a chunked body, or a Content-Length other than 0. */
+function hasBody(request: BodyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Every body this API takes is JSON. Anything else (a form-encoded `curl -d`, text, no
+ * Content-Type) is refused with 415 before a parser can turn it into odd fields.
+ */
+export function requireJsonBody(
+  request: BodyRequest,
+  _response: unknown,
+  next: (error?: unknown) => void,
+): void {
+  const type = request.headers['content-type'];
+  if (!hasBody(request) || (typeof type === 'string' && JSON_TYPE.test(type))) {
+    next();
+    return;
+  }
+  next(
+    Object.assign(new Error('the body must be JSON: send Content-Type: application/json'), {
+      statusCode: 415,
+      expose: true,
+    }),
+  );
+}

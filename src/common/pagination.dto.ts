@@ -7,14 +7,20 @@ export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 100 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LIMIT,
+    default: DEFAULT_LIMIT,
+    example: 100,
+  })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_LIMIT)
   limit: number = DEFAULT_LIMIT;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, example: 0 })
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -14,7 +14,7 @@ export function IsOptionalNonNull(): PropertyDecorator {
 /** An optional id filter in a query string: a positive integer when given. */
 export function IsOptionalIdFilter(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ example: 1, minimum: 1 }),
+    ApiPropertyOptional({ type: 'integer', example: 1, minimum: 1 }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

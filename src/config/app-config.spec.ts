@@ -79,4 +79,22 @@ describe(AppConfig.name, () => {
       new RegExp(`^Invalid configuration: ${name} `),
     );
   });
+
+  it.each(['maybe', 'yes', '10.0.0.0/33', '10.0.0.1,not-an-ip', 'loopback;rm'])(
+    'refuses TRUST_PROXY=%s in one line naming it',
+    (value) => {
+      expect(() => AppConfig.fromEnv({ TRUST_PROXY: value })).toThrow(
+        /^Invalid configuration: TRUST_PROXY must be/,
+      );
+    },
+  );
+
+  it.each([
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['192.168.0.1/255.255.255.0,::1', ['192.168.0.1/255.255.255.0', '::1']],
+  ])('accepts TRUST_PROXY=%s', (value, expected) => {
+    expect(AppConfig.fromEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
 });

@@ -10,8 +10,10 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { isIP } from 'node:net';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -40,6 +42,36 @@ function IsIntegerBetween(min: number, max: number): PropertyDecorator {
     Min(min, options),
     Max(max, options),
   );
+}
+
+/** The names Express's `trust proxy` (proxy-addr) accepts besides addresses and subnets. */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, `address/prefix` or `address/netmask` as proxy-addr compiles it, or a name. */
+export function isTrustedProxyEntry(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.includes(entry)) return true;
+  const [address, range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+/** true, false, a hop count, or a comma-separated list of proxy-addr entries. */
+function IsTrustProxy(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        (/^\s*(true|false|\d+)\s*$/.test(value) ||
+          (splitList(value).length > 0 && splitList(value).every(isTrustedProxyEntry))),
+      defaultMessage: () =>
+        'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses, ' +
+        `subnets (10.0.0.0/8) or ${TRUST_PROXY_NAMES.join(', ')}`,
+    },
+  });
 }
 
 /**
@@ -99,9 +131,17 @@ export class AppConfig {
   @IsIntegerBetween(1, 8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  /** How often every source's waiting requests are drained as a safety net; 0 turns it off. */
+  @IsIntegerBetween(0, 86400000)
+  DRAIN_INTERVAL_MS = 5000;
+
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;
+
+  /** 401s per minute per client IP before it gets 429 without its key being read; 0 = no limit. */
+  @IsIntegerBetween(0, 1000000)
+  AUTH_FAILURES_PER_MINUTE = 10;
 
   /** Comma-separated allowed origins; unset allows any origin. */
   @IsOptional()
@@ -112,9 +152,7 @@ export class AppConfig {
 
   /** Express "trust proxy": true, false, a hop count, or addresses/subnets (comma-separated). */
   @IsOptional()
-  @Matches(/^(true|false|\d+|[0-9a-fA-F.:/,\s a-z]+)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count or a list of addresses',
-  })
+  @IsTrustProxy()
   TRUST_PROXY?: string;
 
   get usesPostgres(): boolean {

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { SourceApiKey } from '../auth/entities/source-api-key.entity';
 import { AppConfig } from '../config/app-config';
 import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
 import { IdempotencyKey } from '../idempotency/entities/idempotency-key.entity';
 import { LeadRequest } from '../requests/entities/request.entity';
+import { RequestEvent } from '../requests/entities/request-event.entity';
 import { Lead } from '../leads/entities/lead.entity';
 import { Operator } from '../operators/entities/operator.entity';
 import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
@@ -16,12 +20,41 @@ export const entities = [
   OperatorSourceWeight,
   Lead,
   LeadRequest,
+  RequestEvent,
   RoundRobinState,
   SourceApiKey,
   IdempotencyKey,
 ];
 
-/** DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file. Schema only from migrations. */
+// 32 MiB of page cache per connection (SQLite's default is 2 MiB): the indexes a write touches
+// stay in memory well past a million requests, instead of being read back page by page.
+const SQLITE_CACHE = 'cache_size = -32768';
+
+/** The SQLite file both connections open; `:memory:` becomes a throwaway file of this process. */
+// One per app (its AppConfig), so two apps in one process never share a throwaway database.
+const throwawayFiles = new WeakMap<AppConfig, string>();
+export function sqliteFile(config: AppConfig): string {
+  if (config.SQLITE_PATH !== ':memory:') return config.SQLITE_PATH;
+  // A reader connection cannot see another connection's in-memory database, so ":memory:" is a
+  // temporary file that nothing else uses and that is deleted when the app stops.
+  let file = throwawayFiles.get(config);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'lds-memory-')), 'crm.sqlite');
+    throwawayFiles.set(config, file);
+  }
+  return file;
+}
+
+export function removeThrowawayFile(config: AppConfig): void {
+  const file = throwawayFiles.get(config);
+  if (file) rmSync(dirname(file), { recursive: true, force: true });
+  throwawayFiles.delete(config);
+}
+
+/**
+ * The connection every write transaction runs on (TransactionRunner), and migrations.
+ * DATABASE_URL selects PostgreSQL; otherwise the embedded SQLite file. Schema only from migrations.
+ */
 export function databaseOptions(config: AppConfig): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsRun: false } as const;
   if (config.DATABASE_URL) {
@@ -39,11 +72,42 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
   return {
     ...common,
     type: 'better-sqlite3',
-    database: config.SQLITE_PATH,
+    database: sqliteFile(config),
     enableWAL: true,
     // WAL + NORMAL survives a killed process (only an OS crash can lose the last commits).
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
+      db.pragma(SQLITE_CACHE);
+    },
+  };
+}
+
+/**
+ * The connection everything outside a transaction reads with. SQLite: a second, read-only
+ * connection to the same WAL file, which sees committed transactions only (the writer's open
+ * transaction stays invisible to it). PostgreSQL: its own pool with read-only sessions.
+ */
+export function readerOptions(config: AppConfig): DataSourceOptions {
+  const writer = databaseOptions(config);
+  if (writer.type === 'postgres') {
+    return {
+      ...writer,
+      extra: {
+        ...(writer.extra as Record<string, unknown>),
+        options: '-c default_transaction_read_only=on',
+      },
+    };
+  }
+  return {
+    entities,
+    // Known but never run here (the writer runs them): /health/ready compares them.
+    migrations,
+    type: 'better-sqlite3',
+    database: sqliteFile(config),
+    readonly: true,
+    fileMustExist: true,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma(SQLITE_CACHE);
     },
   };
 }

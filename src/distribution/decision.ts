@@ -1,4 +1,5 @@
 import { ConfiguredOperator, IneligibilityReason, ineligibilityReason } from './eligibility';
+import type { AssignmentTrigger } from '../events/request-event';
 import type { StrategyEvidence } from './strategies/operator-selection.strategy';
 
 /** One operator configured for the source, as the decision saw it (before this assignment). */
@@ -19,6 +20,14 @@ export interface DecisionOperator {
  */
 export interface Decision {
   strategy: string;
+  /** What made this assignment happen: intake, drain, manual, reassign or release. */
+  trigger: AssignmentTrigger;
+  /** Sticky source: the lead's last operator there (null when none or the source is not sticky). */
+  sticky_operator_id: number | null;
+  /** True when stickiness, not the strategy, chose the operator. */
+  sticky: boolean;
+  /** Operators left out on purpose (the current one, on a reassignment). */
+  excluded_operator_ids: number[];
   summary: string;
   chosen_operator_id: number | null;
   operators: DecisionOperator[];
@@ -52,9 +61,16 @@ function summarise(
   strategy: string,
   operators: readonly DecisionOperator[],
   chosen: DecisionOperator | undefined,
+  sticky: boolean,
 ): string {
   if (operators.length === 0) return 'No operator is configured for this source.';
   const eligible = operators.filter((o) => o.eligible).length;
+  if (chosen && sticky) {
+    return (
+      `Sticky source: operator ${chosen.operator_id} (${chosen.operator_name}) had the lead's ` +
+      `last request here and is eligible, so it was chosen before the strategy.`
+    );
+  }
   if (chosen) {
     return (
       `${strategy} chose operator ${chosen.operator_id} (${chosen.operator_name}) among ` +
@@ -67,19 +83,36 @@ function summarise(
   return `No operator available: ${operators.length} configured, ${reasons}.`;
 }
 
+export interface DecisionContext {
+  strategy: string;
+  trigger: AssignmentTrigger;
+  stickyOperatorId: number | null;
+  excluded: number[];
+}
+
 /** The decision for one assignment: `chosenId` null (and no evidence) when nobody took it. */
 export function buildDecision(
-  strategy: string,
+  context: DecisionContext,
   configured: readonly ConfiguredOperator[],
   claimsLost: readonly number[],
   chosenId: number | null,
   evidence: StrategyEvidence | null,
+  sticky: boolean,
 ): Decision {
-  const operators = decisionOperators(configured, claimsLost);
+  const { strategy } = context;
+  const operators = decisionOperators(configured, claimsLost).map((o) =>
+    context.excluded.includes(o.operator_id) && o.eligible
+      ? { ...o, eligible: false, reason: 'excluded' as const }
+      : o,
+  );
   const chosen = operators.find((o) => o.operator_id === chosenId);
   return {
     strategy,
-    summary: summarise(strategy, operators, chosen),
+    trigger: context.trigger,
+    sticky_operator_id: context.stickyOperatorId,
+    sticky,
+    excluded_operator_ids: [...context.excluded],
+    summary: summarise(strategy, operators, chosen, sticky),
     chosen_operator_id: chosenId,
     operators,
     evidence,

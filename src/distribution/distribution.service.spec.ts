@@ -1,7 +1,9 @@
+import type { Database } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { entities } from '../database/database-options';
 import { migrations } from '../database/migrations';
-import { DistributionService } from './distribution.service';
+import { SqliteStatements, SqliteTx, type Tx } from '../database/tx';
+import { DistributionService, type ChooseOptions, type SourceRules } from './distribution.service';
 import { WeightedLeastLoadedStrategy } from './strategies/weighted-least-loaded.strategy';
 import { WeightedRandomStrategy } from './strategies/weighted-random.strategy';
 import { WeightedRoundRobinStrategy } from './strategies/weighted-round-robin.strategy';
@@ -41,6 +43,20 @@ describe(DistributionService.name, () => {
   });
   afterEach(() => dataSource.destroy());
 
+  const inTx = <T>(work: (tx: Tx) => Promise<T>) =>
+    dataSource.transaction((manager) => {
+      const db = (dataSource.driver as unknown as { databaseConnection: Database })
+        .databaseConnection;
+      return work(new SqliteTx(manager, new SqliteStatements(db)));
+    });
+  const rr: SourceRules = { id: 1, strategy: 'weighted-round-robin', sticky: false };
+  const claimAll = jest.fn((_operatorId: number) => Promise.resolve(true));
+  const options = (extra: Partial<ChooseOptions> = {}): ChooseOptions => ({
+    trigger: 'intake',
+    claim: claimAll,
+    ...extra,
+  });
+
   const state = async () =>
     Object.fromEntries(
       (
@@ -51,12 +67,12 @@ describe(DistributionService.name, () => {
     );
 
   it('saves the round-robin state and explains the pick', async () => {
-    const outcome = await dataSource.transaction((m) =>
-      sut.assign(m, { id: 1, strategy: 'weighted-round-robin' }),
-    );
+    const outcome = await inTx((tx) => sut.choose(tx, rr, options()));
     expect(outcome.assignment).toEqual({ operatorId: 1, operatorName: 'A' });
     expect(outcome.decision).toMatchObject({
       strategy: 'weighted-round-robin',
+      trigger: 'intake',
+      sticky: false,
       chosen_operator_id: 1,
       claims_lost: [],
     });
@@ -64,10 +80,8 @@ describe(DistributionService.name, () => {
   });
 
   it('when another transaction took the pick’s last unit, chooses again from the same state', async () => {
-    const claim = jest.spyOn(sut, 'claimCapacity').mockResolvedValueOnce(false);
-    const outcome = await dataSource.transaction((m) =>
-      sut.assign(m, { id: 1, strategy: 'weighted-round-robin' }),
-    );
+    const claim = jest.fn((_id: number) => Promise.resolve(true)).mockResolvedValueOnce(false);
+    const outcome = await inTx((tx) => sut.choose(tx, rr, options({ claim })));
     // A (5) lost its unit: among B and C from zero, B wins the tie.
     expect(claim).toHaveBeenCalledTimes(2);
     expect(outcome.assignment?.operatorId).toBe(2);
@@ -81,8 +95,10 @@ describe(DistributionService.name, () => {
   });
 
   it('returns no assignment, with the reasons, when every claim is lost', async () => {
-    jest.spyOn(sut, 'claimCapacity').mockResolvedValue(false);
-    const outcome = await dataSource.transaction((m) => sut.assign(m, { id: 1, strategy: null }));
+    const claim = () => Promise.resolve(false);
+    const outcome = await inTx((tx) =>
+      sut.choose(tx, { id: 1, strategy: null, sticky: false }, options({ claim })),
+    );
     expect(outcome.assignment).toBeNull();
     expect(outcome.decision).toMatchObject({
       strategy: 'weighted-random',
@@ -91,5 +107,55 @@ describe(DistributionService.name, () => {
       claims_lost: [1, 2, 3],
     });
     expect(await state()).toEqual({});
+  });
+
+  describe('sticky sources', () => {
+    const sticky: SourceRules = { ...rr, sticky: true };
+
+    it('gives the lead back to its last operator when that one is eligible, before the strategy', async () => {
+      const outcome = await inTx((tx) => sut.choose(tx, sticky, options({ stickyOperatorId: 3 })));
+      expect(outcome.assignment?.operatorId).toBe(3);
+      expect(outcome.decision).toMatchObject({
+        sticky: true,
+        sticky_operator_id: 3,
+        evidence: null,
+      });
+      // The strategy did not run: its sequence is untouched.
+      expect(await state()).toEqual({});
+    });
+
+    it('lets the strategy decide when the last operator is not eligible now', async () => {
+      await dataSource.query('UPDATE operators SET current_load = max_load WHERE id = 3');
+      const outcome = await inTx((tx) => sut.choose(tx, sticky, options({ stickyOperatorId: 3 })));
+      expect(outcome.assignment?.operatorId).toBe(1);
+      expect(outcome.decision).toMatchObject({ sticky: false, sticky_operator_id: 3 });
+    });
+
+    it('lets the strategy decide when its claim on the last operator is lost', async () => {
+      const claim = jest.fn((_id: number) => Promise.resolve(true)).mockResolvedValueOnce(false);
+      const outcome = await inTx((tx) =>
+        sut.choose(tx, sticky, options({ stickyOperatorId: 3, claim })),
+      );
+      expect(claim.mock.calls.map(([id]) => id)).toEqual([3, 1]);
+      expect(outcome.decision).toMatchObject({ sticky: false, claims_lost: [3] });
+    });
+
+    it('ignores the last operator on a source that is not sticky', async () => {
+      const outcome = await inTx((tx) => sut.choose(tx, rr, options({ stickyOperatorId: 3 })));
+      expect(outcome.assignment?.operatorId).toBe(1);
+      expect(outcome.decision).toMatchObject({ sticky: false, sticky_operator_id: null });
+    });
+  });
+
+  it('never chooses an excluded operator, and says why', async () => {
+    const outcome = await inTx((tx) =>
+      sut.choose(tx, rr, options({ trigger: 'reassign', excludeOperatorIds: [1] })),
+    );
+    expect(outcome.assignment?.operatorId).toBe(2);
+    expect(outcome.decision.trigger).toBe('reassign');
+    expect(outcome.decision.operators.find((o) => o.operator_id === 1)).toMatchObject({
+      eligible: false,
+      reason: 'excluded',
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { rawQuery } from '../database/raw-query';
+import { readerQuery } from '../database/raw-query';
+import type { Tx } from '../database/tx';
+import type { AssignmentTrigger } from '../events/request-event';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
 import { buildDecision, Decision, decisionOperators } from './decision';
@@ -24,6 +26,22 @@ export interface AssignmentOutcome {
   decision: Decision;
 }
 
+/** The source as an assignment needs it. */
+export type SourceRules = Pick<Source, 'id' | 'strategy' | 'sticky'>;
+
+export interface ChooseOptions {
+  trigger: AssignmentTrigger;
+  /**
+   * Takes one unit of the operator's capacity, or returns false when another transaction took
+   * the last one first. Supplied by the request lifecycle, the only writer of current_load.
+   */
+  claim: (operatorId: number) => Promise<boolean>;
+  /** On a sticky source: the lead's last operator there, tried first when eligible now. */
+  stickyOperatorId?: number | null;
+  /** Never choose these (a reassignment away from the current operator). */
+  excludeOperatorIds?: readonly number[];
+}
+
 /** A configured operator with its round-robin value (null: no row yet, counts as 0). */
 interface ConfiguredRow extends ConfiguredOperator {
   stateValue: number | null;
@@ -39,42 +57,59 @@ export class DistributionService {
   ) {}
 
   /**
-   * Chooses an operator for a new request of the source by the source's strategy and claims one
-   * unit of its capacity, inside the caller's transaction; returns the decision to store with
-   * the request. The assignment is null when nobody can take it.
+   * Chooses an operator for one request of the source, by the source's rules, and claims a unit
+   * of its capacity through `options.claim`, inside the caller's transaction; returns the decision
+   * to store with the request. The assignment is null when nobody can take it.
    *
    * Queries: the configured operators (with the round-robin state when the strategy keeps one),
    * the capacity claim, and for round-robin the state upsert. On PostgreSQL a round-robin source
    * is first locked, so that instances take turns on its state.
    */
-  async assign(
-    manager: EntityManager,
-    source: Pick<Source, 'id' | 'strategy'>,
-  ): Promise<AssignmentOutcome> {
+  async choose(tx: Tx, source: SourceRules, options: ChooseOptions): Promise<AssignmentOutcome> {
     let strategy = this.registry.effective(source.strategy);
-    if (strategy.stateful && isPostgres(manager)) {
-      strategy = this.registry.effective(await this.lockSource(manager, source.id));
+    if (strategy.stateful && tx.dialect === 'postgres') {
+      strategy = this.registry.effective(await this.lockSource(tx, source.id));
     }
-    const configured = await this.configuredOperators(manager, source.id, strategy.stateful);
+    const configured = await this.configuredOperators(tx, source.id, strategy.stateful);
+    const excluded = new Set(options.excludeOperatorIds ?? []);
+    let candidates = eligibleCandidates(configured).filter((c) => !excluded.has(c.operatorId));
+    const claimsLost: number[] = [];
+    const context = {
+      strategy: strategy.name,
+      trigger: options.trigger,
+      stickyOperatorId: source.sticky ? (options.stickyOperatorId ?? null) : null,
+      excluded: [...excluded],
+    };
+
+    const sticky = candidates.find((c) => c.operatorId === context.stickyOperatorId);
+    if (sticky) {
+      if (await options.claim(sticky.operatorId)) {
+        return {
+          assignment: { operatorId: sticky.operatorId, operatorName: sticky.operatorName },
+          decision: buildDecision(context, configured, claimsLost, sticky.operatorId, null, true),
+        };
+      }
+      claimsLost.push(sticky.operatorId);
+      candidates = candidates.filter((c) => c.operatorId !== sticky.operatorId);
+    }
+
     const state: StrategyState | undefined = strategy.stateful
       ? new Map(configured.map((o) => [o.operatorId, o.stateValue ?? 0]))
       : undefined;
-
-    let candidates = eligibleCandidates(configured);
-    const claimsLost: number[] = [];
     while (candidates.length > 0) {
       const selection = strategy.select(candidates, state);
       const chosen = candidates.find((c) => c.operatorId === selection.operatorId)!;
-      if (await this.claimCapacity(manager, chosen.operatorId)) {
-        if (selection.nextState) await this.saveState(manager, source.id, selection.nextState);
+      if (await options.claim(chosen.operatorId)) {
+        if (selection.nextState) await this.saveState(tx, source.id, selection.nextState);
         return {
           assignment: { operatorId: chosen.operatorId, operatorName: chosen.operatorName },
           decision: buildDecision(
-            strategy.name,
+            context,
             configured,
             claimsLost,
             chosen.operatorId,
             selection.explain(),
+            false,
           ),
         };
       }
@@ -85,34 +120,8 @@ export class DistributionService {
     }
     return {
       assignment: null,
-      decision: buildDecision(strategy.name, configured, claimsLost, null, null),
+      decision: buildDecision(context, configured, claimsLost, null, null, false),
     };
-  }
-
-  /**
-   * The conditional UPDATE is both the capacity check and the increment, so no interleaving can
-   * push an operator past max_load; on PostgreSQL a concurrent updater waits and re-checks.
-   */
-  async claimCapacity(
-    manager: EntityManager,
-    operatorId: number,
-    requireActive = true,
-  ): Promise<boolean> {
-    const claimed = await rawQuery(
-      manager,
-      requireActive ? CLAIM_ACTIVE_OPERATOR : CLAIM_OPERATOR,
-      requireActive ? [operatorId, true] : [operatorId],
-    );
-    return claimed.length === 1;
-  }
-
-  async releaseCapacity(manager: EntityManager, operatorId: number): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(Operator)
-      .set({ currentLoad: () => 'current_load - 1' })
-      .where('id = :operatorId', { operatorId })
-      .execute();
   }
 
   /**
@@ -120,20 +129,31 @@ export class DistributionService {
    * now committed; on SQLite every write transaction is already serialised (TransactionRunner).
    * FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
    */
-  async lockSource(manager: EntityManager, sourceId: number): Promise<string | null> {
-    const query = manager
-      .createQueryBuilder(Source, 's')
-      .select('s.strategy', 'strategy')
-      .where('s.id = :sourceId', { sourceId });
-    if (isPostgres(manager)) query.setLock('for_no_key_update');
-    const row = await query.getRawOne<{ strategy: string | null }>();
+  async lockSource(tx: Tx, sourceId: number): Promise<string | null> {
+    const [row] = await tx.query<{ strategy: string | null }>(
+      tx.dialect === 'postgres' ? LOCK_SOURCE : SELECT_SOURCE_STRATEGY,
+      [sourceId],
+    );
     if (!row) throw new NotFoundException(`source ${sourceId} not found`);
     return row.strategy;
   }
 
+  /**
+   * Locks several sources in one fixed order (by id), so that changes that drain several
+   * sources at once never wait on each other in a cycle (PostgreSQL; SQLite is serialised).
+   */
+  async lockSources(tx: Tx, sourceIds: readonly number[]): Promise<void> {
+    if (tx.dialect !== 'postgres' || sourceIds.length === 0) return;
+    const ids = [...new Set(sourceIds)].sort((a, b) => a - b);
+    await tx.query(
+      `SELECT id FROM sources WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id FOR NO KEY UPDATE`,
+      ids,
+    );
+  }
+
   /** Restarts the source's round-robin sequence (its weights or its strategy changed). */
-  async resetState(manager: EntityManager, sourceId: number): Promise<void> {
-    await manager.delete(RoundRobinState, { sourceId });
+  async resetState(tx: Tx, sourceId: number): Promise<void> {
+    await tx.manager.delete(RoundRobinState, { sourceId });
   }
 
   /**
@@ -142,6 +162,7 @@ export class DistributionService {
    */
   async simulate(sourceId: number, dto: SimulateRequestDto): Promise<SimulationResponseDto> {
     const manager = this.dataSource.manager;
+    const reader = readerQuery(manager);
     const source = await manager.findOne(Source, {
       select: { id: true, strategy: true },
       where: { id: sourceId },
@@ -156,7 +177,7 @@ export class DistributionService {
     if (dto.weights) {
       operators = await this.proposedOperators(manager, dto.weights);
     } else {
-      operators = await this.configuredOperators(manager, sourceId, strategy.stateful);
+      operators = await this.configuredOperators(reader, sourceId, strategy.stateful);
     }
     // Proposed weights would restart the sequence; the current ones continue from the stored state.
     const state = new Map(operators.map((o) => [o.operatorId, o.stateValue ?? 0]));
@@ -215,12 +236,11 @@ export class DistributionService {
   }
 
   private async configuredOperators(
-    manager: EntityManager,
+    db: Pick<Tx, 'query'>,
     sourceId: number,
     withState: boolean,
   ): Promise<ConfiguredRow[]> {
-    const rows = await rawQuery<Record<string, unknown>>(
-      manager,
+    const rows = await db.query<Record<string, unknown>>(
       withState ? CONFIGURED_OPERATORS_WITH_STATE : CONFIGURED_OPERATORS,
       [sourceId],
     );
@@ -238,12 +258,12 @@ export class DistributionService {
 
   /** One statement for every changed value: insert or overwrite (SQLite and PostgreSQL). */
   private async saveState(
-    manager: EntityManager,
+    tx: Tx,
     sourceId: number,
     values: ReadonlyMap<number, number>,
   ): Promise<void> {
     if (values.size === 0) return;
-    await manager
+    await tx.manager
       .createQueryBuilder()
       .insert()
       .into(RoundRobinState)
@@ -255,11 +275,9 @@ export class DistributionService {
   }
 }
 
-// The capacity check and the increment are one statement (see assign()).
-const CLAIM_OPERATOR = `UPDATE operators SET current_load = current_load + 1
-  WHERE id = ? AND current_load < max_load RETURNING id`;
-const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
-  WHERE id = ? AND current_load < max_load AND is_active = ? RETURNING id`;
+const SELECT_SOURCE_STRATEGY = 'SELECT strategy FROM sources WHERE id = ?';
+// FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
+const LOCK_SOURCE = `${SELECT_SOURCE_STRATEGY} FOR NO KEY UPDATE`;
 
 const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
     o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
@@ -271,7 +289,3 @@ const CONFIGURED_OPERATORS_WITH_STATE = `${CONFIGURED_OPERATORS_SELECT}, st.curr
   FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
   LEFT JOIN round_robin_state st ON st.source_id = w.source_id AND st.operator_id = w.operator_id
   WHERE w.source_id = ? ORDER BY o.id`;
-
-function isPostgres(manager: EntityManager): boolean {
-  return manager.connection.options.type === 'postgres';
-}

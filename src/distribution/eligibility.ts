@@ -1,6 +1,13 @@
 import type { Candidate } from './strategies/operator-selection.strategy';
 
-export type IneligibilityReason = 'inactive' | 'at_capacity' | 'zero_weight';
+/** `excluded`: left out on purpose (the current operator, on a reassignment). */
+export const INELIGIBILITY_REASONS = [
+  'inactive',
+  'at_capacity',
+  'zero_weight',
+  'excluded',
+] as const;
+export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 
 /** An operator as configured for a source, with the state that decides its eligibility. */
 export interface ConfiguredOperator extends Candidate {

@@ -93,8 +93,11 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and database reachability (the contract’s shape)' })
-  @ApiOkResponse({ type: HealthResponseDto })
+  @ApiOperation({
+    summary: 'Liveness and database reachability (the contract’s shape)',
+    description: 'Runs `SELECT 1`: 200 when the database answers, 503 when it does not.',
+  })
+  @ApiOkResponse({ type: HealthResponseDto, description: 'The database answers' })
   @ApiServiceUnavailableResponse({
     type: HealthResponseDto,
     description: 'The database is unreachable',
@@ -113,7 +116,7 @@ export class HealthController {
     summary: 'Liveness: the process answers (restart it when this fails)',
     description: 'Checks nothing outside the process, so a database outage does not restart it.',
   })
-  @ApiOkResponse({ schema: terminusExample('ok', {}) })
+  @ApiOkResponse({ description: 'The process answers', schema: terminusExample('ok', {}) })
   live() {
     return this.health.check([]);
   }
@@ -122,8 +125,11 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary: 'Readiness: database reachable and every migration applied (send traffic)',
+    description:
+      '@nestjs/terminus’s shape; 503 while the database is down or a migration is pending.',
   })
   @ApiOkResponse({
+    description: 'Ready: database up, no pending migration',
     schema: terminusExample('ok', { database: { status: 'up' }, migrations: { status: 'up' } }),
   })
   @ApiServiceUnavailableResponse({

@@ -7,7 +7,8 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '../database/tx';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -75,8 +76,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
       const now = new Date();
       try {
-        const id = await this.transactions.run(async (manager) => {
-          const inserted = await manager.insert(IdempotencyKey, {
+        const id = await this.transactions.run(async (tx) => {
+          const inserted = await tx.manager.insert(IdempotencyKey, {
             scope,
             key,
             bodyHash,
@@ -119,13 +120,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Stores the response with the claim, inside the caller's (the request's) transaction. */
-  async complete(
-    manager: EntityManager,
-    claimId: number,
-    statusCode: number,
-    body: unknown,
-  ): Promise<void> {
-    const updated = await manager
+  async complete(tx: Tx, claimId: number, statusCode: number, body: unknown): Promise<void> {
+    const updated = await tx.manager
       .createQueryBuilder()
       .update(IdempotencyKey)
       .set({ statusCode, response: JSON.stringify(body) })
@@ -140,8 +136,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   /** Gives the key back after a failed request, so that a corrected retry can use it. */
   async release(claimId: number): Promise<void> {
     try {
-      await this.transactions.run((manager) =>
-        manager
+      await this.transactions.run((tx) =>
+        tx.manager
           .createQueryBuilder()
           .delete()
           .from(IdempotencyKey)
@@ -157,8 +153,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   /** Deletes every key older than the TTL; returns how many. */
   async purgeExpired(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.ttlMs);
-    const deleted = await this.transactions.run((manager) =>
-      manager
+    const deleted = await this.transactions.run((tx) =>
+      tx.manager
         .createQueryBuilder()
         .delete()
         .from(IdempotencyKey)
@@ -170,8 +166,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   /** Deletes this very row (if unchanged), so that a stale or abandoned key can be claimed again. */
   private async forget(row: IdempotencyKey): Promise<void> {
-    await this.transactions.run((manager) =>
-      manager
+    await this.transactions.run((tx) =>
+      tx.manager
         .createQueryBuilder()
         .delete()
         .from(IdempotencyKey)

@@ -1,13 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Tx } from '../database/tx';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from '../requests/request-views';
 import { Source } from '../sources/entities/source.entity';
 import { LeadResponseDto } from './dto/lead-response.dto';
 import { Lead } from './entities/lead.entity';
-import { rawQuery } from '../database/raw-query';
 
 export interface LeadContact {
   externalId: string;
@@ -36,27 +36,28 @@ export class LeadsService {
    * One lead per external id, however many requests race for it: insert-or-ignore on the unique
    * key, then read. Blank contact fields of an existing lead are filled, others kept.
    */
-  async findOrCreate(manager: EntityManager, contact: LeadContact): Promise<StoredContact> {
+  async findOrCreate(tx: Tx, contact: LeadContact): Promise<StoredContact> {
     const given = {
       name: contact.name ?? null,
       email: contact.email ?? null,
       phone: contact.phone ?? null,
     };
-    const [inserted] = await rawQuery<{ id: number }>(manager, INSERT_LEAD_IF_NEW, [
+    const [inserted] = await tx.query<{ id: number }>(INSERT_LEAD_IF_NEW, [
       contact.externalId,
       given.name,
       given.email,
       given.phone,
       new Date(),
     ]);
-    if (inserted) return { id: inserted.id, ...given };
-    const [lead] = await rawQuery<StoredContact>(manager, SELECT_LEAD_CONTACT, [
-      contact.externalId,
-    ]);
+    if (inserted) return { id: Number(inserted.id), ...given };
+    const [lead] = await tx.query<StoredContact>(SELECT_LEAD_CONTACT, [contact.externalId]);
 
     const fill = CONTACT_FIELDS.filter((f) => isBlank(lead[f]) && !isBlank(contact[f]));
     if (fill.length) {
-      const update = manager.createQueryBuilder().update(Lead).where('id = :id', { id: lead.id });
+      const update = tx.manager
+        .createQueryBuilder()
+        .update(Lead)
+        .where('id = :id', { id: lead.id });
       // Conditional per column, so a concurrent filler's value is never overwritten.
       update.set(
         Object.fromEntries(

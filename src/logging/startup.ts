@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
+import { WRITER } from '../database/database.constants';
 import { migrationsAppliedAtStart } from '../database/run-migrations';
 import { lifecycleLogger } from './http-logger';
 
@@ -48,6 +49,7 @@ export function startupSummary(
   dataSource: DataSource,
   port: number,
 ): StartupSummary {
+  // `dataSource`: the one that ran the migrations (the writer).
   const known = dataSource.migrations.map((migration) => migration.name ?? '');
   return {
     url: `http://${config.HOST}:${port}`,
@@ -67,7 +69,8 @@ export function startupSummary(
 export function logStartup(app: INestApplication, config: AppConfig, root: Logger): void {
   const server = app.getHttpServer() as Server;
   const { port } = server.address() as AddressInfo;
-  const summary = startupSummary(config, app.get(DataSource), port);
+  const writer = app.get<DataSource>(WRITER, { strict: false });
+  const summary = startupSummary(config, writer, port);
   lifecycleLogger(root).info(
     { context: 'Bootstrap', ...summary },
     `Lead distribution service started on ${summary.url} (docs at /docs)`,

@@ -50,6 +50,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly waiting = new Gauge({
+    name: 'waiting_requests',
+    help: 'Requests waiting for an operator (active, none assigned), by source id (read on scrape)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly waitTime = new Histogram({
+    name: 'request_wait_seconds',
+    help: 'Time from a request’s arrival to its assignment (0 when assigned at intake)',
+    buckets: [0, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400],
+    registers: [this.registry],
+  });
+
   private readonly databaseUp = new Gauge({
     name: 'database_up',
     help: '1 when the last scrape could read the database, else 0',
@@ -78,8 +92,16 @@ export class MetricsService {
     return this.inFlightCount;
   }
 
-  recordAssignment(sourceId: number, outcome: AssignmentOutcome): void {
+  /** A request registered (counted once, after its transaction committed). */
+  recordIntake(sourceId: number, assigned: boolean): void {
+    const outcome: AssignmentOutcome = assigned ? 'assigned' : 'unassigned';
     this.assignments.inc({ source: String(sourceId), outcome });
+    if (assigned) this.waitTime.observe(0);
+  }
+
+  /** A waiting request got its operator after `seconds`. */
+  recordWait(seconds: number): void {
+    this.waitTime.observe(seconds);
   }
 
   /** Express middleware: observes every response, labelled by its route template. */
@@ -118,17 +140,22 @@ export class MetricsService {
 
   private async refreshFromDatabase(): Promise<void> {
     try {
-      const [operators, unassigned] = await Promise.all([
+      const [operators, unassigned, waiting] = await Promise.all([
         this.dataSource.query<Array<Record<string, unknown>>>(
           'SELECT id, current_load, max_load, is_active FROM operators',
         ),
         this.dataSource.query<Array<Record<string, unknown>>>(
           'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
         ),
+        this.dataSource.query<Array<Record<string, unknown>>>(
+          "SELECT source_id, COUNT(*) AS n FROM requests WHERE status = 'active' AND operator_id IS NULL GROUP BY source_id",
+        ),
       ]);
       this.operatorLoad.reset();
       this.operatorCapacity.reset();
       this.unassigned.reset();
+      this.waiting.reset();
+      for (const row of waiting) this.waiting.set({ source: String(row.source_id) }, Number(row.n));
       for (const row of operators) {
         const operator = String(row.id);
         this.operatorLoad.set({ operator }, Number(row.current_load));

@@ -1,11 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiPaginatedList } from '../common/api-docs';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto } from './dto/operator-response.dto';
+import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
+import {
+  ApiCreateOperator,
+  ApiGetOperator,
+  ApiListOperators,
+  ApiReleaseOperator,
+  ApiUpdateOperator,
+} from './operators.docs';
 import { OperatorsService } from './operators.service';
 
 @ApiTags('operators')
@@ -14,41 +21,36 @@ export class OperatorsController {
   constructor(private readonly operators: OperatorsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an operator' })
-  @ApiCreatedResponse({ type: OperatorResponseDto })
-  @ApiErrors('badRequest', 'payloadTooLarge')
+  @ApiCreateOperator()
   create(@Body() dto: CreateOperatorDto): Promise<OperatorResponseDto> {
     return this.operators.create(dto);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List operators, by id' })
-  @ApiPaginatedList(OperatorResponseDto, 'Operators with their current load')
+  @ApiListOperators()
   list(@Query() query: PaginationQueryDto) {
     return this.operators.list(query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get an operator' })
-  @ApiOkResponse({ type: OperatorResponseDto })
-  @ApiErrors('badRequest', 'notFound')
+  @ApiGetOperator()
   get(@Param('id', PositiveIntPipe) id: number): Promise<OperatorResponseDto> {
     return this.operators.get(id);
   }
 
   @Patch(':id')
-  @ApiOperation({
-    summary: 'Update an operator',
-    description:
-      'Any subset of name, is_active, max_load. Lowering max_load below current_load keeps existing ' +
-      'requests; the operator gets no new ones until its load is below the new limit.',
-  })
-  @ApiOkResponse({ type: OperatorResponseDto })
-  @ApiErrors('badRequest', 'notFound', 'payloadTooLarge')
+  @ApiUpdateOperator()
   update(
     @Param('id', PositiveIntPipe) id: number,
     @Body() dto: UpdateOperatorDto,
   ): Promise<OperatorResponseDto> {
     return this.operators.update(id, dto);
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  @ApiReleaseOperator()
+  release(@Param('id', PositiveIntPipe) id: number): Promise<ReleaseResponseDto> {
+    return this.operators.release(id);
   }
 }

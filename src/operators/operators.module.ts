@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LifecycleModule } from '../requests/lifecycle/lifecycle.module';
 import { Operator } from './entities/operator.entity';
 import { OperatorsController } from './operators.controller';
 import { OperatorsService } from './operators.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Operator])],
+  imports: [TypeOrmModule.forFeature([Operator]), LifecycleModule],
   controllers: [OperatorsController],
   providers: [OperatorsService],
   exports: [OperatorsService],

@@ -3,8 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
+import { RequestLifecycle } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response.dto';
+import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
 import { Operator } from './entities/operator.entity';
 
@@ -15,6 +17,7 @@ export class OperatorsService {
   constructor(
     @InjectRepository(Operator) private readonly operators: Repository<Operator>,
     private readonly transactions: TransactionRunner,
+    private readonly lifecycle: RequestLifecycle,
   ) {}
 
   async create(dto: CreateOperatorDto): Promise<OperatorResponseDto> {
@@ -25,7 +28,7 @@ export class OperatorsService {
       currentLoad: 0,
       createdAt: new Date(),
     });
-    await this.transactions.run((manager) => manager.insert(Operator, operator));
+    await this.transactions.run((tx) => tx.manager.insert(Operator, operator));
     return toOperatorResponse(operator);
   }
 
@@ -38,21 +41,32 @@ export class OperatorsService {
     return toOperatorResponse(await this.findOrThrow(id));
   }
 
+  /**
+   * A raised max_load or an activation makes room: waiting work drains into the operator in the
+   * same transaction.
+   */
   update(id: number, dto: UpdateOperatorDto): Promise<OperatorResponseDto> {
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(async (tx) => {
       const changes: Partial<Operator> = {};
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.is_active !== undefined) changes.isActive = dto.is_active;
       if (dto.max_load !== undefined) changes.maxLoad = dto.max_load;
       // Only the named columns are written, so a concurrent change of current_load is kept.
       const result = Object.keys(changes).length
-        ? await manager.update(Operator, { id }, changes)
+        ? await tx.manager.update(Operator, { id }, changes)
         : undefined;
-      const operator = await manager.findOneBy(Operator, { id });
-      if (!operator || result?.affected === 0)
-        throw new NotFoundException(`operator ${id} not found`);
+      if (result?.affected === 0) throw new NotFoundException(`operator ${id} not found`);
+      if (dto.is_active !== undefined || dto.max_load !== undefined) {
+        await this.lifecycle.operatorChanged(tx, id);
+      }
+      const operator = await tx.manager.findOneBy(Operator, { id });
+      if (!operator) throw new NotFoundException(`operator ${id} not found`);
       return toOperatorResponse(operator);
     });
+  }
+
+  release(id: number): Promise<ReleaseResponseDto> {
+    return this.transactions.run((tx) => this.lifecycle.release(tx, id));
   }
 
   private async findOrThrow(id: number): Promise<Operator> {

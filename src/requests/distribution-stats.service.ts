@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { parseDbTimestamp } from '../database/timestamps';
+import { WAITING } from './lifecycle/waiting-queue';
 import { In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { StrategyRegistry } from '../distribution/strategy-registry';
@@ -9,12 +11,33 @@ import { Source } from '../sources/entities/source.entity';
 import { OperatorStatsDto, SourceStatsDto } from './dto/distribution-stats.dto';
 import { LeadRequest } from './entities/request.entity';
 
+interface StatusCount {
+  sourceId: unknown;
+  operatorId: unknown;
+  status: string;
+  n: unknown;
+}
+
 interface RequestCounts {
   sourceId: number;
   operatorId: number | null;
-  operatorName: string | null;
   requests: number;
   activeRequests: number;
+}
+
+/** Per (source, operator): all requests and the active ones, from counts per status. */
+function countsByOperator(rows: readonly StatusCount[]): RequestCounts[] {
+  const byKey = new Map<string, RequestCounts>();
+  for (const row of rows) {
+    const sourceId = Number(row.sourceId);
+    const operatorId = row.operatorId === null ? null : Number(row.operatorId);
+    const key = `${sourceId}:${operatorId}`;
+    const counts = byKey.get(key) ?? { sourceId, operatorId, requests: 0, activeRequests: 0 };
+    counts.requests += Number(row.n);
+    if (row.status === 'active') counts.activeRequests += Number(row.n);
+    byKey.set(key, counts);
+  }
+  return [...byKey.values()];
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
@@ -33,25 +56,47 @@ export class DistributionStatsService {
     const sourceIds = sources.map((s) => s.id);
     const manager = this.sources.manager;
 
-    const [weights, counts] = await Promise.all([
+    const [weights, statusCounts, waiting] = await Promise.all([
       manager.find(OperatorSourceWeight, {
         where: { sourceId: In(sourceIds) },
         relations: { operator: true },
         order: { operatorId: 'ASC' },
       }),
+      // Read from IDX_requests_source_operator_status alone: no row is visited.
       manager
         .createQueryBuilder(LeadRequest, 'r')
-        .leftJoin(Operator, 'o', 'o.id = r.operator_id')
         .select('r.source_id', 'sourceId')
         .addSelect('r.operator_id', 'operatorId')
-        .addSelect('MAX(o.name)', 'operatorName')
-        .addSelect('COUNT(*)', 'requests')
-        .addSelect(`SUM(CASE WHEN r.status = 'active' THEN 1 ELSE 0 END)`, 'activeRequests')
+        .addSelect('r.status', 'status')
+        .addSelect('COUNT(*)', 'n')
         .where('r.source_id IN (:...sourceIds)', { sourceIds })
         .groupBy('r.source_id')
         .addGroupBy('r.operator_id')
-        .getRawMany<RequestCounts>(),
+        .addGroupBy('r.status')
+        .getRawMany<StatusCount>(),
+      manager
+        .createQueryBuilder(LeadRequest, 'r')
+        .select('r.source_id', 'sourceId')
+        .addSelect('COUNT(*)', 'waiting')
+        .addSelect('MIN(r.created_at)', 'oldest')
+        .where('r.source_id IN (:...sourceIds)', { sourceIds })
+        .andWhere(WAITING)
+        .groupBy('r.source_id')
+        .getRawMany<{ sourceId: unknown; waiting: unknown; oldest: Date | string | null }>(),
     ]);
+
+    const counts = countsByOperator(statusCounts);
+    const names = new Map(weights.map((w) => [w.operatorId, w.operator!.name]));
+    const unnamed = [...new Set(counts.map((c) => c.operatorId))].filter(
+      (id): id is number => id !== null && !names.has(id),
+    );
+    if (unnamed.length) {
+      const rows = await manager.find(Operator, {
+        select: { id: true, name: true },
+        where: { id: In(unnamed) },
+      });
+      for (const row of rows) names.set(row.id, row.name);
+    }
 
     const items = sources.map((source): SourceStatsDto => {
       const configured = weights.filter((w) => w.sourceId === source.id);
@@ -79,7 +124,7 @@ export class DistributionStatsService {
         const id = Number(c.operatorId);
         const row = operators.get(id) ?? {
           operator_id: id,
-          operator_name: c.operatorName ?? '',
+          operator_name: names.get(id) ?? '',
           weight: 0,
           requests: 0,
           active_requests: 0,
@@ -91,12 +136,15 @@ export class DistributionStatsService {
         row.share = ratio(row.requests, assigned);
         operators.set(id, row);
       }
+      const queue = waiting.find((w) => Number(w.sourceId) === source.id);
       return {
         source_id: source.id,
         source_name: source.name,
         strategy: this.strategies.effective(source.strategy).name,
         total_requests: totalRequests,
         unassigned_requests: unassigned,
+        waiting_requests: Number(queue?.waiting ?? 0),
+        oldest_waiting_at: queue?.oldest ? parseDbTimestamp(queue.oldest).toISOString() : null,
         operators: [...operators.values()].sort((a, b) => a.operator_id - b.operator_id),
       };
     });

@@ -5,13 +5,16 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LeadsModule } from '../leads/leads.module';
 import { Source } from '../sources/entities/source.entity';
 import { DistributionStatsService } from './distribution-stats.service';
+import { RequestEvent } from './entities/request-event.entity';
 import { LeadRequest } from './entities/request.entity';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([LeadRequest, Source]),
+    TypeOrmModule.forFeature([LeadRequest, RequestEvent, Source]),
+    LifecycleModule,
     LeadsModule,
     DistributionModule,
     IdempotencyModule,

@@ -1,88 +1,79 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Page } from '../common/pagination.dto';
-import { rawQuery } from '../database/raw-query';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { Decision } from '../distribution/decision';
-import { DistributionService } from '../distribution/distribution.service';
 import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { LeadsService } from '../leads/leads.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { Source } from '../sources/entities/source.entity';
 import { CreateRequestDto } from './dto/create-request.dto';
 import { DecisionResponseDto } from './dto/decision-response.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
-import { RequestResponseDto, RequestView, toRequestResponse } from './dto/request-response.dto';
+import { RequestEventResponseDto, toRequestEventResponse } from './dto/request-event-response.dto';
+import { RequestResponseDto, toRequestResponse } from './dto/request-response.dto';
+import { RequestEvent } from './entities/request-event.entity';
 import { LeadRequest, RequestStatus } from './entities/request.entity';
+import { RequestLifecycle } from './lifecycle/request-lifecycle.service';
+import { WAITING } from './lifecycle/waiting-queue';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
 
-const SELECT_SOURCE = 'SELECT id, strategy FROM sources WHERE id = ?';
-const INSERT_REQUEST = `INSERT INTO requests
-  (lead_id, source_id, operator_id, status, message, decision, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
 
 @Injectable()
 export class RequestsService {
   constructor(
     @InjectRepository(LeadRequest) private readonly requests: Repository<LeadRequest>,
+    @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
-    private readonly distribution: DistributionService,
+    private readonly lifecycle: RequestLifecycle,
     private readonly idempotency: IdempotencyService,
-    private readonly metrics: MetricsService,
   ) {}
 
   /**
-   * Registers a request: finds or creates its lead and assigns an operator, all or nothing.
-   * With an idempotency claim, the response is stored with the claim in the same transaction.
+   * Registers a request: finds or creates its lead and assigns an operator (or queues it), all
+   * or nothing. An intake key may only register requests for its own source, checked here on the
+   * validated body. With an idempotency claim, the response is stored with the claim in the same
+   * transaction.
    */
-  async create(dto: CreateRequestDto, idempotencyClaimId?: number): Promise<RequestResponseDto> {
-    const response = await this.transactions.run(async (manager) => {
-      const [source] = await rawQuery<Pick<Source, 'id' | 'strategy'>>(manager, SELECT_SOURCE, [
+  async create(
+    dto: CreateRequestDto,
+    principal: Principal = ANONYMOUS,
+    idempotencyClaimId?: number,
+  ): Promise<RequestResponseDto> {
+    if (principal.kind === 'intake' && principal.sourceId !== dto.source_id) {
+      throw new ForbiddenException(
+        `this intake key may only create requests (POST /requests) for source ${principal.sourceId}`,
+      );
+    }
+    return this.transactions.run(async (tx) => {
+      const [source] = await tx.query<{ strategy: string | null; sticky: unknown }>(SELECT_SOURCE, [
         dto.source_id,
       ]);
       if (!source) throw new NotFoundException(`source ${dto.source_id} not found`);
-      const lead = await this.leads.findOrCreate(manager, {
+      const lead = await this.leads.findOrCreate(tx, {
         externalId: dto.lead_external_id,
         name: dto.lead_name,
         email: dto.lead_email,
         phone: dto.lead_phone,
       });
-      const { assignment, decision } = await this.distribution.assign(manager, source);
-      const request: Omit<RequestView, 'id' | 'operatorName'> = {
+      const view = await this.lifecycle.create(tx, {
+        source: {
+          id: dto.source_id,
+          strategy: source.strategy,
+          sticky: Boolean(source.sticky),
+        },
         leadId: lead.id,
-        sourceId: dto.source_id,
-        operatorId: assignment?.operatorId ?? null,
-        status: 'active',
         message: dto.message ?? null,
-        createdAt: new Date(),
-      };
-      // The decision rides in the request's own INSERT: no extra round trip.
-      const [{ id }] = await rawQuery<{ id: number }>(manager, INSERT_REQUEST, [
-        request.leadId,
-        request.sourceId,
-        request.operatorId,
-        request.status,
-        request.message,
-        JSON.stringify(decision),
-        request.createdAt,
-      ]);
-      const response = toRequestResponse({
-        ...request,
-        id,
-        operatorName: assignment?.operatorName ?? null,
+        actor: 'intake',
       });
+      const response = toRequestResponse(view);
       if (idempotencyClaimId !== undefined) {
-        await this.idempotency.complete(manager, idempotencyClaimId, 201, response);
+        await this.idempotency.complete(tx, idempotencyClaimId, 201, response);
       }
       return response;
     });
-    this.metrics.recordAssignment(
-      dto.source_id,
-      response.operator_id === null ? 'unassigned' : 'assigned',
-    );
-    return response;
   }
 
   /**
@@ -91,12 +82,13 @@ export class RequestsService {
    */
   async createIdempotent(
     dto: CreateRequestDto,
+    principal: Principal,
     idempotency: IdempotencyRequest,
   ): Promise<{ replayed: boolean; body: RequestResponseDto }> {
     const claim = await this.idempotency.claim(idempotency);
     if (claim.kind === 'replay') return { replayed: true, body: claim.body as RequestResponseDto };
     try {
-      return { replayed: false, body: await this.create(dto, claim.id) };
+      return { replayed: false, body: await this.create(dto, principal, claim.id) };
     } catch (error) {
       await this.idempotency.release(claim.id);
       throw error;
@@ -113,11 +105,16 @@ export class RequestsService {
     if (row.decision === null) {
       throw new NotFoundException(`request ${id} predates recorded decisions`);
     }
+    // Decisions stored before triggers and stickiness existed were all made at intake.
     return {
       request_id: row.id,
       source_id: row.sourceId,
-      ...(JSON.parse(row.decision) as Decision),
-    };
+      trigger: 'intake',
+      sticky_operator_id: null,
+      sticky: false,
+      excluded_operator_ids: [],
+      ...(JSON.parse(row.decision) as Partial<Decision>),
+    } as DecisionResponseDto;
   }
 
   async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {
@@ -130,58 +127,59 @@ export class RequestsService {
       filters.andWhere('r.lead_id = :leadId', { leadId: query.lead_id });
     if (query.status !== undefined)
       filters.andWhere('r.status = :status', { status: query.status });
+    if (query.waiting === true) filters.andWhere(WAITING);
+    if (query.waiting === false) filters.andWhere(`NOT (${WAITING})`);
+    const ordered = filters.clone();
+    // The queue is listed oldest first (its partial index); everything else by id.
+    if (query.waiting === true) ordered.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
+    else ordered.orderBy('r.id', 'ASC');
     const [rows, total] = await Promise.all([
-      filters
-        .clone()
-        .orderBy('r.id', 'ASC')
-        .offset(query.offset)
-        .limit(query.limit)
-        .getRawMany<RawRequestView>(),
+      ordered.offset(query.offset).limit(query.limit).getRawMany<RawRequestView>(),
       filters.getCount(),
     ]);
     return { items: rows.map((row) => toRequestResponse(fromRawRequestView(row))), total };
   }
 
   async get(id: number): Promise<RequestResponseDto> {
-    return toRequestResponse(await this.findView(this.requests.manager, id));
-  }
-
-  /**
-   * Closing frees one unit of the operator's load; reopening takes one back, refused with 409
-   * when the operator is full. The status change and the load change share one transaction,
-   * and the status update is conditional, so two concurrent closings free only one unit.
-   */
-  updateStatus(id: number, status: RequestStatus): Promise<RequestResponseDto> {
-    return this.transactions.run(async (manager) => {
-      const current = await this.findView(manager, id);
-      if (current.status === status) return toRequestResponse(current);
-
-      const changed = await manager
-        .createQueryBuilder()
-        .update(LeadRequest)
-        .set({ status })
-        .where('id = :id AND status = :from', { id, from: current.status })
-        .execute();
-      if (changed.affected !== 1) return toRequestResponse(await this.findView(manager, id));
-
-      if (current.operatorId !== null) {
-        if (status === 'closed') {
-          await this.distribution.releaseCapacity(manager, current.operatorId);
-        } else if (!(await this.distribution.claimCapacity(manager, current.operatorId, false))) {
-          throw new ConflictException(
-            `operator ${current.operatorId} is at capacity; request ${id} cannot be reopened`,
-          );
-        }
-      }
-      return toRequestResponse({ ...current, status });
-    });
-  }
-
-  private async findView(manager: EntityManager, id: number): Promise<RequestView> {
-    const row = await selectRequestViews(manager)
+    const row = await selectRequestViews(this.requests.manager)
       .where('r.id = :id', { id })
       .getRawOne<RawRequestView>();
     if (!row) throw new NotFoundException(`request ${id} not found`);
-    return fromRawRequestView(row);
+    return toRequestResponse(fromRawRequestView(row));
+  }
+
+  /**
+   * Closing frees one unit of the operator's load (and drains it); reopening takes one back or
+   * waits. See RequestLifecycle for the rules.
+   */
+  updateStatus(id: number, status: RequestStatus): Promise<RequestResponseDto> {
+    return this.transactions.run(async (tx) =>
+      toRequestResponse(
+        status === 'closed'
+          ? await this.lifecycle.close(tx, id, 'admin')
+          : await this.lifecycle.reopen(tx, id, 'admin'),
+      ),
+    );
+  }
+
+  assign(id: number, operatorId: number): Promise<RequestResponseDto> {
+    return this.transactions.run(async (tx) =>
+      toRequestResponse(await this.lifecycle.assign(tx, id, operatorId)),
+    );
+  }
+
+  reassign(id: number): Promise<RequestResponseDto> {
+    return this.transactions.run(async (tx) =>
+      toRequestResponse(await this.lifecycle.reassign(tx, id)),
+    );
+  }
+
+  /** The request's history, oldest first. */
+  async history(id: number): Promise<RequestEventResponseDto[]> {
+    if (!(await this.requests.existsBy({ id }))) {
+      throw new NotFoundException(`request ${id} not found`);
+    }
+    const rows = await this.events.find({ where: { requestId: id }, order: { id: 'ASC' } });
+    return rows.map(toRequestEventResponse);
   }
 }

@@ -7,6 +7,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { DistributionService } from '../distribution/distribution.service';
 import { StrategyRegistry } from '../distribution/strategy-registry';
 import { Operator } from '../operators/entities/operator.entity';
+import { RequestLifecycle } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateSourceDto } from './dto/create-source.dto';
 import { SourceResponseDto, toSourceResponse } from './dto/source-response.dto';
 import { SourceWeightDto, SourceWeightResponseDto } from './dto/source-weight.dto';
@@ -21,6 +22,7 @@ export class SourcesService {
     private readonly transactions: TransactionRunner,
     private readonly strategies: StrategyRegistry,
     private readonly distribution: DistributionService,
+    private readonly lifecycle: RequestLifecycle,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceResponseDto> {
@@ -29,10 +31,11 @@ export class SourcesService {
       name: dto.name,
       description: dto.description ?? null,
       strategy: dto.strategy ?? null,
+      sticky: dto.sticky ?? false,
       createdAt: new Date(),
     });
     await this.transactions
-      .run((manager) => manager.insert(Source, source))
+      .run((tx) => tx.manager.insert(Source, source))
       .catch(nameTaken(dto.name));
     return toSourceResponse(source);
   }
@@ -44,20 +47,21 @@ export class SourcesService {
   update(id: number, dto: UpdateSourceDto): Promise<SourceResponseDto> {
     if (dto.strategy != null) this.strategies.known(dto.strategy);
     return this.transactions
-      .run(async (manager) => {
-        const previousStrategy = await this.distribution.lockSource(manager, id);
+      .run(async (tx) => {
+        const previousStrategy = await this.distribution.lockSource(tx, id);
         const changes: Partial<Source> = {};
         if (dto.name !== undefined) changes.name = dto.name;
         if (dto.description !== undefined) changes.description = dto.description;
         if (dto.strategy !== undefined) changes.strategy = dto.strategy;
-        if (Object.keys(changes).length) await manager.update(Source, { id }, changes);
+        if (dto.sticky !== undefined) changes.sticky = dto.sticky;
+        if (Object.keys(changes).length) await tx.manager.update(Source, { id }, changes);
         if (
           dto.strategy !== undefined &&
           this.strategies.effective(dto.strategy) !== this.strategies.effective(previousStrategy)
         ) {
-          await this.distribution.resetState(manager, id);
+          await this.distribution.resetState(tx, id);
         }
-        return toSourceResponse(await manager.findOneByOrFail(Source, { id }));
+        return toSourceResponse(await tx.manager.findOneByOrFail(Source, { id }));
       })
       .catch(nameTaken(dto.name));
   }
@@ -73,11 +77,15 @@ export class SourcesService {
     return toSourceResponse(source);
   }
 
-  /** Replaces the source's whole configuration in one transaction; on any error nothing changes. */
+  /**
+   * Replaces the source's whole configuration in one transaction; on any error nothing changes.
+   * New or raised weights make room for the source's waiting requests, drained at once.
+   */
   replaceWeights(sourceId: number, weights: SourceWeightDto[]): Promise<SourceWeightResponseDto[]> {
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(async (tx) => {
+      const manager = tx.manager;
       // Locked on PostgreSQL like a round-robin assignment, so the two take turns.
-      await this.distribution.lockSource(manager, sourceId);
+      await this.distribution.lockSource(tx, sourceId);
       const operatorIds = weights.map((w) => w.operator_id);
       const found = operatorIds.length
         ? await manager.find(Operator, { select: { id: true }, where: { id: In(operatorIds) } })
@@ -93,7 +101,7 @@ export class SourcesService {
           weights.some((w) => w.operator_id === p.operatorId && w.weight === p.weight),
         );
       // New weights start a new round-robin sequence; the same weights continue the current one.
-      if (!unchanged) await this.distribution.resetState(manager, sourceId);
+      if (!unchanged) await this.distribution.resetState(tx, sourceId);
       await manager.delete(OperatorSourceWeight, { sourceId });
       if (weights.length) {
         await manager.insert(
@@ -101,6 +109,7 @@ export class SourcesService {
           weights.map((w) => ({ sourceId, operatorId: w.operator_id, weight: w.weight })),
         );
       }
+      await this.lifecycle.drainSources(tx, [sourceId]);
       return this.readWeights(manager, sourceId);
     });
   }

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
+import { validationMessages } from '../common/validation-errors';
 import { MAX_WEIGHTS_PER_SOURCE, SourceWeightDto } from './dto/source-weight.dto';
 
 /** The weights body: a JSON array of {operator_id, weight}, each operator once, bounded in size. */
@@ -22,7 +23,7 @@ export class WeightsArrayPipe implements PipeTransform<unknown, Promise<SourceWe
       }
       const weight = plainToInstance(SourceWeightDto, item);
       const errors = await validate(weight, { whitelist: true, forbidNonWhitelisted: true });
-      messages.push(...errors.flatMap((error) => prefixed(index, error)));
+      messages.push(...validationMessages(errors, `[${index}]`));
       weights.push(weight);
     }
     if (messages.length) throw new BadRequestException(messages);
@@ -36,9 +37,4 @@ export class WeightsArrayPipe implements PipeTransform<unknown, Promise<SourceWe
     }
     return weights;
   }
-}
-
-// "[1].weight must not be less than 0": which item, which field.
-function prefixed(index: number, error: ValidationError): string[] {
-  return Object.values(error.constraints ?? {}).map((message) => `[${index}].${message}`);
 }

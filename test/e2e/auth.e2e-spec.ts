@@ -32,7 +32,11 @@ describe('Authentication and authorization (e2e)', () => {
     t.http()[route.method](route.path).set(headers).send({});
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_API_KEYS: `${ADMIN}, ${OTHER_ADMIN}` } });
+    t = await createTestApp({
+      // This suite walks every route with wrong keys on purpose: no failed-auth limit here
+      // (security.e2e-spec.ts tests it).
+      env: { ADMIN_API_KEYS: `${ADMIN}, ${OTHER_ADMIN}`, AUTH_FAILURES_PER_MINUTE: '0' },
+    });
     const { body: doc } = await t.http().get('/docs-json').expect(200);
     routes = routesOf(doc);
   });
@@ -81,10 +85,15 @@ describe('Authentication and authorization (e2e)', () => {
     }
   });
 
-  it('keeps /health*, /metrics, /docs and /docs-json open without a key', async () => {
+  it('keeps /health*, /docs and /docs-json open without a key; /metrics takes an admin key', async () => {
     for (const route of routes.filter((r) => PUBLIC_ROUTES.test(r.path))) {
-      expect({ ...route, status: (await send(route)).status }).toEqual({ ...route, status: 200 });
+      const expected = route.path === '/metrics' ? 401 : 200;
+      expect({ ...route, status: (await send(route)).status }).toEqual({
+        ...route,
+        status: expected,
+      });
     }
+    await t.http().get('/metrics').set('X-API-Key', ADMIN).expect(200);
     await t.http().get('/docs').expect(200);
     await t.http().get('/docs-json').expect(200);
   });

@@ -74,7 +74,7 @@ describe('Operators (e2e)', () => {
     await t.http().patch('/operators/999999').send({ name: 'x' }).expect(404);
     for (const bad of ['0', '-1', 'abc', '1.5', '99999999999']) {
       const response = await t.http().get(`/operators/${bad}`).expect(400);
-      expect(response.body.message).toContain('id');
+      expect(JSON.stringify(response.body.message)).toContain('id');
     }
   });
 

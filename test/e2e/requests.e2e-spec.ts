@@ -39,6 +39,8 @@ describe('Requests (e2e)', () => {
       status: 'active',
       message: 'I have a question about pricing',
       created_at: expect.stringMatching(/Z$/),
+      assigned_at: response.body.created_at,
+      updated_at: response.body.created_at,
     });
     await t.http().get(`/requests/${response.body.id}`).expect(200, response.body);
     const lead = await t.http().get(`/leads/${response.body.lead_id}`).expect(200);
@@ -128,7 +130,7 @@ describe('Requests (e2e)', () => {
     expect(malformed.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: expect.any(String),
+      message: [expect.any(String)],
     });
     const huge = await t
       .http()
@@ -188,7 +190,8 @@ describe('Requests (e2e)', () => {
       expect(req.operator_id).toBe(operator.id);
 
       const closed = await t.http().patch(`/requests/${req.id}/status?status=closed`).expect(200);
-      expect(closed.body).toEqual({ ...req, status: 'closed' });
+      expect(closed.body).toEqual({ ...req, status: 'closed', updated_at: expect.any(String) });
+      expect(Date.parse(closed.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(req.updated_at));
       await t.http().patch(`/requests/${req.id}/status`).send({ status: 'closed' }).expect(200);
       expect((await t.http().get(`/operators/${operator.id}`)).body.current_load).toBe(0);
 
@@ -250,6 +253,8 @@ describe('Requests (e2e)', () => {
       strategy: 'weighted-random',
       total_requests: 3,
       unassigned_requests: 1,
+      waiting_requests: 1,
+      oldest_waiting_at: expect.stringMatching(/Z$/),
       operators: [
         {
           operator_id: a.id,

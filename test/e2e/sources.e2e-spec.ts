@@ -19,6 +19,7 @@ describe('Sources (e2e)', () => {
       id: expect.any(Number),
       name: 'Telegram Bot',
       description: 'Main Telegram channel',
+      sticky: false,
       strategy: null,
       created_at: expect.any(String),
     });
@@ -121,7 +122,7 @@ describe('Sources (e2e)', () => {
           { operator_id: a.id, weight: 2 },
         ])
         .expect(400);
-      expect(repeated.body.message).toContain('operator_id');
+      expect(JSON.stringify(repeated.body.message)).toContain('operator_id');
 
       const cases: Array<[unknown, string]> = [
         [[{ operator_id: a.id, weight: -1 }], '[0].weight'],

@@ -264,6 +264,10 @@ describe('Strategies (e2e)', () => {
         request_id: request.id,
         source_id: source.id,
         strategy: 'weighted-round-robin',
+        trigger: 'intake',
+        sticky: false,
+        sticky_operator_id: null,
+        excluded_operator_ids: [],
         summary: expect.stringContaining(`operator ${b.id}`),
         chosen_operator_id: b.id,
         operators: [
@@ -370,7 +374,7 @@ describe('Strategies (e2e)', () => {
     it('answers 404 for an unknown request and 400 for a bad id', async () => {
       await t.http().get('/requests/987654/decision').expect(404);
       const bad = await t.http().get('/requests/x/decision').expect(400);
-      expect(bad.body.message).toContain('id');
+      expect(JSON.stringify(bad.body.message)).toContain('id');
     });
   });
 });

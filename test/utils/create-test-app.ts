@@ -5,13 +5,17 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
+import { WRITER } from '../../src/database/database.constants';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: INestApplication;
   http: () => ReturnType<typeof request>;
   url: string;
+  /** The reader: committed data only, and read-only (what the app's reads use). */
   dataSource: DataSource;
+  /** The writer connection, for a test that must change rows behind the API's back. */
+  writer: DataSource;
   database: TestDatabase;
   /** Stops the app; the database stays, for a restart or a second instance. */
   stop: () => Promise<void>;
@@ -53,6 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     url,
     database,
     dataSource: app.get(DataSource),
+    writer: app.get<DataSource>(WRITER),
     http: () => request(url),
     stop,
     close: async () => {

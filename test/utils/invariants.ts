@@ -1,3 +1,4 @@
+import { replay } from '../../src/events/replay';
 import { DataSource } from 'typeorm';
 
 export interface OperatorLoad {
@@ -51,4 +52,60 @@ export async function rowCounts(dataSource: DataSource): Promise<Record<string, 
   const tables = ['operators', 'sources', 'operator_source_weights', 'leads', 'requests'];
   const counts = await Promise.all(tables.map((t) => countRows(dataSource, t)));
   return Object.fromEntries(tables.map((t, i) => [t, counts[i]]));
+}
+
+/**
+ * Invariant 5: once nothing is in flight, no waiting request has an operator configured for its
+ * source (weight > 0), active, with room. Returns the offending request ids.
+ */
+export async function waitingWithRoom(dataSource: DataSource): Promise<number[]> {
+  const rows: Array<{ id: unknown }> = await dataSource.query(
+    `SELECT DISTINCT r.id FROM requests r
+       JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
+       JOIN operators o ON o.id = w.operator_id
+      WHERE r.status = 'active' AND r.operator_id IS NULL
+        AND o.is_active = TRUE AND o.current_load < o.max_load
+      ORDER BY r.id`,
+  );
+  return rows.map((row) => Number(row.id));
+}
+
+/** Invariant 7's history half: every request's events replay to its stored state. */
+export async function historyMismatches(dataSource: DataSource): Promise<unknown[]> {
+  const requests: Array<Record<string, unknown>> = await dataSource.query(
+    'SELECT id, status, operator_id FROM requests ORDER BY id',
+  );
+  const events: Array<Record<string, unknown>> = await dataSource.query(
+    'SELECT request_id, type, operator_id FROM request_events ORDER BY id',
+  );
+  const byRequest = new Map<number, Array<{ type: never; operatorId: number | null }>>();
+  for (const event of events) {
+    const id = Number(event.request_id);
+    const list = byRequest.get(id) ?? [];
+    list.push({
+      type: event.type as never,
+      operatorId: event.operator_id === null ? null : Number(event.operator_id),
+    });
+    byRequest.set(id, list);
+  }
+  const mismatches: unknown[] = [];
+  for (const request of requests) {
+    const id = Number(request.id);
+    const stored = {
+      status: request.status,
+      operatorId: request.operator_id === null ? null : Number(request.operator_id),
+    };
+    const replayed = replay(byRequest.get(id) ?? []);
+    if (JSON.stringify(replayed) !== JSON.stringify(stored)) {
+      mismatches.push({ id, stored, replayed });
+    }
+  }
+  return mismatches;
+}
+
+/** Invariants 1, 5 and 7 at a quiescent point. */
+export async function expectQuiescentInvariants(dataSource: DataSource): Promise<void> {
+  await expectLoadInvariants(dataSource);
+  expect(await waitingWithRoom(dataSource)).toEqual([]);
+  expect(await historyMismatches(dataSource)).toEqual([]);
 }

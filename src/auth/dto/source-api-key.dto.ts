@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { SourceApiKey } from '../entities/source-api-key.entity';
 
 export class CreatedSourceApiKeyDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   id: number;
 
   @ApiProperty({
@@ -16,10 +16,10 @@ export class CreatedSourceApiKeyDto {
 }
 
 export class SourceApiKeyDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({ example: 'lds_q8Xv3kR2', description: 'The first characters of the key' })

@@ -55,7 +55,11 @@ export class SimulatedOperatorDto extends DecisionOperatorDto {
   @ApiProperty({ example: 0.25, description: 'weight / sum of the configuration’s weights' })
   expected_share: number;
 
-  @ApiProperty({ example: 250, description: 'Simulated requests assigned to the operator' })
+  @ApiProperty({
+    type: 'integer',
+    example: 250,
+    description: 'Simulated requests assigned to the operator',
+  })
   requests: number;
 
   @ApiProperty({ example: 0.25, description: 'requests / simulated assigned requests' })
@@ -63,19 +67,19 @@ export class SimulatedOperatorDto extends DecisionOperatorDto {
 }
 
 export class SimulationResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy simulated' })
   strategy: string;
 
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   requests: number;
 
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   assigned: number;
 
-  @ApiProperty({ example: 0, description: 'Simulated requests nobody could take' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Simulated requests nobody could take' })
   unassigned: number;
 
   @ApiProperty({ type: SimulatedOperatorDto, isArray: true })

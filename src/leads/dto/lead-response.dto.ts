@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { LeadRequestResponseDto } from '../../requests/dto/request-response.dto';
 
 export class LeadResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'customer_12345' })

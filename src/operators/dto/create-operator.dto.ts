@@ -17,6 +17,7 @@ export class CreateOperatorDto {
   is_active?: boolean;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: MAX_LOAD_LIMIT,
     default: 10,

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Operator } from '../entities/operator.entity';
 
 export class OperatorResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'John Doe' })
@@ -11,10 +11,14 @@ export class OperatorResponseDto {
   @ApiProperty({ example: true })
   is_active: boolean;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   max_load: number;
 
-  @ApiProperty({ example: 3, description: 'Number of this operator’s requests with status active' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'Number of this operator’s requests with status active',
+  })
   current_load: number;
 
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })

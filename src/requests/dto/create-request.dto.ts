@@ -14,7 +14,7 @@ export class CreateRequestDto {
   @IsNotBlank()
   lead_external_id: string;
 
-  @ApiProperty({ example: 1, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1 })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
@@ -24,25 +24,31 @@ export class CreateRequestDto {
     maxLength: 10000,
     example: 'I have a question about pricing',
     nullable: true,
+    type: String,
   })
   @IsOptional()
   @IsString()
   @MaxLength(10000)
   message?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 200, example: 'Jane Smith', nullable: true })
+  @ApiPropertyOptional({ maxLength: 200, example: 'Jane Smith', nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   lead_name?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 320, example: 'jane@example.com', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 320,
+    example: 'jane@example.com',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(320)
   lead_email?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 50, example: '+1234567890', nullable: true })
+  @ApiPropertyOptional({ maxLength: 50, example: '+1234567890', nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(50)

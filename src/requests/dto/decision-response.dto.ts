@@ -1,21 +1,26 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { IneligibilityReason } from '../../distribution/eligibility';
+import { INELIGIBILITY_REASONS, type IneligibilityReason } from '../../distribution/eligibility';
+import { ASSIGNMENT_TRIGGERS, type AssignmentTrigger } from '../../events/request-event';
 
 /** An operator configured for the source, as the strategy saw it. */
 export class DecisionOperatorDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   operator_id: number;
 
   @ApiProperty({ example: 'Bob' })
   operator_name: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   weight: number;
 
-  @ApiProperty({ example: 4, description: 'Load just before the decision (or the simulation)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 4,
+    description: 'Load just before the decision (or the simulation)',
+  })
   current_load: number;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   max_load: number;
 
   @ApiProperty({ example: true })
@@ -25,7 +30,8 @@ export class DecisionOperatorDto {
   eligible: boolean;
 
   @ApiProperty({
-    enum: ['inactive', 'at_capacity', 'zero_weight'],
+    // null is listed too: OpenAPI 3.0 validators check nullable enums against the list.
+    enum: [...INELIGIBILITY_REASONS, null],
     nullable: true,
     example: null,
     description: 'Why the operator could not take the request; null when eligible',
@@ -34,21 +40,57 @@ export class DecisionOperatorDto {
 }
 
 export class DecisionResponseDto {
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   request_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
-  @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy that decided' })
+  @ApiProperty({
+    example: 'weighted-round-robin',
+    description: 'The strategy that decided (`manual` when a person chose the operator)',
+  })
   strategy: string;
+
+  @ApiProperty({
+    enum: ASSIGNMENT_TRIGGERS,
+    example: 'intake',
+    description:
+      'What made this assignment happen: intake (on arrival), drain (room freed up while it ' +
+      'waited), manual, reassign, release. Requests decided before triggers existed show intake.',
+  })
+  trigger: AssignmentTrigger;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: 'integer',
+    description: 'Sticky source: the operator of the lead’s most recent assigned request there',
+  })
+  sticky_operator_id: number | null;
+
+  @ApiProperty({ example: false, description: 'True when stickiness, not the strategy, decided' })
+  sticky: boolean;
+
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    example: [],
+    description: 'Operators left out on purpose (the current one, on a reassignment)',
+  })
+  excluded_operator_ids: number[];
 
   @ApiProperty({
     example: 'weighted-round-robin chose operator 2 (Bob) among 2 eligible of 3 configured.',
   })
   summary: string;
 
-  @ApiProperty({ example: 2, nullable: true, type: Number, description: 'null: nobody' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    nullable: true,
+    description: 'null: nobody',
+  })
   chosen_operator_id: number | null;
 
   @ApiProperty({
@@ -78,7 +120,7 @@ export class DecisionResponseDto {
   evidence: Record<string, unknown> | null;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     isArray: true,
     example: [],
     description: 'Operators picked first whose last unit another transaction took meanwhile',

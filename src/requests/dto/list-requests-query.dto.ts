@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { IsOptionalIdFilter } from '../../common/validation';
 import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity';
@@ -18,4 +19,18 @@ export class ListRequestsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsIn(REQUEST_STATUSES)
   status?: RequestStatus;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    example: true,
+    description:
+      'true: only waiting requests (active, no operator), oldest first; false: all but those',
+  })
+  @IsOptional()
+  // Query strings are text: only "true" and "false" become booleans, anything else is refused.
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'waiting must be true or false' })
+  waiting?: boolean;
 }

@@ -2,19 +2,19 @@ import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity';
 
 export class RequestResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   lead_id: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
 
   @ApiProperty({
     example: 2,
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'null when nobody was available',
   })
   operator_id: number | null;
@@ -30,6 +30,17 @@ export class RequestResponseDto {
 
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
+
+  @ApiProperty({
+    example: '2026-01-27T10:30:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'When the current operator got it; null while waiting',
+  })
+  assigned_at: string | null;
+
+  @ApiProperty({ example: '2026-01-27T10:30:00.000Z', description: 'The last state change' })
+  updated_at: string;
 }
 
 export class LeadRequestResponseDto extends RequestResponseDto {
@@ -47,6 +58,8 @@ export interface RequestView {
   status: RequestStatus;
   message: string | null;
   createdAt: Date;
+  assignedAt: Date | null;
+  updatedAt: Date | null;
 }
 
 export function toRequestResponse(view: RequestView): RequestResponseDto {
@@ -59,5 +72,7 @@ export function toRequestResponse(view: RequestView): RequestResponseDto {
     status: view.status,
     message: view.message,
     created_at: view.createdAt.toISOString(),
+    assigned_at: view.assignedAt?.toISOString() ?? null,
+    updated_at: (view.updatedAt ?? view.createdAt).toISOString(),
   };
 }

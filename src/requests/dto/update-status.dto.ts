@@ -6,6 +6,6 @@ import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity
 export class UpdateStatusDto {
   @ApiPropertyOptional({ enum: REQUEST_STATUSES, example: 'closed' })
   @IsOptional()
-  @IsIn(REQUEST_STATUSES)
+  @IsIn(REQUEST_STATUSES, { message: `$property must be one of: ${REQUEST_STATUSES.join(', ')}` })
   status?: RequestStatus;
 }

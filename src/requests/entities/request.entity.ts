@@ -34,6 +34,13 @@ export class LeadRequest {
   @Column({ name: 'created_at' })
   createdAt: Date;
 
+  /** When it got its current operator; null while waiting. */
+  @Column({ name: 'assigned_at', type: Date, nullable: true })
+  assignedAt: Date | null;
+
+  @Column({ name: 'updated_at', type: Date, nullable: true })
+  updatedAt: Date | null;
+
   @ManyToOne(() => Lead)
   @JoinColumn({ name: 'lead_id' })
   lead?: Lead;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../common/validation';
 
 export class CreateSourceDto {
@@ -9,7 +9,12 @@ export class CreateSourceDto {
   @IsNotBlank()
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, example: 'Main Telegram channel', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'Main Telegram channel',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -26,4 +31,15 @@ export class CreateSourceDto {
   @IsString()
   @Length(1, 64)
   strategy?: string | null;
+
+  @ApiPropertyOptional({
+    example: false,
+    // No `default` keyword: generators would make the field required in the request body.
+    description:
+      'Default false. A returning lead goes back to the operator of its most recent assigned request on this ' +
+      'source when that operator is eligible now; otherwise the strategy decides',
+  })
+  @IsOptional()
+  @IsBoolean()
+  sticky?: boolean;
 }

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Source } from '../entities/source.entity';
 
 export class SourceResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   id: number;
 
   @ApiProperty({ example: 'Telegram Bot' })
@@ -19,6 +19,13 @@ export class SourceResponseDto {
   })
   strategy: string | null;
 
+  @ApiProperty({
+    example: false,
+    description:
+      'A returning lead goes back to its last operator on this source when that one is eligible',
+  })
+  sticky: boolean;
+
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
 }
@@ -29,6 +36,7 @@ export function toSourceResponse(source: Source): SourceResponseDto {
     name: source.name,
     description: source.description,
     strategy: source.strategy,
+    sticky: Boolean(source.sticky),
     created_at: source.createdAt.toISOString(),
   };
 }

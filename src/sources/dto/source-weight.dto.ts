@@ -6,13 +6,14 @@ export const MAX_WEIGHT = 1_000_000;
 export const MAX_WEIGHTS_PER_SOURCE = 1000;
 
 export class SourceWeightDto {
-  @ApiProperty({ example: 1, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1 })
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
   operator_id: number;
 
   @ApiProperty({
+    type: 'integer',
     example: 30,
     minimum: 0,
     maximum: MAX_WEIGHT,
@@ -26,12 +27,12 @@ export class SourceWeightDto {
 }
 
 export class SourceWeightResponseDto {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   operator_id: number;
 
   @ApiProperty({ example: 'John Doe' })
   operator_name: string;
 
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   weight: number;
 }

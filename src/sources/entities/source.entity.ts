@@ -15,6 +15,10 @@ export class Source {
   @Column({ type: 'varchar', length: 64, nullable: true })
   strategy: string | null;
 
+  /** A returning lead goes back to its last operator on this source when that one is eligible. */
+  @Column({ type: 'boolean', default: false })
+  sticky: boolean;
+
   @Column({ name: 'created_at' })
   createdAt: Date;
 }

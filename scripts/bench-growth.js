@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * Flat growth: POST /requests and GET /requests/distribution/stats on a fresh SQLite database,
+ * then again after GROWTH_ROWS (1 000 000) stored requests, on the built app (part of
+ * `npm run bench`; alone: `npm run build && node scripts/bench-growth.js`). The rows are written
+ * straight into the file (as a long-running service would have accumulated them: mostly closed,
+ * with their history), so seeding takes seconds instead of hours.
+ * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50).
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+const Database = require('better-sqlite3');
+
+const rows = Number(process.env.GROWTH_ROWS || 1000000);
+const seconds = Number(process.env.BENCH_SECONDS || 8);
+const connections = Number(process.env.BENCH_CONNECTIONS || 50);
+
+async function call(url, method, body) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function start(file, port) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: file,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, child };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the app did not start');
+}
+
+async function stop(child) {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+function posts(url, sourceId, tag) {
+  let n = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${url}/requests`,
+        connections,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ lead_external_id: `${tag}-${n++}`, source_id: sourceId }),
+            }),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+/** Median milliseconds of `count` sequential GETs. */
+async function medianGet(url, count = 15) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    await call(url, 'GET');
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function seed(file, sourceId, operatorIds) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  const ts = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const lead = db.prepare('INSERT INTO leads (external_id, created_at) VALUES (?, ?)');
+  const request = db.prepare(`INSERT INTO requests
+    (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
+    VALUES (?, ?, ?, 'closed', 'seeded', NULL, ?, ?, ?)`);
+  const event = db.prepare(`INSERT INTO request_events
+    (event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at)
+    VALUES (?, ?, ?, ?, ?, NULL, ?, 'intake', '{}', ?)`);
+  const leads = 10000;
+  const base = Date.now() - rows * 1000;
+  db.transaction(() => {
+    let firstLead = 0;
+    for (let i = 0; i < leads; i++) {
+      const id = Number(lead.run(`seed-${i}`, ts(base)).lastInsertRowid);
+      if (i === 0) firstLead = id;
+    }
+    for (let i = 0; i < rows; i++) {
+      const at = ts(base + i * 1000);
+      const op = operatorIds[i % operatorIds.length];
+      const id = Number(request.run(firstLead + (i % leads), sourceId, op, at, at, at).lastInsertRowid);
+      event.run(`evt_seed${i}a`, id, sourceId, 'created', null, null, at);
+      event.run(`evt_seed${i}b`, id, sourceId, 'assigned', op, 'intake', at);
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'lds-bench-growth-'));
+  const file = join(dir, 'crm.sqlite');
+  const port = 4800 + Math.floor(Math.random() * 100);
+  try {
+    let app = await start(file, port);
+    const source = await call(`${app.url}/sources`, 'POST', { name: 'growth' });
+    const operatorIds = [];
+    for (let i = 1; i <= 10; i++) {
+      const op = await call(`${app.url}/operators`, 'POST', { name: `op ${i}`, max_load: 100000 });
+      operatorIds.push(op.id);
+    }
+    await call(
+      `${app.url}/sources/${source.id}/weights`,
+      'POST',
+      operatorIds.map((operator_id, i) => ({ operator_id, weight: i + 1 })),
+    );
+    await posts(app.url, source.id, 'warm');
+    const fresh = await posts(app.url, source.id, 'fresh');
+    const freshStats = await medianGet(`${app.url}/requests/distribution/stats`);
+    await stop(app.child);
+
+    const t0 = Date.now();
+    seed(file, source.id, operatorIds);
+    const seededIn = ((Date.now() - t0) / 1000).toFixed(0);
+
+    app = await start(file, port + 1);
+    await posts(app.url, source.id, 'warm2');
+    const grown = await posts(app.url, source.id, 'grown');
+    const grownStats = await medianGet(`${app.url}/requests/distribution/stats`);
+    await stop(app.child);
+
+    const rps = (r) => Math.round(r.requests.average);
+    console.log(`\nGrowth (SQLite; ${rows} requests seeded in ${seededIn} s; ${connections} connections, ${seconds} s)`);
+    console.log('| | POST /requests req/s | p50 ms | p99 ms | GET /requests/distribution/stats median ms |');
+    console.log('| --- | --- | --- | --- | --- |');
+    console.log(`| fresh | ${rps(fresh)} | ${fresh.latency.p50} | ${fresh.latency.p99} | ${freshStats.toFixed(1)} |`);
+    console.log(`| ${rows} stored | ${rps(grown)} | ${grown.latency.p50} | ${grown.latency.p99} | ${grownStats.toFixed(1)} |`);
+    console.log(`POST fresh / grown: ${(rps(fresh) / rps(grown)).toFixed(2)}x`);
+  } finally {
+    if (process.env.GROWTH_KEEP) console.log(`kept ${file}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { errorBody } from './api-docs';
+import { MAX_ID } from './validation';
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+/** Routes outside API-key authentication: they document `security: []` (or their own scheme). */
+const PUBLIC_PATHS = /^\/(health(\/.*)?|metrics)$/;
+
+export const DOCS_PATH = 'docs';
+export const DOCS_JSON_PATH = 'docs-json';
+export const DOCS_TITLE = 'Lead distribution service API';
+
+const TAGS: Record<string, string> = {
+  operators: 'People who take requests: capacity (`max_load`) and live `current_load`.',
+  sources:
+    'Channels requests come from (bots, forms), their operator weights, strategy and intake keys.',
+  requests:
+    'Customer requests: intake and assignment, listing, closing and reopening, decisions, stats.',
+  leads:
+    'Customers, found or created by `lead_external_id`, with their requests from every source.',
+  strategies: 'The distribution strategies a source can use.',
+  service: 'Health checks and Prometheus metrics; no API key needed.',
+};
+
+/**
+ * The OpenAPI document the app serves at /docs-json, and `npm run openapi` writes to
+ * docs/openapi.json. It depends on the code only (never on configuration), so both are the same.
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle(DOCS_TITLE)
+    .setDescription(
+      'Takes every incoming customer request and hands it at once to an operator configured ' +
+        'for its source, by weight, never past an operator’s max_load.\n\n' +
+        '- Lists take `limit`/`offset`, are ordered by id and set `X-Total-Count`.\n' +
+        '- Request bodies are JSON: send `Content-Type: application/json` (415 otherwise).\n' +
+        '- Errors are `{"statusCode", "error", "message"}`; for 400 `message` is always an array ' +
+        'of strings, each naming its field (`source_id is required`).\n' +
+        '- When the server sets ADMIN_API_KEYS every route except /health* and /metrics needs ' +
+        'an admin key or, for POST /requests only, an intake key of the source, as ' +
+        '`Authorization: Bearer <key>` or `X-API-Key: <key>`. Without ADMIN_API_KEYS the API is open.',
+    )
+    .setVersion('1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'The service itself (http://localhost:3000 on the default PORT)')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        // Nest's default is 'JWT'; these keys are opaque strings.
+        bearerFormat: undefined,
+        description:
+          'An admin key (one of ADMIN_API_KEYS) or a source’s intake key (`lds_…`): an opaque ' +
+          'string, not a JWT. For /metrics also METRICS_TOKEN.',
+      },
+      'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'The same admin or intake key, in the X-API-Key header instead',
+      },
+      'api-key',
+    )
+    .addSecurityRequirements('bearer')
+    .addSecurityRequirements('api-key');
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  return documentAccess(SwaggerModule.createDocument(app, builder.build()));
+}
+
+/** Serves Swagger UI at /docs and the document at /docs-json. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, createOpenApiDocument(app), {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    customSiteTitle: `${DOCS_TITLE} — Swagger UI`,
+  });
+}
+
+/**
+ * Documents what the global guards and the body parser add to every route: public routes need no
+ * key; every other one answers 401 without a key, 403 for a key that may not call it, 429 over a
+ * rate limit; a route with a body answers 415 to a body that is not JSON.
+ */
+function documentAccess(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, operations] of Object.entries(document.paths)) {
+    const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
+    for (const method of methods) {
+      const operation: OperationObject | undefined = operations[method];
+      if (!operation) continue;
+      for (const parameter of operation.parameters ?? []) {
+        // Path ids go through PositiveIntPipe: integers from 1, whatever TypeScript calls them.
+        if ('in' in parameter && parameter.in === 'path' && parameter.schema) {
+          parameter.schema = { type: 'integer', minimum: 1, maximum: MAX_ID, example: 1 };
+        }
+      }
+      if (operation.requestBody) {
+        operation.responses['415'] ??= errorBody(
+          415,
+          'Unsupported Media Type',
+          'The body is not JSON',
+          'the body must be JSON: send Content-Type: application/json',
+        );
+      }
+      if (PUBLIC_PATHS.test(path)) {
+        operation.security ??= [];
+        continue;
+      }
+      operation.responses['401'] ??= errorBody(
+        401,
+        'Unauthorized',
+        'ADMIN_API_KEYS is set and no key, or a wrong or revoked key, was given',
+        'an API key is required',
+      );
+      operation.responses['403'] ??= errorBody(
+        403,
+        'Forbidden',
+        'An intake key was used outside POST /requests for its own source',
+        'this intake key may only create requests (POST /requests) for source 1',
+      );
+      operation.responses['429'] ??= {
+        ...errorBody(
+          429,
+          'Too Many Requests',
+          'Over RATE_LIMIT_PER_MINUTE, or too many failed authentications from this IP',
+          'rate limit exceeded; retry after the number of seconds in Retry-After',
+        ),
+        headers: {
+          'Retry-After': {
+            description: 'Seconds to wait before retrying',
+            schema: { type: 'integer', example: 42 },
+          },
+        },
+      };
+    }
+  }
+  return document;
+}

@@ -1,0 +1,47 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsInt, IsString, Max, Min, ValidateNested, validateSync } from 'class-validator';
+import { VALIDATION_OPTIONS, validationMessages } from './validation-errors';
+
+class Item {
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  weight: number;
+}
+
+class Body {
+  @IsString()
+  name: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  count: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => Item)
+  items: Item[];
+}
+
+const messagesFor = (value: object) =>
+  validationMessages(validateSync(plainToInstance(Body, value), VALIDATION_OPTIONS));
+
+describe(validationMessages.name, () => {
+  it('gives a missing field one "is required", not every rule it fails', () => {
+    expect(messagesFor({ items: [] })).toEqual(['name is required', 'count is required']);
+  });
+
+  it('keeps every broken rule of a present field, and names nested fields by their path', () => {
+    expect(messagesFor({ name: 'a', count: 0, items: [{ weight: 11 }, {}] })).toEqual([
+      'count must not be less than 1',
+      'items.0.weight must not be greater than 10',
+      'items.1.weight is required',
+    ]);
+  });
+
+  it('names unknown fields', () => {
+    expect(messagesFor({ name: 'a', count: 1, items: [], extra: 1 })).toEqual([
+      'property extra should not exist',
+    ]);
+  });
+});

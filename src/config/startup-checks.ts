@@ -1,0 +1,148 @@
+import { lookup } from 'node:dns/promises';
+import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve, sep } from 'node:path';
+import { AppConfig } from './app-config';
+
+/** A start-up problem with a setting: main.ts prints its message, one line, and exits 1. */
+export class ConfigurationError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const LOOKUP_TIMEOUT_MS = 5000;
+
+/** Pseudo filesystems (statfs f_type): a database file there hangs or fails in odd ways. */
+const SPECIAL_FILESYSTEMS: Record<number, string> = {
+  0x9fa0: 'proc',
+  0x62656572: 'sysfs',
+  0x1cd1: 'devpts',
+  0x64626720: 'debugfs',
+  0x73636673: 'securityfs',
+  0x27e0eb: 'cgroup',
+  0x63677270: 'cgroup2',
+  0x74726163: 'tracefs',
+  0xcafe4a11: 'bpf',
+  0x62656570: 'configfs',
+  0x6e736673: 'nsfs',
+  0x50495045: 'pipefs',
+  0x42494e4d: 'binfmt_misc',
+  0xf97cff8c: 'selinuxfs',
+  0x5a3c69f0: 'aafs',
+};
+const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];
+
+const code = (error: unknown): string =>
+  (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
+
+/** HOST must resolve to an address (before anything starts, so a typo is not a late crash). */
+export async function checkHost(host: string): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(), { code: 'ETIMEOUT' })),
+      LOOKUP_TIMEOUT_MS,
+    );
+  });
+  try {
+    const { address } = await Promise.race([lookup(host), timeout]);
+    return address;
+  } catch (error) {
+    throw new ConfigurationError(
+      'HOST',
+      `"${host}" does not resolve to an address (${code(error)})`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** stat, or undefined when the path cannot be reached (ENOENT, ENOTDIR, EACCES...). */
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nearest existing ancestor of `path` (itself when it exists). */
+function existingAncestor(path: string): string {
+  let current = path;
+  while (!statOrUndefined(current)) {
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return current;
+}
+
+/**
+ * SQLITE_PATH must be a file the service can create (with its folder) and write, on a real
+ * filesystem. Creates the folder, as the first start would anyway.
+ */
+export function checkSqlitePath(sqlitePath: string): void {
+  if (sqlitePath === ':memory:') return;
+  const fail = (problem: string) => {
+    throw new ConfigurationError('SQLITE_PATH', `"${sqlitePath}" ${problem}`);
+  };
+  const file = resolve(sqlitePath);
+  const root = SPECIAL_ROOTS.find((special) => file === special || file.startsWith(special + sep));
+  if (root) fail(`is under ${root}, a special filesystem; choose a path on a disk`);
+  const ancestor = existingAncestor(file);
+  const filesystem = SPECIAL_FILESYSTEMS[statfsSync(ancestor).type];
+  if (filesystem) fail(`is on a special filesystem (${filesystem}); choose a path on a disk`);
+
+  const folder = dirname(file);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    fail(`cannot be created: its folder ${folder} cannot be made (${code(error)})`);
+  }
+  const existing = statOrUndefined(file);
+  if (existing && !existing.isFile()) fail('exists and is not a file');
+  try {
+    accessSync(existing ? file : folder, constants.W_OK | constants.R_OK);
+  } catch (error) {
+    fail(`is not writable (${code(error)} on ${existing ? file : folder})`);
+  }
+}
+
+/** PORT must be free on HOST: checked before start-up, so a clash is one line, not a late crash. */
+export async function checkPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host, exclusive: true }, resolvePromise);
+    });
+  } catch (error) {
+    throw listenError(error, port, host);
+  } finally {
+    await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+  }
+}
+
+/** The one-line message for a failed listen (the pre-check, or the real one racing another process). */
+export function listenError(error: unknown, port: number, host: string): Error {
+  switch (code(error)) {
+    case 'EADDRINUSE':
+      return new ConfigurationError('PORT', `${port} is already in use on ${host}`);
+    case 'EACCES':
+      return new ConfigurationError('PORT', `${port} needs privileges this process does not have`);
+    case 'EADDRNOTAVAIL':
+      return new ConfigurationError('HOST', `${host} is not an address of this machine`);
+    default:
+      return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Everything about the environment that must hold before the service starts. */
+export async function checkStartupEnvironment(config: AppConfig): Promise<void> {
+  await checkHost(config.HOST);
+  if (!config.usesPostgres) checkSqlitePath(config.SQLITE_PATH);
+  await checkPortFree(config.PORT, config.HOST);
+}

@@ -1,0 +1,110 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { EntityManager } from 'typeorm';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * One open write transaction, handed down from the use case that opened it
+ * (TransactionRunner.run) to everything that writes. Nothing below a use case opens its own.
+ */
+export interface Tx {
+  readonly dialect: Dialect;
+  /** TypeORM inside this transaction, for the statements that are not on the hot path. */
+  readonly manager: EntityManager;
+  /**
+   * A hand-written statement in SQL both databases speak: `?` placeholders in order, dates and
+   * booleans as values. Statements that change rows and need them back end in RETURNING.
+   */
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs once, only after this transaction has committed (never per retried attempt). */
+  afterCommit(effect: () => void): void;
+}
+
+/** The UTC text TypeORM stores SQLite datetimes as ("2026-01-27 10:30:00.000"). */
+export function sqliteTimestamp(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return sqliteTimestamp(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+const postgresText = new Map<string, string>();
+
+export function postgresPlaceholders(sql: string): string {
+  let text = postgresText.get(sql);
+  if (text === undefined) {
+    let position = 0;
+    text = sql.replace(/\?/g, () => `$${++position}`);
+    postgresText.set(sql, text);
+  }
+  return text;
+}
+
+abstract class BaseTx implements Tx {
+  abstract readonly dialect: Dialect;
+  readonly effects: Array<() => void> = [];
+
+  constructor(readonly manager: EntityManager) {}
+
+  abstract query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+
+  afterCommit(effect: () => void): void {
+    this.effects.push(effect);
+  }
+}
+
+/**
+ * SQLite: the writer connection is this process's only writer and the transaction is already
+ * open on it, so statements run straight on better-sqlite3, prepared once and cached.
+ */
+export class SqliteTx extends BaseTx {
+  readonly dialect = 'sqlite';
+
+  constructor(
+    manager: EntityManager,
+    private readonly statements: SqliteStatements,
+  ) {
+    super(manager);
+  }
+
+  // async: a failing statement becomes a rejected promise, as on PostgreSQL.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.statements.run<T>(sql, params);
+  }
+}
+
+export class PostgresTx extends BaseTx {
+  readonly dialect = 'postgres';
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.manager.queryRunner!.query(
+      postgresPlaceholders(sql),
+      [...params],
+      true,
+    );
+    return (result.records ?? []) as T[];
+  }
+}
+
+/** Prepared statements of one better-sqlite3 connection, keyed by their SQL text. */
+export class SqliteStatements {
+  private readonly cache = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  run<T>(sql: string, params: readonly unknown[]): T[] {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.cache.set(sql, statement);
+    }
+    const values = params.map(sqliteValue);
+    if (statement.reader) return statement.all(...values) as T[];
+    statement.run(...values);
+    return [];
+  }
+}

@@ -1,0 +1,85 @@
+import type { RequestResponseDto } from '../requests/dto/request-response.dto';
+
+/** A state change in a request's history (GET /requests/{id}/events). */
+export const REQUEST_EVENT_TYPES = [
+  'created',
+  'assigned',
+  'waiting',
+  'reassigned',
+  'closed',
+  'reopened',
+] as const;
+export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
+
+/** What made an assignment happen (also stored in the request's decision). */
+export const ASSIGNMENT_TRIGGERS = ['intake', 'drain', 'manual', 'reassign', 'release'] as const;
+export type AssignmentTrigger = (typeof ASSIGNMENT_TRIGGERS)[number];
+
+export const EVENT_ACTORS = ['admin', 'intake', 'system'] as const;
+export type EventActor = (typeof EVENT_ACTORS)[number];
+
+/** The names integrations see (webhooks, the console's stream). */
+export const WEBHOOK_EVENT_TYPES = [
+  'request.created',
+  'request.assigned',
+  'request.waiting',
+  'request.closed',
+  'request.reopened',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+const PUBLIC_TYPE: Record<RequestEventType, WebhookEventType> = {
+  created: 'request.created',
+  assigned: 'request.assigned',
+  reassigned: 'request.assigned',
+  waiting: 'request.waiting',
+  closed: 'request.closed',
+  reopened: 'request.reopened',
+};
+
+export function webhookEventType(type: RequestEventType): WebhookEventType {
+  return PUBLIC_TYPE[type];
+}
+
+/** The body integrations receive for one event (webhooks, SSE). */
+export interface PublicEvent {
+  id: string;
+  type: WebhookEventType;
+  created_at: string;
+  data: {
+    request: RequestResponseDto;
+    previous_operator_id: number | null;
+    trigger: AssignmentTrigger | null;
+  };
+}
+
+/** One stored row of request_events, as written in the change's own transaction. */
+export interface RequestEventRecord {
+  /** request_events.id: the order of events, and the SSE stream's Last-Event-ID. */
+  id: number;
+  /** `evt_…`: the id integrations see, the same on every delivery of the event. */
+  eventId: string;
+  requestId: number;
+  sourceId: number;
+  type: RequestEventType;
+  operatorId: number | null;
+  previousOperatorId: number | null;
+  trigger: AssignmentTrigger | null;
+  actor: EventActor;
+  /** The request right after the change. */
+  request: RequestResponseDto;
+  createdAt: Date;
+}
+
+export function toPublicEvent(record: RequestEventRecord): PublicEvent {
+  return {
+    id: record.eventId,
+    type: webhookEventType(record.type),
+    created_at: record.createdAt.toISOString(),
+    data: {
+      request: record.request,
+      previous_operator_id: record.previousOperatorId,
+      trigger: record.trigger,
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DistributionModule } from '../../distribution/distribution.module';
+import { WebhooksModule } from '../../webhooks/webhooks.module';
+import { DrainSweep } from './drain-sweep';
+import { RequestEventsWriter } from './request-events.writer';
+import { RequestLifecycle } from './request-lifecycle.service';
+import { WaitingQueue } from './waiting-queue';
+
+/**
+ * The request lifecycle: requests, operators and sources depend on it, never the reverse.
+ */
+@Module({
+  imports: [DistributionModule, WebhooksModule],
+  providers: [RequestLifecycle, RequestEventsWriter, WaitingQueue, DrainSweep],
+  exports: [RequestLifecycle, DrainSweep],
+})
+export class LifecycleModule {}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../../database/tx';
+import { newEventId } from '../../events/event-id';
+import { EventNotifier } from '../../events/event-notifier';
+import type {
+  AssignmentTrigger,
+  EventActor,
+  RequestEventRecord,
+  RequestEventType,
+} from '../../events/request-event';
+import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { RequestView, toRequestResponse } from '../dto/request-response.dto';
+
+export interface EventEntry {
+  type: RequestEventType;
+  operatorId: number | null;
+  previousOperatorId?: number | null;
+  trigger?: AssignmentTrigger | null;
+  actor: EventActor;
+}
+
+const COLUMNS =
+  '(event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at)';
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const insertSql = (rows: number) =>
+  `INSERT INTO request_events ${COLUMNS} VALUES ${Array(rows).fill(ROW).join(', ')} RETURNING id`;
+
+/**
+ * Writes a request's history in the transaction of the change: one row per event, carrying the
+ * request as it is after the change. The same rows are the event log that webhooks (outbox) and
+ * the console's stream read, so a rolled-back change announces nothing.
+ */
+@Injectable()
+export class RequestEventsWriter {
+  constructor(
+    private readonly outbox: WebhookOutbox,
+    private readonly notifier: EventNotifier,
+  ) {}
+
+  async record(tx: Tx, view: RequestView, entries: readonly EventEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const request = toRequestResponse(view);
+    const createdAt = view.updatedAt ?? new Date();
+    const records = entries.map((entry): Omit<RequestEventRecord, 'id'> => ({
+      eventId: newEventId(createdAt.getTime()),
+      requestId: view.id,
+      sourceId: view.sourceId,
+      type: entry.type,
+      operatorId: entry.operatorId,
+      previousOperatorId: entry.previousOperatorId ?? null,
+      trigger: entry.trigger ?? null,
+      actor: entry.actor,
+      request,
+      createdAt,
+    }));
+    const json = JSON.stringify(request);
+    const ids = await tx.query<{ id: number }>(
+      insertSql(records.length),
+      records.flatMap((r) => [
+        r.eventId,
+        r.requestId,
+        r.sourceId,
+        r.type,
+        r.operatorId,
+        r.previousOperatorId,
+        r.trigger,
+        r.actor,
+        json,
+        r.createdAt,
+      ]),
+    );
+    // One statement's generated ids ascend in the order of its rows.
+    const sorted = ids.map((row) => Number(row.id)).sort((a, b) => a - b);
+    await this.outbox.enqueue(
+      tx,
+      records.map((r, i) => ({ ...r, id: sorted[i] })),
+    );
+    tx.afterCommit(() => this.notifier.notify());
+  }
+}

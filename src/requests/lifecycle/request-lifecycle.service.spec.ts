@@ -1,0 +1,184 @@
+import type { Database } from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { entities } from '../../database/database-options';
+import { migrations } from '../../database/migrations';
+import { SqliteStatements, SqliteTx, type Tx } from '../../database/tx';
+import type { Decision, DecisionOperator } from '../../distribution/decision';
+import { DistributionService } from '../../distribution/distribution.service';
+import { WeightedRandomStrategy } from '../../distribution/strategies/weighted-random.strategy';
+import { WeightedRoundRobinStrategy } from '../../distribution/strategies/weighted-round-robin.strategy';
+import { WeightedLeastLoadedStrategy } from '../../distribution/strategies/weighted-least-loaded.strategy';
+import { StrategyRegistry } from '../../distribution/strategy-registry';
+import { EventNotifier } from '../../events/event-notifier';
+import { MetricsService } from '../../metrics/metrics.service';
+import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { RequestEventsWriter } from './request-events.writer';
+import { RequestLifecycle, roomLeft } from './request-lifecycle.service';
+import { WaitingQueue } from './waiting-queue';
+
+describe(RequestLifecycle.name, () => {
+  let dataSource: DataSource;
+  let sut: RequestLifecycle;
+  let notified: number;
+
+  /** As TransactionRunner does it: effects run after the commit only. */
+  const inTx = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+    let tx!: SqliteTx;
+    const result = await dataSource.transaction((manager) => {
+      const db = (dataSource.driver as unknown as { databaseConnection: Database })
+        .databaseConnection;
+      tx = new SqliteTx(manager, new SqliteStatements(db));
+      return work(tx);
+    });
+    tx.effects.forEach((effect) => effect());
+    return result;
+  };
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 27, 10, minute)).toISOString();
+
+  beforeEach(async () => {
+    dataSource = await new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities,
+      migrations,
+    }).initialize();
+    await dataSource.runMigrations();
+    const random = new WeightedRandomStrategy(() => 0);
+    const registry = new StrategyRegistry(
+      [random, new WeightedRoundRobinStrategy(), new WeightedLeastLoadedStrategy()],
+      random,
+    );
+    const notifier = new EventNotifier();
+    notified = 0;
+    notifier.subscribe(() => notified++);
+    sut = new RequestLifecycle(
+      new DistributionService(registry, dataSource),
+      new RequestEventsWriter(new WebhookOutbox(), notifier),
+      new WaitingQueue(),
+      new MetricsService(dataSource),
+    );
+    // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.
+    await dataSource.query(
+      `INSERT INTO operators (id, name, is_active, max_load, current_load, created_at)
+       VALUES (1, 'Ann', 1, 1, 1, ?), (2, 'Ben', 0, 5, 0, ?)`,
+      [at(0), at(0)],
+    );
+    await dataSource.query(
+      `INSERT INTO sources (id, name, created_at) VALUES (1, 'S1', ?), (2, 'S2', ?), (3, 'S3', ?)`,
+      [at(0), at(0), at(0)],
+    );
+    await dataSource.query(
+      `INSERT INTO operator_source_weights (source_id, operator_id, weight)
+       VALUES (1, 1, 1), (2, 1, 1), (2, 2, 1), (3, 2, 1)`,
+    );
+    await dataSource.query(`INSERT INTO leads (id, external_id, created_at) VALUES (1, 'l1', ?)`, [
+      at(0),
+    ]);
+    // Request 1 holds Ann's unit; 2..5 wait, arriving S2, S1, S3, S2 (ids not in arrival order).
+    const rows: Array<[number, number, number | null, number]> = [
+      [1, 1, 1, 0],
+      [2, 1, null, 4],
+      [3, 2, null, 2],
+      [4, 3, null, 1],
+      [5, 2, null, 3],
+    ];
+    for (const [id, source, operator, minute] of rows) {
+      await dataSource.query(
+        `INSERT INTO requests (id, lead_id, source_id, operator_id, status, created_at, updated_at)
+         VALUES (?, 1, ?, ?, 'active', ?, ?)`,
+        [id, source, operator, at(minute), at(minute)],
+      );
+    }
+  });
+  afterEach(() => dataSource.destroy());
+
+  const operatorOf = async (id: number) =>
+    (
+      await dataSource.query<Array<{ operator_id: number | null }>>(
+        'SELECT operator_id FROM requests WHERE id = ?',
+        [id],
+      )
+    )[0].operator_id;
+
+  it('a freed unit goes to the oldest request waiting in any source the operator serves', async () => {
+    await inTx((tx) => sut.close(tx, 1, 'admin'));
+    // Request 3 (S2, 10:02) is older than 5 (S2, 10:03) and 2 (S1, 10:04); 4 is S3's (not Ann's).
+    expect(await operatorOf(3)).toBe(1);
+    expect([await operatorOf(2), await operatorOf(4), await operatorOf(5)]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('drains in arrival order as room grows, and only into operators serving the source', async () => {
+    await dataSource.query('UPDATE operators SET max_load = 3 WHERE id = 1');
+    const assigned = await inTx((tx) => sut.drainSources(tx, [1, 2, 3]));
+    // Ann has two free units: S2's 10:02 and S2's 10:03; S3's 10:01 has nobody active.
+    expect(assigned).toBe(2);
+    expect(await operatorOf(3)).toBe(1);
+    expect(await operatorOf(5)).toBe(1);
+    expect(await operatorOf(2)).toBeNull();
+    expect(await operatorOf(4)).toBeNull();
+  });
+
+  it('an activated operator takes its sources’ oldest work first', async () => {
+    await dataSource.query('UPDATE operators SET is_active = 1 WHERE id = 2');
+    await inTx((tx) => sut.operatorChanged(tx, 2));
+    // Ben serves S2 and S3: 4 (S3, 10:01), 3 (S2, 10:02), 5 (S2, 10:03); not S1's request 2.
+    expect([await operatorOf(4), await operatorOf(3), await operatorOf(5)]).toEqual([2, 2, 2]);
+    expect(await operatorOf(2)).toBeNull();
+  });
+
+  it('writes the events in the same transaction and wakes listeners only after the commit', async () => {
+    await expect(
+      inTx(async (tx) => {
+        await sut.close(tx, 1, 'admin');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const count = async () =>
+      Number(
+        (
+          await dataSource.query<Array<{ n: number }>>('SELECT COUNT(*) AS n FROM request_events')
+        )[0].n,
+      );
+    expect(await count()).toBe(0);
+    expect(await operatorOf(3)).toBeNull();
+    expect(notified).toBe(0);
+
+    await inTx((tx) => sut.close(tx, 1, 'admin'));
+    expect(await count()).toBe(2); // request 1 closed, request 3 assigned
+    expect(notified).toBeGreaterThan(0);
+  });
+});
+
+describe(roomLeft.name, () => {
+  const op = (o: Partial<DecisionOperator>): DecisionOperator => ({
+    operator_id: 1,
+    operator_name: 'A',
+    weight: 1,
+    current_load: 0,
+    max_load: 1,
+    is_active: true,
+    eligible: true,
+    reason: null,
+    ...o,
+  });
+  const decision = (operators: DecisionOperator[], chosen: number | null) =>
+    ({ operators, chosen_operator_id: chosen }) as Decision;
+
+  it('counts the free units of eligible operators, less the one just taken', () => {
+    expect(roomLeft(decision([op({ max_load: 3, current_load: 1 })], 1))).toBe(1);
+    expect(roomLeft(decision([op({ max_load: 1 })], 1))).toBe(0);
+    expect(roomLeft(decision([op({ max_load: 5 }), op({ eligible: false, max_load: 9 })], 1))).toBe(
+      4,
+    );
+  });
+
+  it('never counts an operator over a lowered max_load as negative room', () => {
+    expect(roomLeft(decision([op({ max_load: 1, current_load: 4 }), op({ max_load: 2 })], 2))).toBe(
+      1,
+    );
+  });
+});

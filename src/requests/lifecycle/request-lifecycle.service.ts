@@ -1,0 +1,439 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Tx } from '../../database/tx';
+import type { Decision } from '../../distribution/decision';
+import {
+  DistributionService,
+  type AssignmentOutcome,
+  type SourceRules,
+} from '../../distribution/distribution.service';
+import type { AssignmentTrigger, EventActor } from '../../events/request-event';
+import { MetricsService } from '../../metrics/metrics.service';
+import type { RequestView } from '../dto/request-response.dto';
+import { RequestEventsWriter } from './request-events.writer';
+import * as store from './request-store';
+import { WaitingQueue } from './waiting-queue';
+
+export interface IntakeInput {
+  source: SourceRules;
+  leadId: number;
+  message: string | null;
+  actor: EventActor;
+}
+
+export interface ReleaseOutcome {
+  operator_id: number;
+  released: number;
+  reassigned: number;
+  waiting: number;
+}
+
+/**
+ * The one owner of a request's life. Every transition runs in the caller's transaction and does,
+ * together: the conditional change of the request, the change of operators' load, the history
+ * event (which is also the webhook and console event), and the drain of waiting work into any
+ * room the change made. Nothing else writes requests.status, requests.operator_id or
+ * operators.current_load.
+ */
+@Injectable()
+export class RequestLifecycle {
+  constructor(
+    private readonly distribution: DistributionService,
+    private readonly events: RequestEventsWriter,
+    private readonly queue: WaitingQueue,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Intake: stores the request and assigns it at once, or leaves it waiting. */
+  async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
+    const { source } = input;
+    const at = new Date();
+    const stickyOperatorId = source.sticky
+      ? await store.lastOperatorOfLead(tx, input.leadId, source.id)
+      : null;
+    const outcome = await this.distribution.choose(tx, source, {
+      trigger: 'intake',
+      claim: (operatorId) => store.claimCapacity(tx, operatorId),
+      stickyOperatorId,
+    });
+    const operatorId = outcome.assignment?.operatorId ?? null;
+    const id = await store.insertRequest(tx, {
+      leadId: input.leadId,
+      sourceId: source.id,
+      operatorId,
+      message: input.message,
+      decision: JSON.stringify(outcome.decision),
+      at,
+    });
+    const view: RequestView = {
+      id,
+      leadId: input.leadId,
+      sourceId: source.id,
+      operatorId,
+      operatorName: outcome.assignment?.operatorName ?? null,
+      status: 'active',
+      message: input.message,
+      createdAt: at,
+      assignedAt: operatorId === null ? null : at,
+      updatedAt: at,
+    };
+    await this.events.record(tx, view, [
+      { type: 'created', operatorId: null, actor: input.actor },
+      operatorId === null
+        ? { type: 'waiting', operatorId: null, trigger: 'intake', actor: input.actor }
+        : { type: 'assigned', operatorId, trigger: 'intake', actor: input.actor },
+    ]);
+    tx.afterCommit(() => this.metrics.recordIntake(source.id, operatorId !== null));
+    return view;
+  }
+
+  /** Closing frees the operator's unit, which drains at once; closing twice changes nothing. */
+  async close(tx: Tx, id: number, actor: EventActor): Promise<RequestView> {
+    const current = await store.lockRequest(tx, id);
+    if (current.status === 'closed') return current;
+    const at = new Date();
+    if (!(await store.setStatus(tx, id, 'active', 'closed', at))) return store.readRequest(tx, id);
+    const closed: RequestView = { ...current, status: 'closed', updatedAt: at };
+    await this.events.record(tx, closed, [
+      { type: 'closed', operatorId: current.operatorId, actor },
+    ]);
+    if (current.operatorId !== null) await this.freeUnit(tx, current.operatorId);
+    return closed;
+  }
+
+  /**
+   * Reopening goes back to its operator when that one is active (409 when at capacity); with no
+   * operator, or an inactive one, it waits and drains at once like any waiting request.
+   */
+  async reopen(tx: Tx, id: number, actor: EventActor): Promise<RequestView> {
+    const current = await store.lockRequest(tx, id);
+    if (current.status === 'active') return current;
+    const at = new Date();
+    const operator =
+      current.operatorId === null ? null : await store.findOperator(tx, current.operatorId);
+    if (operator?.isActive) {
+      if (!(await store.claimCapacity(tx, operator.id))) {
+        throw new ConflictException(
+          `operator ${operator.id} is at capacity; request ${id} cannot be reopened`,
+        );
+      }
+      if (!(await store.setStatus(tx, id, 'closed', 'active', at))) {
+        throw new ConflictException(`request ${id} changed meanwhile; try again`);
+      }
+      const reopened: RequestView = { ...current, status: 'active', updatedAt: at };
+      await this.events.record(tx, reopened, [
+        { type: 'reopened', operatorId: operator.id, actor },
+      ]);
+      return reopened;
+    }
+
+    if (!(await store.reopenWaiting(tx, id, at))) {
+      throw new ConflictException(`request ${id} changed meanwhile; try again`);
+    }
+    const waiting: RequestView = {
+      ...current,
+      status: 'active',
+      operatorId: null,
+      operatorName: null,
+      assignedAt: null,
+      updatedAt: at,
+    };
+    await this.events.record(tx, waiting, [
+      {
+        type: 'reopened',
+        operatorId: null,
+        previousOperatorId: current.operatorId,
+        actor,
+      },
+      { type: 'waiting', operatorId: null, previousOperatorId: current.operatorId, actor },
+    ]);
+    await this.drainSources(tx, [current.sourceId]);
+    return store.readRequest(tx, id);
+  }
+
+  /**
+   * A person's decision: gives a waiting request to the operator, or moves an active one there
+   * (its previous operator's unit is freed and drains). The operator need not be configured for
+   * the source, but must be active and have room.
+   */
+  async assign(tx: Tx, id: number, operatorId: number): Promise<RequestView> {
+    const current = await store.lockRequest(tx, id);
+    const operator = await store.findOperator(tx, operatorId);
+    if (!operator) throw new NotFoundException(`operator ${operatorId} not found`);
+    if (current.status === 'closed') {
+      throw new ConflictException(`request ${id} is closed; reopen it first`);
+    }
+    if (current.operatorId === operatorId) return current;
+    if (!operator.isActive) throw new ConflictException(`operator ${operatorId} is inactive`);
+    if (!(await store.claimCapacity(tx, operatorId))) {
+      throw new ConflictException(
+        `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
+      );
+    }
+    const decision = manualDecision(operator, current.operatorId);
+    return this.moveTo(tx, current, operator, decision, 'manual', 'admin');
+  }
+
+  /** Moves an active request to another operator by its source's rules; 409 when nobody else can. */
+  async reassign(tx: Tx, id: number): Promise<RequestView> {
+    const current = await store.lockRequest(tx, id);
+    if (current.status === 'closed' || current.operatorId === null) {
+      throw new ConflictException(
+        `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
+      );
+    }
+    const outcome = await this.choose(tx, current, 'reassign', [current.operatorId]);
+    if (!outcome.assignment) {
+      throw new ConflictException(
+        `no other operator of source ${current.sourceId} can take request ${id} now`,
+      );
+    }
+    return this.moveTo(
+      tx,
+      current,
+      { id: outcome.assignment.operatorId, name: outcome.assignment.operatorName },
+      outcome.decision,
+      'reassign',
+      'admin',
+    );
+  }
+
+  /**
+   * Hands every active request of an inactive operator to others by their sources' rules; the
+   * ones nobody can take wait.
+   */
+  async release(tx: Tx, operatorId: number): Promise<ReleaseOutcome> {
+    const operator = await store.findOperator(tx, operatorId);
+    if (!operator) throw new NotFoundException(`operator ${operatorId} not found`);
+    if (operator.isActive) {
+      throw new ConflictException(
+        `operator ${operatorId} is active; deactivate it before releasing its requests`,
+      );
+    }
+    const outcome: ReleaseOutcome = {
+      operator_id: operatorId,
+      released: 0,
+      reassigned: 0,
+      waiting: 0,
+    };
+    for (const id of await store.activeRequestsOf(tx, operatorId)) {
+      const current = await store.lockRequest(tx, id);
+      if (current.status !== 'active' || current.operatorId !== operatorId) continue;
+      outcome.released++;
+      const choice = await this.choose(tx, current, 'release', [operatorId]);
+      if (choice.assignment) {
+        await this.moveTo(
+          tx,
+          current,
+          { id: choice.assignment.operatorId, name: choice.assignment.operatorName },
+          choice.decision,
+          'release',
+          'admin',
+          false,
+        );
+        outcome.reassigned++;
+        continue;
+      }
+      const at = new Date();
+      if (!(await store.unassign(tx, id, operatorId, at))) continue;
+      await store.releaseCapacity(tx, operatorId);
+      const waiting: RequestView = {
+        ...current,
+        operatorId: null,
+        operatorName: null,
+        assignedAt: null,
+        updatedAt: at,
+      };
+      await this.events.record(tx, waiting, [
+        {
+          type: 'waiting',
+          operatorId: null,
+          previousOperatorId: operatorId,
+          trigger: 'release',
+          actor: 'admin',
+        },
+      ]);
+      outcome.waiting++;
+    }
+    return outcome;
+  }
+
+  /**
+   * An operator may have gained room (max_load raised, activated): the waiting requests of the
+   * sources it serves are drained into it, oldest first.
+   */
+  async operatorChanged(tx: Tx, operatorId: number): Promise<void> {
+    await this.drain(tx, await this.queue.sourcesWithWaitingFor(tx, operatorId));
+  }
+
+  /** Drains these sources (new weights, a reopened request, the sweep). */
+  async drainSources(tx: Tx, sourceIds: readonly number[]): Promise<number> {
+    return this.drain(tx, await this.queue.sourceRules(tx, sourceIds));
+  }
+
+  /**
+   * Assigns waiting requests of these sources, oldest first across all of them, each by its
+   * source's rules, until nothing waits or nobody eligible has room. On PostgreSQL the sources
+   * are locked in id order first, and each waiting row is claimed with SKIP LOCKED, so
+   * concurrent drains in several instances never assign one request twice.
+   */
+  private async drain(tx: Tx, rules: readonly SourceRules[]): Promise<number> {
+    if (rules.length === 0) return 0;
+    const sources = new Map(rules.map((source) => [source.id, source]));
+    await this.distribution.lockSources(tx, [...sources.keys()]);
+    let assigned = 0;
+    while (sources.size > 0) {
+      const next = await this.queue.oldestWaiting(tx, [...sources.keys()]);
+      if (!next) break;
+      const source = sources.get(next.sourceId)!;
+      const stickyOperatorId = source.sticky
+        ? await store.lastOperatorOfLead(tx, next.leadId, source.id)
+        : null;
+      const outcome = await this.distribution.choose(tx, source, {
+        trigger: 'drain',
+        claim: (operatorId) => store.claimCapacity(tx, operatorId),
+        stickyOperatorId,
+      });
+      // Nobody of this source has room (now, or after this one): its younger requests can wait.
+      if (!outcome.assignment || roomLeft(outcome.decision) === 0) sources.delete(source.id);
+      if (!outcome.assignment) continue;
+
+      const at = new Date();
+      const { operatorId, operatorName } = outcome.assignment;
+      const decision = JSON.stringify(outcome.decision);
+      if (!(await store.moveRequest(tx, next.id, null, operatorId, decision, at))) {
+        throw new Error(`waiting request ${next.id} changed while locked`);
+      }
+      const view: RequestView = {
+        ...next,
+        operatorId,
+        operatorName,
+        assignedAt: at,
+        updatedAt: at,
+      };
+      await this.events.record(tx, view, [
+        { type: 'assigned', operatorId, trigger: 'drain', actor: 'system' },
+      ]);
+      const waitedMs = at.getTime() - view.createdAt.getTime();
+      tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
+      assigned++;
+    }
+    return assigned;
+  }
+
+  /** One unit of the operator's load is freed: whatever waits for it is drained into it. */
+  private async freeUnit(tx: Tx, operatorId: number): Promise<void> {
+    // Sources are locked before the operator row, the order intake takes them in.
+    const sources = await this.queue.sourcesWithWaitingFor(tx, operatorId);
+    await this.distribution.lockSources(
+      tx,
+      sources.map((s) => s.id),
+    );
+    await store.releaseCapacity(tx, operatorId);
+    await this.drain(tx, sources);
+  }
+
+  private async choose(
+    tx: Tx,
+    request: RequestView,
+    trigger: AssignmentTrigger,
+    exclude: number[],
+  ): Promise<AssignmentOutcome> {
+    const [source] = await this.queue.sourceRules(tx, [request.sourceId]);
+    const stickyOperatorId = source.sticky
+      ? await store.lastOperatorOfLead(tx, request.leadId, source.id)
+      : null;
+    return this.distribution.choose(tx, source, {
+      trigger,
+      claim: (operatorId) => store.claimCapacity(tx, operatorId),
+      stickyOperatorId,
+      excludeOperatorIds: exclude,
+    });
+  }
+
+  /**
+   * The request goes to `to`, whose unit is already claimed; the previous operator's unit is
+   * freed and (unless it is being released) drains.
+   */
+  private async moveTo(
+    tx: Tx,
+    current: RequestView,
+    to: { id: number; name: string },
+    decision: Decision,
+    trigger: AssignmentTrigger,
+    actor: EventActor,
+    drainPrevious = true,
+  ): Promise<RequestView> {
+    const at = new Date();
+    const previous = current.operatorId;
+    if (!(await store.moveRequest(tx, current.id, previous, to.id, JSON.stringify(decision), at))) {
+      throw new ConflictException(`request ${current.id} changed meanwhile; try again`);
+    }
+    const moved: RequestView = {
+      ...current,
+      operatorId: to.id,
+      operatorName: to.name,
+      assignedAt: at,
+      updatedAt: at,
+    };
+    await this.events.record(tx, moved, [
+      {
+        type: previous === null ? 'assigned' : 'reassigned',
+        operatorId: to.id,
+        previousOperatorId: previous,
+        trigger,
+        actor,
+      },
+    ]);
+    if (previous === null) {
+      const waitedMs = at.getTime() - current.createdAt.getTime();
+      tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
+    } else if (drainPrevious) {
+      await this.freeUnit(tx, previous);
+    } else {
+      await store.releaseCapacity(tx, previous);
+    }
+    return moved;
+  }
+}
+
+/**
+ * Units still free among the source's eligible operators after this decision's assignment, as
+ * the decision saw them; 0 means the drain can stop asking for this source.
+ */
+export function roomLeft(decision: Decision): number {
+  const free = decision.operators
+    .filter((o) => o.eligible)
+    .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load), 0);
+  return Math.max(0, free - (decision.chosen_operator_id === null ? 0 : 1));
+}
+
+/** The decision recorded when a person chose the operator. */
+function manualDecision(operator: store.OperatorRow, previous: number | null): Decision {
+  return {
+    strategy: 'manual',
+    trigger: 'manual',
+    sticky_operator_id: null,
+    sticky: false,
+    excluded_operator_ids: [],
+    summary:
+      previous === null
+        ? `An admin assigned operator ${operator.id} (${operator.name}).`
+        : `An admin moved the request from operator ${previous} to operator ${operator.id} (${operator.name}).`,
+    chosen_operator_id: operator.id,
+    operators: [
+      {
+        operator_id: operator.id,
+        operator_name: operator.name,
+        weight: 0,
+        current_load: operator.currentLoad,
+        max_load: operator.maxLoad,
+        is_active: operator.isActive,
+        eligible: true,
+        reason: null,
+      },
+    ],
+    evidence: null,
+    claims_lost: [],
+    decided_at: new Date().toISOString(),
+  };
+}

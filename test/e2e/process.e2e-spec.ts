@@ -1,0 +1,157 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The service as an operator runs it: `npm start` (which builds when the sources changed), and
+ * `node scripts/start.js` with bad settings. Every wait is bounded.
+ */
+const root = join(__dirname, '..', '..');
+const START_TIMEOUT_MS = 150_000; // includes a build when dist/ is stale
+const STOP_TIMEOUT_MS = 20_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean> | boolean, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function exited(child: ChildProcess, ms: number): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(child.exitCode ?? child.signalCode);
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`process did not exit within ${ms} ms`)), ms);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? signal);
+    });
+  });
+}
+
+/** Kills whatever is left of a detached process group (only ours). */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+// One process-level run is enough: these tests do not depend on the database under test.
+const once = process.env.E2E_DATABASE === 'postgres' ? describe.skip : describe;
+
+once('The service process (e2e)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lds-process-'));
+    writeFileSync(join(dir, 'a-file'), ''); // a folder that cannot be created under it
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const npm = process.env.npm_execpath;
+  const npmCommand = (): [string, string[]] =>
+    npm && npm.endsWith('.js') ? [process.execPath, [npm, 'start']] : ['npm', ['start']];
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '`npm start` passes %s on: the server stops, nothing is left listening',
+    async (signal) => {
+      const port = await freePort();
+      const [command, args] = npmCommand();
+      const child = spawn(command, args, {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          SQLITE_PATH: join(dir, `${signal}.sqlite`),
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+        },
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        await waitFor(() => accepts(port), START_TIMEOUT_MS, `the server on port ${port}`);
+        child.kill(signal); // npm itself, as a terminal or a supervisor would
+        await exited(child, STOP_TIMEOUT_MS);
+        await waitFor(async () => !(await accepts(port)), STOP_TIMEOUT_MS, 'the port to close');
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n--- output ---\n${output.slice(-3000)}`);
+      } finally {
+        killGroup(child);
+      }
+    },
+    START_TIMEOUT_MS + 3 * STOP_TIMEOUT_MS,
+  );
+
+  // A port another process holds, for the PORT case.
+  const busy = createServer();
+  let busyPort = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => busy.close(resolve)));
+
+  it.each([
+    ['TRUST_PROXY', () => ({ TRUST_PROXY: 'maybe' })],
+    ['HOST', () => ({ HOST: 'not-a-host.invalid' })],
+    ['SQLITE_PATH', () => ({ SQLITE_PATH: '/proc/crm.sqlite' })],
+    ['SQLITE_PATH', () => ({ SQLITE_PATH: join(dir, 'a-file', 'data', 'crm.sqlite') })],
+    ['PORT', () => ({ PORT: String(busyPort), HOST: '127.0.0.1' })],
+  ])(
+    'stops at once with one line naming %s and no stack trace',
+    async (variable, env) => {
+      const child = spawn(process.execPath, [join(root, 'scripts', 'start.js')], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          npm_lifecycle_event: '',
+          PORT: '0',
+          SQLITE_PATH: join(dir, 'config.sqlite'),
+          ...env(),
+        },
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        expect(await exited(child, START_TIMEOUT_MS)).toBe(1);
+      } finally {
+        killGroup(child);
+      }
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+    },
+    START_TIMEOUT_MS + STOP_TIMEOUT_MS,
+  );
+});
