@@ -19,6 +19,9 @@
  *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
  *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
+ *   BENCH_WEBHOOKS=1   then SQLite without a webhook, and with one active webhook (every event) to a
+ *                      local receiver, alternated BENCH_WEBHOOK_ROUNDS times (1); with
+ *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -320,6 +323,8 @@ async function main() {
     }
   }
 
+  if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
+
   console.log('\nSummary (one run; ratios are the service over the ceiling and the yardstick of this run)');
   const reference = (server, route) => rows.find((r) => r.server === server && r.route === route);
   console.table(
@@ -348,6 +353,60 @@ async function main() {
       };
     }),
   );
+}
+
+/** POST /requests with no webhook, then with one active webhook that receives every event. */
+async function benchWebhooks() {
+  // The receiver is its own process, as it would be elsewhere (not competing with the load).
+  const receiver = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(204).end()); });" +
+        "s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise((r) => receiver.stdout.once('data', (d) => r(Number(String(d).trim()))));
+  const hookUrl = `http://127.0.0.1:${port}/hooks`;
+  const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
+  const pending = async (url) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
+    const label = `service ${subscribed ? 'one webhook' : 'no webhook'}`;
+    await withDirectory(async (dir) => {
+      const server = await startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      try {
+        await server.ready;
+        if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl });
+        const setup = await setUp(server.url);
+        const before = server.cpuSeconds();
+        const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });
+        record(label, 'POST /requests', result);
+        const during = server.cpuSeconds() - before;
+        // Then until every event is delivered: the whole cost of a request and its webhooks.
+        const start = Date.now();
+        // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
+        const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+        while (subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const total = server.cpuSeconds() - before;
+        const n = result.requests;
+        if (during !== undefined && n) {
+          console.log(
+            `${label}: app CPU per request ${((during * 1000) / n).toFixed(2)} ms during the run, ` +
+              `${((total * 1000) / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
+          );
+        }
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+  receiver.kill('SIGTERM');
 }
 
 main().catch((error) => {

@@ -12,7 +12,18 @@ const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
 const stamp = path.join(dist, '.build-stamp');
 const lock = path.join(root, '.build-lock');
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+const consoleIndex = path.join(root, 'console', 'dist', 'index.html');
+const inputs = [
+  'src',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+  'package-lock.json',
+  'console/src',
+  'console/index.html',
+  'console/tsconfig.json',
+  'console/vite.config.mts',
+];
 
 function newestMtime(entry) {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
@@ -25,7 +36,11 @@ function newestMtime(entry) {
 
 function upToDate() {
   const built = fs.statSync(stamp, { throwIfNoEntry: false });
-  return built !== undefined && built.mtimeMs >= Math.max(...inputs.map((i) => newestMtime(path.join(root, i))));
+  return (
+    built !== undefined &&
+    fs.existsSync(consoleIndex) &&
+    built.mtimeMs >= Math.max(...inputs.map((i) => newestMtime(path.join(root, i))))
+  );
 }
 
 function sleep(ms) {
@@ -60,6 +75,19 @@ if (!upToDate()) {
       cwd: root,
       stdio: 'inherit',
     });
+    // The console (console/ → console/dist), served at /console.
+    execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'console/vite.config.mts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
     fs.writeFileSync(stamp, new Date().toISOString());
   });
 }

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ConsoleModule } from './console/console.module';
 import { EventsModule } from './events/events.module';
+import { EventStreamModule } from './events/stream/event-stream.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
@@ -11,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperatorsModule } from './operators/operators.module';
 import { RequestsModule } from './requests/requests.module';
 import { SourcesModule } from './sources/sources.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -25,7 +28,10 @@ import { SourcesModule } from './sources/sources.module';
     LeadsModule,
     DistributionModule,
     RequestsModule,
+    WebhooksModule,
     HealthModule,
+    EventStreamModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

@@ -17,10 +17,15 @@ const TAGS: Record<string, string> = {
   sources:
     'Channels requests come from (bots, forms), their operator weights, strategy and intake keys.',
   requests:
-    'Customer requests: intake and assignment, listing, closing and reopening, decisions, stats.',
+    'Customer requests: intake and assignment, the waiting queue, manual assign/reassign, ' +
+    'closing and reopening, history, decisions, stats.',
+  events:
+    'The live stream of request events (Server-Sent Events), the same events webhooks receive.',
   leads:
     'Customers, found or created by `lead_external_id`, with their requests from every source.',
   strategies: 'The distribution strategies a source can use.',
+  webhooks:
+    'Signed HTTP callbacks for every request event (admin only), and their deliveries and retries.',
   service: 'Health checks and Prometheus metrics; no API key needed.',
 };
 

@@ -155,6 +155,34 @@ export class AppConfig {
   @IsTrustProxy()
   TRUST_PROXY?: string;
 
+  /** Webhooks: a delivery attempt that has no 2xx response within this many ms has failed. */
+  @IsIntegerBetween(100, 120000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Webhooks: attempts per delivery, the first included, before it is dead. */
+  @IsIntegerBetween(1, 100)
+  WEBHOOK_MAX_ATTEMPTS = 12;
+
+  /** Webhooks: the fallback poll for due deliveries; 0 = this instance sends no webhooks. */
+  @IsIntegerBetween(0, 3600000)
+  WEBHOOK_POLL_INTERVAL_MS = 2000;
+
+  /** Webhooks: the first retry waits about this long; each next one twice as long (jittered). */
+  @IsIntegerBetween(1, 3600000)
+  WEBHOOK_BACKOFF_BASE_MS = 1000;
+
+  /** Webhooks: the longest wait between two attempts. */
+  @IsIntegerBetween(1, 86400000)
+  WEBHOOK_BACKOFF_MAX_MS = 3600000;
+
+  /** Webhooks: delivered and dead deliveries older than this are purged. */
+  @IsIntegerBetween(1, 3650)
+  WEBHOOK_RETENTION_DAYS = 7;
+
+  /** Webhooks: `true` allows loopback, private and link-local targets (tests, closed networks). */
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' | 'false' = 'false';
+
   get usesPostgres(): boolean {
     return this.DATABASE_URL !== undefined;
   }

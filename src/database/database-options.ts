@@ -12,6 +12,8 @@ import { Lead } from '../leads/entities/lead.entity';
 import { Operator } from '../operators/entities/operator.entity';
 import { OperatorSourceWeight } from '../sources/entities/operator-source-weight.entity';
 import { Source } from '../sources/entities/source.entity';
+import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.entity';
 import { migrations } from './migrations';
 
 export const entities = [
@@ -24,6 +26,8 @@ export const entities = [
   RoundRobinState,
   SourceApiKey,
   IdempotencyKey,
+  WebhookSubscription,
+  WebhookDelivery,
 ];
 
 // 32 MiB of page cache per connection (SQLite's default is 2 MiB): the indexes a write touches

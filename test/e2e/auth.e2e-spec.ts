@@ -74,7 +74,8 @@ describe('Authentication and authorization (e2e)', () => {
   });
 
   it('lets an admin key through on every route, as Bearer or X-API-Key', async () => {
-    for (const route of routes) {
+    // An event stream never ends: event-stream.e2e-spec.ts checks it lets admins in.
+    for (const route of routes.filter((r) => r.path !== '/events/stream')) {
       for (const headers of [admin(), { 'X-API-Key': OTHER_ADMIN }]) {
         const { status } = await send(route, headers);
         expect({ ...route, allowed: status !== 401 && status !== 403 && status < 500 }).toEqual({

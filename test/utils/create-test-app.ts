@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { AbstractLoader, ExpressLoader } from '@nestjs/serve-static';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -45,6 +46,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)
+    // A testing module creates its providers before it has an HTTP adapter, so serve-static
+    // would pick its no-op loader; NestFactory (main.ts) picks this one.
+    .overrideProvider(AbstractLoader)
+    .useClass(ExpressLoader)
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'fatal'] });
   configureApp(app);

@@ -2,6 +2,7 @@ import { InitialSchema1764072000000 } from './1764072000000-InitialSchema';
 import { ApiKeysAndIdempotency1764158400000 } from './1764158400000-ApiKeysAndIdempotency';
 import { DistributionStrategies1764500000000 } from './1764500000000-DistributionStrategies';
 import { WaitingWork1764600000000 } from './1764600000000-WaitingWork';
+import { Webhooks1764700000000 } from './1764700000000-Webhooks';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ApiKeysAndIdempotency1764158400000,
   DistributionStrategies1764500000000,
   WaitingWork1764600000000,
+  Webhooks1764700000000,
 ];

@@ -1,0 +1,300 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, authRequired, session } from './api';
+import type {
+  OperatorResponseDto,
+  PublicEvent,
+  ReleaseResponseDto,
+  RequestResponseDto,
+  SourceResponseDto,
+  SourceStatsDto,
+} from './api-types';
+import { Distribution } from './Distribution';
+import { time } from './format';
+import { Operators } from './Operators';
+import { RequestDetail } from './RequestDetail';
+import { SignIn } from './SignIn';
+import { Sources } from './Sources';
+import { connectStream, type StreamState } from './stream';
+import { Waiting } from './Waiting';
+import { WeightsEditor } from './WeightsEditor';
+
+/** Operators and sources change without request events: refreshed this often. */
+const REFRESH_MS = 1500;
+const FEED_SIZE = 12;
+
+interface Message {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+interface Data {
+  operators: OperatorResponseDto[];
+  sources: SourceResponseDto[];
+  waiting: RequestResponseDto[];
+  stats: SourceStatsDto[];
+}
+
+const EMPTY: Data = { operators: [], sources: [], waiting: [], stats: [] };
+
+type Auth = 'checking' | 'signed-out' | 'ready';
+
+export function App() {
+  const [auth, setAuth] = useState<Auth>('checking');
+  const [needsKey, setNeedsKey] = useState(false);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const nextMessage = useRef(1);
+
+  const say = useCallback((kind: Message['kind'], text: string) => {
+    setMessages((list) =>
+      list.some((m) => m.text === text)
+        ? list
+        : [...list.slice(-4), { id: nextMessage.current++, kind, text }],
+    );
+  }, []);
+
+  const signOut = useCallback((reason?: string) => {
+    session.clear();
+    setAuth('signed-out');
+    if (reason) say('error', reason);
+  }, []);
+
+  const report = useCallback((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) {
+      signOut('The service refused the key: sign in again.');
+      return;
+    }
+    say('error', error instanceof Error ? error.message : String(error));
+  }, []);
+
+  useEffect(() => {
+    authRequired().then(
+      (required) => {
+        setNeedsKey(required);
+        setAuth(!required || session.key() ? 'ready' : 'signed-out');
+      },
+      (error: unknown) => {
+        say('error', `Cannot reach the service: ${error instanceof Error ? error.message : error}`);
+      },
+    );
+  }, []);
+
+  return (
+    <>
+      <header class="top">
+        <h1>Lead distribution console</h1>
+        {auth === 'ready' && needsKey && (
+          <button type="button" class="secondary" onClick={() => signOut()}>
+            Sign out
+          </button>
+        )}
+      </header>
+      <Messages
+        messages={messages}
+        onDismiss={(id) => setMessages((list) => list.filter((m) => m.id !== id))}
+      />
+      {auth === 'checking' && <p class="loading">Loading…</p>}
+      {auth === 'signed-out' && (
+        <SignIn
+          onSignIn={(key) => {
+            session.save(key);
+            setMessages([]);
+            setAuth('ready');
+          }}
+        />
+      )}
+      {auth === 'ready' && <Board say={say} report={report} onUnauthorized={signOut} />}
+    </>
+  );
+}
+
+function Messages({ messages, onDismiss }: { messages: Message[]; onDismiss(id: number): void }) {
+  return (
+    <div class="messages" role="alert" aria-live="assertive">
+      {messages.map((m) => (
+        <p key={m.id} class={`message ${m.kind}`}>
+          <span>{m.text}</span>
+          <button type="button" class="link" onClick={() => onDismiss(m.id)}>
+            Dismiss
+          </button>
+        </p>
+      ))}
+    </div>
+  );
+}
+
+interface BoardProps {
+  say(kind: Message['kind'], text: string): void;
+  report(error: unknown): void;
+  onUnauthorized(reason: string): void;
+}
+
+function Board({ say, report, onUnauthorized }: BoardProps) {
+  const [data, setData] = useState<Data>(EMPTY);
+  const [loaded, setLoaded] = useState(false);
+  const [live, setLive] = useState<StreamState>('connecting');
+  const [feed, setFeed] = useState<PublicEvent[]>([]);
+  const [now, setNow] = useState(Date.now());
+  const [editing, setEditing] = useState<SourceResponseDto | null>(null);
+  const [detail, setDetail] = useState<{ id: number; version: number } | null>(null);
+  const refreshing = useRef<Promise<void> | null>(null);
+  const again = useRef(false);
+
+  const refresh = useCallback((): Promise<void> => {
+    if (refreshing.current) {
+      again.current = true;
+      return refreshing.current;
+    }
+    const run = async () => {
+      do {
+        again.current = false;
+        try {
+          const [operators, sources, waiting, stats] = await Promise.all([
+            api<OperatorResponseDto[]>('GET', '/operators?limit=1000'),
+            api<SourceResponseDto[]>('GET', '/sources?limit=1000'),
+            api<RequestResponseDto[]>('GET', '/requests?waiting=true&limit=200'),
+            api<SourceStatsDto[]>('GET', '/requests/distribution/stats?limit=1000'),
+          ]);
+          setData({ operators, sources, waiting, stats });
+          setLoaded(true);
+        } catch (error) {
+          report(error);
+          return;
+        }
+      } while (again.current);
+    };
+    refreshing.current = run().finally(() => (refreshing.current = null));
+    return refreshing.current;
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const timer = window.setInterval(() => {
+      setNow(Date.now());
+      void refresh();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  useEffect(
+    () =>
+      connectStream({
+        onState: (state) => {
+          if (state === 'unauthorized')
+            onUnauthorized('The service refused the key: sign in again.');
+          else setLive(state);
+        },
+        onEvent: (event) => {
+          setFeed((list) => [event, ...list].slice(0, FEED_SIZE));
+          setDetail((d) =>
+            d && d.id === event.data.request.id ? { ...d, version: d.version + 1 } : d,
+          );
+          void refresh();
+        },
+      }),
+    [],
+  );
+
+  const act = async (work: () => Promise<unknown>, done?: string) => {
+    try {
+      await work();
+      if (done) say('info', done);
+    } catch (error) {
+      report(error);
+    }
+    await refresh();
+  };
+
+  const sourceName = (id: number) => data.sources.find((s) => s.id === id)?.name ?? `source ${id}`;
+  const operatorName = (id: number | null) =>
+    id === null ? 'nobody' : (data.operators.find((o) => o.id === id)?.name ?? `operator ${id}`);
+
+  return (
+    <>
+      <p class={`live live-${live}`} role="status">
+        {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        {!loaded && ' · loading data…'}
+      </p>
+      <main class="board">
+        <Operators
+          operators={data.operators}
+          onToggle={(operator, active) =>
+            void act(() => api('PATCH', `/operators/${operator.id}`, { is_active: active }))
+          }
+          onRelease={(operator) =>
+            void act(async () => {
+              const result = await api<ReleaseResponseDto>(
+                'POST',
+                `/operators/${operator.id}/release`,
+              );
+              say(
+                'info',
+                `Released ${result.released} of ${operator.name}: ${result.reassigned} reassigned, ${result.waiting} waiting.`,
+              );
+            })
+          }
+        />
+        <Waiting
+          waiting={data.waiting}
+          operators={data.operators}
+          sourceName={sourceName}
+          now={now}
+          onAssign={(request, operatorId) =>
+            void act(
+              () => api('POST', `/requests/${request.id}/assign`, { operator_id: operatorId }),
+              `Request #${request.id} assigned to ${operatorName(operatorId)}.`,
+            )
+          }
+          onOpen={(request) => setDetail({ id: request.id, version: 0 })}
+        />
+        <Sources sources={data.sources} onEdit={setEditing} />
+        <Distribution stats={data.stats} />
+        <section class="card" aria-labelledby="feed-title">
+          <h2 id="feed-title">Live events</h2>
+          {feed.length === 0 ? (
+            <p class="empty">Events appear here as they happen.</p>
+          ) : (
+            <ol class="feed">
+              {feed.map((event) => (
+                <li key={event.id}>
+                  <span class="event-type">{event.type.replace('request.', '')}</span>{' '}
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => setDetail({ id: event.data.request.id, version: 0 })}
+                  >
+                    Request #{event.data.request.id}
+                  </button>{' '}
+                  <span class="meta">
+                    {time(event.created_at)} · {sourceName(event.data.request.source_id)}
+                    {event.data.request.operator_name && ` · ${event.data.request.operator_name}`}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </main>
+      {editing && (
+        <WeightsEditor
+          source={editing}
+          operators={data.operators}
+          onClose={() => setEditing(null)}
+          onSaved={(text) => {
+            say('info', text);
+            void refresh();
+          }}
+          onError={report}
+        />
+      )}
+      {detail && (
+        <RequestDetail
+          requestId={detail.id}
+          version={detail.version}
+          operatorName={operatorName}
+          onClose={() => setDetail(null)}
+        />
+      )}
+    </>
+  );
+}

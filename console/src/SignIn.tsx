@@ -1,0 +1,29 @@
+import { useState } from 'preact/hooks';
+
+export function SignIn({ onSignIn }: { onSignIn(key: string): void }) {
+  const [key, setKey] = useState('');
+  return (
+    <main class="sign-in">
+      <form
+        aria-label="Sign in"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (key.trim()) onSignIn(key.trim());
+        }}
+      >
+        <h2>Sign in</h2>
+        <p>This service requires an admin API key. It is kept in this browser tab only.</p>
+        <label for="admin-key">Admin API key</label>
+        <input
+          id="admin-key"
+          type="password"
+          autocomplete="off"
+          required
+          value={key}
+          onInput={(event) => setKey(event.currentTarget.value)}
+        />
+        <button type="submit">Sign in</button>
+      </form>
+    </main>
+  );
+}

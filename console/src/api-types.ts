@@ -1,0 +1,153 @@
+/**
+ * The API's shapes the console reads, named and written as the OpenAPI document at /docs-json
+ * declares them (components.schemas). test/e2e/console.e2e-spec.ts checks every field listed in
+ * CONSOLE_FIELDS against that document, so this file cannot drift from the API unnoticed.
+ */
+export interface OperatorResponseDto {
+  id: number;
+  name: string;
+  is_active: boolean;
+  max_load: number;
+  current_load: number;
+  created_at: string;
+}
+
+export interface SourceResponseDto {
+  id: number;
+  name: string;
+  description: string | null;
+  strategy: string | null;
+  sticky: boolean;
+  created_at: string;
+}
+
+export interface SourceWeightResponseDto {
+  operator_id: number;
+  operator_name: string;
+  weight: number;
+}
+
+export interface RequestResponseDto {
+  id: number;
+  lead_id: number;
+  source_id: number;
+  operator_id: number | null;
+  operator_name: string | null;
+  status: 'active' | 'closed';
+  message: string | null;
+  created_at: string;
+  assigned_at: string | null;
+  updated_at: string;
+}
+
+export interface OperatorStatsDto {
+  operator_id: number;
+  operator_name: string;
+  weight: number;
+  requests: number;
+  active_requests: number;
+  share: number;
+  expected_share: number;
+}
+
+export interface SourceStatsDto {
+  source_id: number;
+  source_name: string;
+  strategy: string;
+  total_requests: number;
+  unassigned_requests: number;
+  operators: OperatorStatsDto[];
+}
+
+export interface DecisionOperatorDto {
+  operator_id: number;
+  operator_name: string;
+  weight: number;
+  current_load: number;
+  max_load: number;
+  is_active: boolean;
+  eligible: boolean;
+  reason: string | null;
+}
+
+export interface DecisionResponseDto {
+  request_id: number;
+  source_id: number;
+  strategy: string;
+  trigger: string;
+  sticky: boolean;
+  summary: string;
+  chosen_operator_id: number | null;
+  operators: DecisionOperatorDto[];
+  decided_at: string;
+}
+
+export interface SimulatedOperatorDto extends DecisionOperatorDto {
+  expected_share: number;
+  requests: number;
+  share: number;
+}
+
+export interface SimulationResponseDto {
+  source_id: number;
+  strategy: string;
+  requests: number;
+  assigned: number;
+  unassigned: number;
+  operators: SimulatedOperatorDto[];
+}
+
+export interface RequestEventResponseDto {
+  id: number;
+  request_id: number;
+  type: 'created' | 'assigned' | 'waiting' | 'reassigned' | 'closed' | 'reopened';
+  operator_id: number | null;
+  previous_operator_id: number | null;
+  trigger: string | null;
+  actor: string;
+  created_at: string;
+}
+
+export interface ReleaseResponseDto {
+  operator_id: number;
+  released: number;
+  reassigned: number;
+  waiting: number;
+}
+
+/** A message of GET /events/stream (the webhook body). */
+export interface PublicEvent {
+  id: string;
+  type: string;
+  created_at: string;
+  data: {
+    request: RequestResponseDto;
+    previous_operator_id: number | null;
+    trigger: string | null;
+  };
+}
+
+/** Every schema and field the console relies on, checked against /docs-json by the e2e test. */
+export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
+  OperatorResponseDto: ['id', 'name', 'is_active', 'max_load', 'current_load'],
+  SourceResponseDto: ['id', 'name', 'strategy', 'sticky'],
+  SourceWeightResponseDto: ['operator_id', 'operator_name', 'weight'],
+  RequestResponseDto: [
+    'id',
+    'lead_id',
+    'source_id',
+    'operator_id',
+    'operator_name',
+    'status',
+    'message',
+    'created_at',
+  ],
+  SourceStatsDto: ['source_id', 'source_name', 'strategy', 'total_requests', 'operators'],
+  OperatorStatsDto: ['operator_id', 'operator_name', 'weight', 'share', 'expected_share'],
+  DecisionResponseDto: ['strategy', 'trigger', 'summary', 'chosen_operator_id', 'operators'],
+  DecisionOperatorDto: ['operator_id', 'operator_name', 'eligible', 'reason'],
+  SimulationResponseDto: ['requests', 'assigned', 'unassigned', 'operators'],
+  SimulatedOperatorDto: ['operator_id', 'share'],
+  RequestEventResponseDto: ['id', 'type', 'operator_id', 'trigger', 'actor', 'created_at'],
+  ReleaseResponseDto: ['released', 'reassigned', 'waiting'],
+};

@@ -1,0 +1,71 @@
+/** The console's HTTP client: same origin, the admin key as a Bearer token. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY_STORAGE = 'lds.console.adminKey';
+
+export const session = {
+  key(): string | null {
+    return sessionStorage.getItem(KEY_STORAGE);
+  },
+  save(key: string): void {
+    sessionStorage.setItem(KEY_STORAGE, key);
+  },
+  clear(): void {
+    sessionStorage.removeItem(KEY_STORAGE);
+  },
+};
+
+export function authHeaders(): Record<string, string> {
+  const key = session.key();
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+function messageOf(body: unknown, status: number): string {
+  if (body && typeof body === 'object' && 'message' in body) {
+    const message = (body as { message: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+  }
+  return `HTTP ${status}`;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        Accept: 'application/json',
+        ...authHeaders(),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The service does not answer (network error)');
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, `${method} ${path}: ${messageOf(parsed, response.status)}`);
+  }
+  return parsed as T;
+}
+
+/** Whether the service wants a key (ADMIN_API_KEYS set): a public route, so no failed call. */
+export async function authRequired(): Promise<boolean> {
+  const config = await api<{ auth_required: boolean }>('GET', '/console/config');
+  return config.auth_required;
+}

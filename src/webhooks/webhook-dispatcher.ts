@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { readerQuery } from '../database/raw-query';
+import { parseDbTimestamp } from '../database/timestamps';
+import { TransactionRunner } from '../database/transaction-runner';
+import type { Dialect, Tx } from '../database/tx';
+import { EventNotifier } from '../events/event-notifier';
+import {
+  type AssignmentTrigger,
+  type RequestEventType,
+  toPublicEvent,
+} from '../events/request-event';
+import { retryDelayMs } from './backoff';
+import { WebhookMetrics } from './webhook-metrics';
+import { WebhookOutbox } from './webhook-outbox';
+import { type SendResult, WebhookSender } from './webhook-sender';
+
+/** Deliveries claimed per pass (and sent at once). */
+export const BATCH_SIZE = 50;
+/** A claim outlives the attempt's timeout by this much before another dispatcher may take it. */
+export const LEASE_MARGIN_MS = 60_000;
+const PURGE_EVERY_MS = 10 * 60_000;
+/** A nudge waits this long for others to join its pass. */
+const COALESCE_MS = 10;
+const PURGE_BATCH = 1000;
+
+const DUE =
+  "status = 'pending' AND next_attempt_at <= ? AND EXISTS (SELECT 1 FROM webhook_subscriptions s " +
+  'WHERE s.id = d.subscription_id AND s.is_active = ?)';
+
+const ANY_DUE = `SELECT d.id FROM webhook_deliveries d WHERE ${DUE} LIMIT 1`;
+
+/**
+ * Claims due deliveries: pushes next_attempt_at to the end of a lease, counts the attempt and
+ * stamps the claim's token. On PostgreSQL, SKIP LOCKED lets instances claim disjoint rows at
+ * once; on SQLite the one writer serialises claims. A claim whose process died simply falls due
+ * again when its lease ends.
+ */
+function claimSql(dialect: Dialect): string {
+  const lock = dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  return (
+    'UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, lock_token = ?, ' +
+    `updated_at = ? WHERE id IN (SELECT d.id FROM webhook_deliveries d WHERE ${DUE} ` +
+    `ORDER BY d.next_attempt_at, d.id LIMIT ?${lock}) RETURNING id`
+  );
+}
+
+const loadSql = (count: number) =>
+  'SELECT d.id, d.attempts, s.url, s.secret, e.event_id AS "eventId", e.type, e.request, ' +
+  'e.previous_operator_id AS "previousOperatorId", e.trigger, e.request_id AS "requestId", ' +
+  'e.source_id AS "sourceId", e.created_at AS "createdAt" FROM webhook_deliveries d ' +
+  'JOIN webhook_subscriptions s ON s.id = d.subscription_id ' +
+  'JOIN request_events e ON e.id = d.request_event_id ' +
+  `WHERE d.id IN (${Array<string>(count).fill('?').join(', ')})`;
+
+const DELIVERED_SQL =
+  "UPDATE webhook_deliveries SET status = 'delivered', lock_token = NULL, last_status_code = ?, " +
+  'last_error = NULL, delivered_at = ?, updated_at = ? WHERE id = ? AND lock_token = ?';
+
+const FAILED_SQL =
+  'UPDATE webhook_deliveries SET status = ?, lock_token = NULL, last_status_code = ?, ' +
+  'last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND lock_token = ?';
+
+const PURGE_SQL =
+  'DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries ' +
+  "WHERE status <> 'pending' AND updated_at < ? LIMIT ?) RETURNING id";
+
+interface ClaimedRow {
+  id: number | string;
+  attempts: number | string;
+  url: string;
+  secret: string;
+  eventId: string;
+  type: RequestEventType;
+  request: string;
+  previousOperatorId: number | null;
+  trigger: AssignmentTrigger | null;
+  requestId: number;
+  sourceId: number;
+  createdAt: Date | string;
+}
+
+/**
+ * Sends the outbox: in every instance, woken after each commit that enqueued deliveries
+ * (EventNotifier, filtered by the outbox's flag), by the API's retry, and by a fallback poll (WEBHOOK_POLL_INTERVAL_MS; 0 turns this instance's
+ * sending off). One pass (tick) claims a batch in a short transaction, sends it with no
+ * transaction open, and records the outcomes in another; a result only counts while its claim
+ * still holds (lock_token), so a taken-over delivery is never recorded twice.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly sender: WebhookSender;
+  private readonly leaseMs: number;
+  private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private retryAt = Infinity;
+  private unsubscribe?: () => void;
+  private running?: Promise<void>;
+  private scheduled?: NodeJS.Timeout;
+  private again = false;
+  private full = false;
+  private stopped = true;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly reader: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly notifier: EventNotifier,
+    private readonly metrics: WebhookMetrics,
+    private readonly outbox: WebhookOutbox,
+  ) {
+    this.sender = new WebhookSender(
+      config.WEBHOOK_TIMEOUT_MS,
+      config.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+    );
+    this.leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.WEBHOOK_POLL_INTERVAL_MS === 0) return;
+    this.stopped = false;
+    this.unsubscribe = this.notifier.subscribe(() => {
+      if (this.outbox.takeEnqueued()) this.wake();
+    });
+    this.timer = setInterval(() => this.wake(), this.config.WEBHOOK_POLL_INTERVAL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.scheduled);
+    await this.running;
+    this.sender.close();
+  }
+
+  /** Asks for a pass soon; cheap and coalescing (called after every commit with events). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(COALESCE_MS);
+  }
+
+  /**
+   * The next pass, after `delay` ms: nudges that arrive meanwhile join it, so under load one
+   * claim and one record transaction serve many commits instead of two per commit.
+   */
+  private schedule(delay: number): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = undefined;
+      if (this.stopped || this.running) return;
+      this.again = false;
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+        // More due work (a full batch), or nudges that came during the pass.
+        if (this.full) this.schedule(0);
+        else if (this.again) this.schedule(COALESCE_MS);
+      });
+    }, delay);
+  }
+
+  private async pass(): Promise<void> {
+    this.full = false;
+    try {
+      this.full = (await this.tick()) >= BATCH_SIZE;
+      if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
+        this.lastPurge = Date.now();
+        await this.purge();
+      }
+    } catch (error) {
+      this.logger.warn(`webhook dispatch failed: ${String(error)}`);
+    }
+  }
+
+  /** One pass: claims up to BATCH_SIZE due deliveries, sends them, records the outcomes. */
+  async tick(): Promise<number> {
+    const now = new Date();
+    const due = await readerQuery(this.reader.manager).query(ANY_DUE, [now, true]);
+    if (due.length === 0) return 0;
+
+    const token = randomUUID();
+    const claimed = await this.transactions.run((tx) => this.claim(tx, token, now));
+    if (claimed.length === 0) return 0;
+
+    const results = await Promise.all(
+      claimed.map(async (row): Promise<SendResult> => {
+        try {
+          return await this.sender.send({
+            url: row.url,
+            secret: row.secret,
+            id: row.eventId,
+            body: body(row),
+          });
+        } catch (error) {
+          // A row that cannot even be signed fails like any attempt (and ends dead).
+          return { delivered: false, statusCode: null, error: String(error).slice(0, 500) };
+        }
+      }),
+    );
+    await this.record(claimed, results, token);
+    return claimed.length;
+  }
+
+  /** Deletes delivered and dead rows older than WEBHOOK_RETENTION_DAYS, in small batches. */
+  async purge(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.config.WEBHOOK_RETENTION_DAYS * 86_400_000);
+    let total = 0;
+    for (;;) {
+      const deleted = await this.transactions.run((tx) =>
+        tx.query<{ id: number }>(PURGE_SQL, [before, PURGE_BATCH]),
+      );
+      total += deleted.length;
+      if (deleted.length < PURGE_BATCH) return total;
+    }
+  }
+
+  private async claim(tx: Tx, token: string, now: Date): Promise<ClaimedRow[]> {
+    const leaseEnd = new Date(now.getTime() + this.leaseMs);
+    const ids = await tx.query<{ id: number | string }>(claimSql(tx.dialect), [
+      leaseEnd,
+      token,
+      now,
+      now,
+      true,
+      BATCH_SIZE,
+    ]);
+    if (ids.length === 0) return [];
+    const rows = await tx.query<ClaimedRow>(
+      loadSql(ids.length),
+      ids.map((row) => row.id),
+    );
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  private async record(rows: ClaimedRow[], results: SendResult[], token: string): Promise<void> {
+    const now = new Date();
+    const counts = { delivered: 0, retry: 0, dead: 0 };
+    let soonest = Infinity;
+    await this.transactions.run(async (tx) => {
+      for (const [i, row] of rows.entries()) {
+        const result = results[i];
+        if (result.delivered) {
+          await tx.query(DELIVERED_SQL, [result.statusCode, now, now, row.id, token]);
+          counts.delivered++;
+          continue;
+        }
+        const attempts = Number(row.attempts);
+        const dead = attempts >= this.config.WEBHOOK_MAX_ATTEMPTS;
+        const delay = retryDelayMs(
+          attempts,
+          this.config.WEBHOOK_BACKOFF_BASE_MS,
+          this.config.WEBHOOK_BACKOFF_MAX_MS,
+        );
+        const next = new Date(now.getTime() + delay);
+        await tx.query(FAILED_SQL, [
+          dead ? 'dead' : 'pending',
+          result.statusCode,
+          result.error,
+          next,
+          now,
+          row.id,
+          token,
+        ]);
+        if (dead) counts.dead++;
+        else {
+          counts.retry++;
+          soonest = Math.min(soonest, next.getTime());
+        }
+      }
+    });
+    for (const [outcome, count] of Object.entries(counts)) {
+      this.metrics.record(outcome as keyof typeof counts, count);
+    }
+    if (soonest < Infinity) this.wakeAt(soonest);
+  }
+
+  /** A retry this instance scheduled is sent on time, not at the next poll. */
+  private wakeAt(at: number): void {
+    if (this.stopped || at >= this.retryAt) return;
+    clearTimeout(this.retryTimer);
+    this.retryAt = at;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryAt = Infinity;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()) + 5,
+    );
+    this.retryTimer.unref();
+  }
+}
+
+/** The body a receiver gets: the event as it was stored with the change. */
+function body(row: ClaimedRow): string {
+  return JSON.stringify(
+    toPublicEvent({
+      id: Number(row.id),
+      eventId: row.eventId,
+      requestId: Number(row.requestId),
+      sourceId: Number(row.sourceId),
+      type: row.type,
+      operatorId: null,
+      previousOperatorId: row.previousOperatorId === null ? null : Number(row.previousOperatorId),
+      trigger: row.trigger,
+      actor: 'system',
+      request: JSON.parse(row.request) as ReturnType<typeof toPublicEvent>['data']['request'],
+      createdAt: parseDbTimestamp(row.createdAt),
+    }),
+  );
+}
