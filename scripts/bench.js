@@ -1,51 +1,97 @@
 #!/usr/bin/env node
 /**
- * Throughput of POST /requests beside GET /health, on the built app (npm run bench builds it),
- * with production settings (NODE_ENV=production: JSON request logs, metrics, helmet).
+ * Throughput and latency of GET /health and POST /requests on the built app (npm run bench builds
+ * it), with production settings (NODE_ENV=production), one server at a time:
  *
- *   npm run bench                       SQLite
- *   BENCH_POSTGRES=1 npm run bench      … then PostgreSQL with one and with two instances
- *   BENCH_STRATEGIES=weighted-random,weighted-round-robin,weighted-least-loaded npm run bench
- *   BENCH_AUTH=1 npm run bench          … then SQLite with auth and request logs off, auth on
- *                                       (requests sent with a source intake key), both on
- *   BENCH_WEBHOOKS=1 npm run bench      … then SQLite without a webhook, and with one active
- *                                       webhook (every event) to a local receiver, alternated
- *                                       BENCH_WEBHOOK_ROUNDS times (1); with
- *                                       WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
+ *   plain   LOG_LEVEL=warn, no API keys
+ *   auth    ADMIN_API_KEYS set; POST /requests sent with a source intake key
+ *   info    LOG_LEVEL=info (one JSON line per request)
  *
- * Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_PORT (4100, the first app port), TEST_DATABASE_URL (PostgreSQL admin URL).
+ * When ../shared/bench (the benchmark kit beside this checkout) is there, the same run also measures
+ * its `ceiling` (the smallest Nest + Express app with the same hot path) and `yardstick` (bare
+ * node:http, same transaction), and prints the service's figures as ratios to them. Figures move a
+ * lot from run to run on a shared machine: compare only figures of one run. The server's CPU time
+ * per request (from /proc, on Linux) moves much less than req/s when other work shares the CPU.
+ *
+ * Load comes from wrk (C, light enough to share two cores) when it is installed, else autocannon.
+ *
+ * Options (env):
+ *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
+ *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
+ *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
+ *   BENCH_WEBHOOKS=1   then SQLite without a webhook, and with one active webhook (every event) to a
+ *                      local receiver, alternated BENCH_WEBHOOK_ROUNDS times (1); with
+ *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
+ *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
-const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { spawn, spawnSync } = require('node:child_process');
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const autocannon = require('autocannon');
-const { Client } = require('pg');
+const { join, resolve } = require('node:path');
 
-const seconds = Number(process.env.BENCH_SECONDS || 10);
+const root = resolve(__dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS || 8);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
+const variants = (process.env.BENCH_VARIANTS || 'plain,auth,info').split(',').filter(Boolean);
+const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');
+const hasKit = kit !== undefined && existsSync(join(kit, 'ceiling', 'main.js')) && existsSync(join(kit, 'yardstick', 'server.js'));
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-let nextPort = Number(process.env.BENCH_PORT || 4100);
+const useWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
-function startApp(env) {
-  const port = nextPort++;
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ...env,
-    },
+// ---------------------------------------------------------------- servers
+
+/** A port nobody listens on now (several people may benchmark on one machine). */
+function freePort() {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => res(port));
+    });
+  });
+}
+
+async function startServer(args, env, cwd = root) {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  return { url, child, ready: waitFor(`${url}/health`) };
+  const exited = new Promise((r) => child.once('exit', r));
+  return {
+    url,
+    cpuSeconds: () => cpuSeconds(child.pid),
+    ready: waitFor(`${url}/health`, exited),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      child.kill('SIGKILL');
+    },
+  };
 }
 
-async function waitFor(url) {
-  for (let i = 0; i < 200; i++) {
+const startService = async (env) =>
+  startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+
+/** CPU time (user + system) the process has used, in seconds; undefined where /proc is missing. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(url, exited) {
+  let gone = false;
+  exited.then(() => (gone = true));
+  for (let i = 0; i < 300 && !gone; i++) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {}
@@ -54,84 +100,157 @@ async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
-let adminHeaders = {};
-
-async function post(url, body) {
+async function post(url, body, headers = {}) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...adminHeaders },
+    headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-/** Ten operators with room for the whole run, one source weighted over them. */
-async function setUp(url, strategy) {
-  const source = await post(`${url}/sources`, { name: `bench ${Date.now()}`, ...(strategy ? { strategy } : {}) });
+/** Ten operators with room for the whole run, one source weighted 1..10 over them. */
+async function setUp(url, { admin, intake } = {}) {
+  const headers = admin ? { 'X-API-Key': ADMIN_KEY } : {};
+  const strategy = process.env.BENCH_STRATEGY;
+  const source = await post(`${url}/sources`, { name: `bench ${Date.now()}`, ...(strategy ? { strategy } : {}) }, headers);
   const weights = [];
   for (let i = 1; i <= 10; i++) {
-    const op = await post(`${url}/operators`, { name: `op ${i}`, max_load: 100000 });
+    const op = await post(`${url}/operators`, { name: `op ${i}`, is_active: true, max_load: 100000 }, headers);
     weights.push({ operator_id: op.id, weight: i });
   }
-  await post(`${url}/sources/${source.id}/weights`, weights);
-  const intakeKey = adminHeaders['X-API-Key'] ? (await post(`${url}/sources/${source.id}/keys`)).key : undefined;
-  return { sourceId: source.id, intakeKey };
+  await post(`${url}/sources/${source.id}/weights`, weights, headers);
+  const key = intake ? (await post(`${url}/sources/${source.id}/keys`, undefined, headers)).key : undefined;
+  return { sourceId: source.id, key };
 }
 
-function run(url, options) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, ...options }, (err, result) =>
-      err ? reject(err) : resolve(result),
+// ---------------------------------------------------------------- load
+
+/** One phase of load: { rps, p50, p99 (ms), requests, non2xx, errors (socket errors and timeouts) }. */
+async function load(url, path, request) {
+  return useWrk ? loadWithWrk(url, path, request) : loadWithAutocannon(url, path, request);
+}
+
+async function loadWithWrk(url, path, request) {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
+  let script;
+  if (request) {
+    script = join(mkdtempSync(join(tmpdir(), 'lds-wrk-')), 'post.lua');
+    const headers = Object.entries({ 'Content-Type': 'application/json', ...request.headers })
+      .map(([k, v]) => `["${k}"]="${v}"`)
+      .join(', ');
+    writeFileSync(
+      script,
+      `local n = 0
+local seed = math.random(1, 1000000000)
+request = function()
+  n = n + 1
+  local body = '{"lead_external_id":"${request.tag}-' .. seed .. '-' .. n .. '","source_id":${request.sourceId},"message":"bench"}'
+  return wrk.format("POST", "${path}", {${headers}}, body)
+end
+`,
     );
-    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false });
+    args.push('-s', script);
+  }
+  args.push(request ? url : url + path);
+  const out = await new Promise((res, rej) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('exit', () => res(text));
+    child.on('error', rej);
   });
-}
-
-function requestsOptions({ sourceId, intakeKey }, tag) {
-  let n = 0;
+  if (script) rmSync(resolve(script, '..'), { recursive: true, force: true });
+  const ms = (v) => (v === undefined ? NaN : /us$/.test(v) ? parseFloat(v) / 1000 : /ms$/.test(v) ? parseFloat(v) : parseFloat(v) * 1000);
+  const pick = (re) => (out.match(re) || [])[1];
+  const errors = [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((s, m) => s + Number(m[2]), 0);
   return {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(intakeKey ? { 'x-api-key': intakeKey } : {}) },
-    // Five requests per customer, so lead creation and lookup are both measured.
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          body: JSON.stringify({
-            lead_external_id: `${tag}-${Math.floor(n++ / 5)}`,
-            source_id: sourceId,
-            message: 'benchmark',
-          }),
-        }),
-      },
-    ],
+    rps: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
+    p50: ms(pick(/^\s+50%\s+(\S+)/m)),
+    p99: ms(pick(/^\s+99%\s+(\S+)/m)),
+    requests: Number(pick(/(\d+) requests in/)),
+    non2xx: Number(pick(/Non-2xx or 3xx responses: (\d+)/) || 0),
+    errors,
   };
 }
 
-const rows = [];
-function record(label, route, results) {
-  const all = [].concat(results);
-  const rps = all.reduce((s, r) => s + r.requests.average, 0);
-  const non2xx = all.reduce((s, r) => s + r.non2xx + r.errors, 0);
-  const p99 = Math.max(...all.map((r) => r.latency.p99));
-  rows.push({ setup: label, route, 'req/s': Math.round(rps), 'p99 ms': p99, 'non-2xx/errors': non2xx });
-  console.table([rows[rows.length - 1]]);
+async function loadWithAutocannon(url, path, request) {
+  const autocannon = require('autocannon');
+  let n = 0;
+  const options = request
+    ? {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...request.headers },
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ lead_external_id: `${request.tag}-${n++}`, source_id: request.sourceId, message: 'bench' }),
+            }),
+          },
+        ],
+      }
+    : {};
+  const result = await new Promise((res, rej) =>
+    autocannon({ url: url + path, connections, duration: seconds, ...options }, (err, r) => (err ? rej(err) : res(r))),
+  );
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
-async function benchInstances(label, apps, strategy) {
-  await Promise.all(apps.map((a) => a.ready));
-  const setup = await setUp(apps[0].url, strategy);
-  record(label, 'GET /health', await Promise.all(apps.map((a) => run(`${a.url}/health`, {}))));
-  record(
-    label,
-    'POST /requests',
-    await Promise.all(apps.map((a, i) => run(`${a.url}/requests`, requestsOptions(setup, `${label}-${i}`)))),
+// ---------------------------------------------------------------- runs
+
+const rows = [];
+function record(server, route, figures) {
+  const row = { server, route, ...figures };
+  rows.push(row);
+  console.log(
+    `${server.padEnd(24)} ${route.padEnd(15)} ${String(Math.round(row.rps)).padStart(7)} req/s  p50 ${row.p50.toFixed(1).padStart(7)} ms  p99 ${row.p99.toFixed(1).padStart(7)} ms` +
+      (row.cpuUs ? `  CPU ${Math.round(row.cpuUs)} us/req` : '') +
+      (row.non2xx ? `  non-2xx ${row.non2xx}` : '') +
+      (row.errors ? `  socket errors/timeouts ${row.errors}` : ''),
   );
 }
 
+/** One phase, with the server's CPU time per request (less sensitive to a busy machine than req/s). */
+async function phase(server, path, request) {
+  const before = server.cpuSeconds();
+  const figures = await load(server.url, path, request);
+  const after = server.cpuSeconds();
+  const cpuUs = before !== undefined && after !== undefined && figures.requests ? ((after - before) * 1e6) / figures.requests : undefined;
+  return { ...figures, cpuUs };
+}
+
+async function measure(name, server, { sourceId, key, admin } = {}) {
+  try {
+    await server.ready;
+    const setup = sourceId ? { sourceId } : await setUp(server.url, { admin, intake: key });
+    record(name, 'GET /health', await phase(server, '/health'));
+    const headers = setup.key ? { 'X-API-Key': setup.key } : {};
+    record(name, 'POST /requests', await phase(server, '/requests', { sourceId: setup.sourceId, headers, tag: `${name}-${Date.now()}` }));
+  } finally {
+    await server.stop();
+  }
+}
+
+async function withDirectory(work) {
+  const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function withPostgresDatabase(work) {
+  const { Client } = require('pg');
   const name = `lds_bench_test_${Date.now()}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -146,63 +265,99 @@ async function withPostgresDatabase(work) {
   }
 }
 
+const VARIANTS = {
+  plain: { env: {} },
+  auth: { env: { ADMIN_API_KEYS: ADMIN_KEY }, admin: true, key: true },
+  info: { env: { LOG_LEVEL: 'info' } },
+};
+
 async function main() {
-  const strategies = (process.env.BENCH_STRATEGIES || '').split(',').filter(Boolean);
-  const variants = strategies.length ? strategies : [undefined];
-  console.log(`autocannon: ${connections} connections, ${seconds} s per route`);
-  for (const strategy of variants) {
-    const suffix = strategy ? ` ${strategy}` : '';
-    const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
-    const sqlite = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite') });
-    try {
-      await benchInstances(`SQLite${suffix}`, [sqlite], strategy);
-    } finally {
-      sqlite.child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    }
-    if (process.env.BENCH_AUTH === '1') {
-      // The same build with authentication and request logging off, then each turned on.
-      const variants = [
-        ['auth off, logs off', { LOG_LEVEL: 'warn' }],
-        ['auth on, logs off', { LOG_LEVEL: 'warn', ADMIN_API_KEYS: ADMIN_KEY }],
-        ['auth on, logs on', { LOG_LEVEL: 'info', ADMIN_API_KEYS: ADMIN_KEY }],
-      ];
-      for (const [name, env] of variants) {
-        const dir2 = mkdtempSync(join(tmpdir(), 'lds-bench-'));
-        const app = startApp({ SQLITE_PATH: join(dir2, 'bench.sqlite'), ...env });
-        adminHeaders = env.ADMIN_API_KEYS ? { 'X-API-Key': ADMIN_KEY } : {};
-        try {
-          await benchInstances(`SQLite ${name}${suffix}`, [app], strategy);
-        } finally {
-          adminHeaders = {};
-          app.child.kill('SIGTERM');
-          rmSync(dir2, { recursive: true, force: true });
-        }
-      }
-    }
-    if (process.env.BENCH_POSTGRES !== '1') continue;
+  console.log(
+    `${useWrk ? 'wrk -t1' : 'autocannon'}, ${connections} connections, ${seconds} s per route, one server at a time` +
+      (hasKit ? `; ceiling and yardstick from ${kit}` : ''),
+  );
+  for (const variant of variants) {
+    const spec = VARIANTS[variant];
+    if (!spec) throw new Error(`unknown variant ${variant} (plain, auth, info)`);
+    await withDirectory((dir) =>
+      startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
+    );
+  }
+  if (hasKit) {
+    const env = { NODE_PATH: join(root, 'node_modules') };
+    await withDirectory((dir) =>
+      startServer([join(kit, 'ceiling', 'main.js')], { ...env, SQLITE_PATH: join(dir, 'c.sqlite') }).then((server) => measure('ceiling', server, { sourceId: 1 })),
+    );
+    await withDirectory((dir) =>
+      startServer([join(kit, 'yardstick', 'server.js')], { ...env, SQLITE_PATH: join(dir, 'y.sqlite') }, dir).then((server) => measure('yardstick', server)),
+    );
+  }
+  if (process.env.BENCH_POSTGRES === '1') {
     for (const count of [1, 2]) {
       await withPostgresDatabase(async (databaseUrl) => {
-        const first = startApp({ DATABASE_URL: databaseUrl });
+        const first = await startService({ DATABASE_URL: databaseUrl });
         await first.ready; // migrate once before the second starts
-        const apps = [first, ...Array.from({ length: count - 1 }, () => startApp({ DATABASE_URL: databaseUrl }))];
+        const others = await Promise.all(Array.from({ length: count - 1 }, () => startService({ DATABASE_URL: databaseUrl })));
+        await Promise.all(others.map((o) => o.ready));
+        const setup = await setUp(first.url);
+        const name = `service PostgreSQL x${count}`;
         try {
-          await benchInstances(`PostgreSQL x${count}${suffix}`, apps, strategy);
+          const all = [first, ...others];
+          const sum = (results) => ({
+            rps: results.reduce((s, r) => s + r.rps, 0),
+            p50: Math.max(...results.map((r) => r.p50)),
+            p99: Math.max(...results.map((r) => r.p99)),
+            non2xx: results.reduce((s, r) => s + r.non2xx, 0),
+            errors: results.reduce((s, r) => s + r.errors, 0),
+          });
+          record(name, 'GET /health', sum(await Promise.all(all.map((a) => load(a.url, '/health')))));
+          record(
+            name,
+            'POST /requests',
+            sum(await Promise.all(all.map((a, i) => load(a.url, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${name}-${i}-${Date.now()}` })))),
+          );
         } finally {
-          for (const app of apps) app.child.kill('SIGTERM');
-          await new Promise((r) => setTimeout(r, 500));
+          await Promise.all([first, ...others].map((a) => a.stop()));
         }
       });
     }
   }
+
   if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
-  console.log('\nSummary');
-  console.table(rows);
+
+  console.log('\nSummary (one run; ratios are the service over the ceiling and the yardstick of this run)');
+  const reference = (server, route) => rows.find((r) => r.server === server && r.route === route);
+  console.table(
+    rows.map((r) => {
+      const ceiling = reference('ceiling', r.route);
+      const yardstick = reference('yardstick', r.route);
+      const service = r.server.startsWith('service');
+      return {
+        server: r.server,
+        route: r.route,
+        'req/s': Math.round(r.rps),
+        'p50 ms': Number(r.p50.toFixed(1)),
+        'p99 ms': Number(r.p99.toFixed(1)),
+        'p99/p50': Number((r.p99 / r.p50).toFixed(1)),
+        ...(r.cpuUs ? { 'CPU us/req': Math.round(r.cpuUs) } : {}),
+        ...(hasKit && service
+          ? {
+              'x ceiling req/s': Number((r.rps / ceiling.rps).toFixed(2)),
+              'x ceiling p99': Number((r.p99 / ceiling.p99).toFixed(2)),
+              'x yardstick req/s': Number((r.rps / yardstick.rps).toFixed(2)),
+              ...(r.cpuUs && ceiling.cpuUs ? { 'x ceiling CPU/req': Number((r.cpuUs / ceiling.cpuUs).toFixed(2)) } : {}),
+            }
+          : {}),
+        ...(r.non2xx ? { 'non-2xx': r.non2xx } : {}),
+        ...(r.errors ? { 'socket errors': r.errors } : {}),
+      };
+    }),
+  );
 }
 
 /** POST /requests with no webhook, then with one active webhook that receives every event. */
 async function benchWebhooks() {
-  // The receiver is its own process, as it would be elsewhere (not competing with autocannon).
+  // The receiver is its own process, as it would be elsewhere (not competing with the load).
   const receiver = spawn(
     process.execPath,
     [
@@ -215,44 +370,41 @@ async function benchWebhooks() {
   const port = await new Promise((r) => receiver.stdout.once('data', (d) => r(Number(String(d).trim()))));
   const hookUrl = `http://127.0.0.1:${port}/hooks`;
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
-  // CPU time of the app process (utime + stime, in ms): steadier than req/s on a busy machine.
-  const cpuMs = (pid) => {
-    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
   const pending = async (url) => {
     const text = await (await fetch(`${url}/metrics`)).text();
     return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
   };
   for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
-    const label = `SQLite ${subscribed ? 'one webhook' : 'no webhook'}`;
-    const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
-    const app = startApp({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
-    try {
-      await app.ready;
-      if (subscribed) await post(`${app.url}/webhooks`, { url: hookUrl });
-      const setup = await setUp(app.url);
-      const before = cpuMs(app.child.pid);
-      const result = await run(`${app.url}/requests`, requestsOptions(setup, label));
-      record(label, 'POST /requests', result);
-      const during = cpuMs(app.child.pid) - before;
-      // Then until every event is delivered: the whole cost of a request and its webhooks.
-      const start = Date.now();
-      // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
-      const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
-      while (subscribed && sending && (await pending(app.url)) > 0 && Date.now() - start < 120000) {
-        await new Promise((r) => setTimeout(r, 200));
+    const label = `service ${subscribed ? 'one webhook' : 'no webhook'}`;
+    await withDirectory(async (dir) => {
+      const server = await startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+      try {
+        await server.ready;
+        if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl });
+        const setup = await setUp(server.url);
+        const before = server.cpuSeconds();
+        const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });
+        record(label, 'POST /requests', result);
+        const during = server.cpuSeconds() - before;
+        // Then until every event is delivered: the whole cost of a request and its webhooks.
+        const start = Date.now();
+        // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
+        const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+        while (subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const total = server.cpuSeconds() - before;
+        const n = result.requests;
+        if (during !== undefined && n) {
+          console.log(
+            `${label}: app CPU per request ${((during * 1000) / n).toFixed(2)} ms during the run, ` +
+              `${((total * 1000) / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
+          );
+        }
+      } finally {
+        await server.stop();
       }
-      const total = cpuMs(app.child.pid) - before;
-      const n = result.requests.total;
-      console.log(
-        `${label}: app CPU per request ${(during / n).toFixed(2)} ms during the run, ` +
-          `${(total / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
-      );
-    } finally {
-      app.child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
   receiver.kill('SIGTERM');
 }

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { HttpLogger } from 'pino-http';
+import type { HttpLogger } from './logging/http-logger';
 import { AppConfig } from './config/app-config';
 import { rejectNulCharacters, requireJsonBody } from './common/json-body';
 import { VALIDATION_OPTIONS, validationException } from './common/validation-errors';
@@ -61,7 +61,9 @@ export function configureApp(app: INestApplication): void {
       'Retry-After',
     ],
   });
-  app.enableShutdownHooks();
+  // On a signal: stop, then process.exit(0), which lets pino write out its buffered lines (the
+  // shutdown lines included); re-raising the signal, Nest's default, would drop them.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
 
   setupOpenApi(app);
 }

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
-import { nestLogLevels } from './config/log-levels';
 import { checkStartupEnvironment, listenError } from './config/startup-checks';
+import { createRootLogger } from './logging/http-logger';
+import { bootstrapLogger, logStartup } from './logging/startup';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -14,25 +14,22 @@ async function bootstrap(): Promise<void> {
   const config = AppConfig.fromEnv(process.env);
   // HOST resolves, SQLITE_PATH can be created and written, PORT is free: one line otherwise.
   await checkStartupEnvironment(config);
-  // Start-up lines are held until the pino logger is in place (configureApp); should start-up
-  // fail before that, they are flushed to Nest's console logger at the same LOG_LEVEL.
+  const root = createRootLogger(config);
+  // Nest's start-up lines are held until configureApp installs the app's logger, then written
+  // through it; should start-up fail before that, they go to the same pino logger. Either way
+  // every line is JSON in production, from the first one.
   const app = await NestFactory.create(AppModule, {
-    logger: nestLogLevels(config.LOG_LEVEL),
+    logger: bootstrapLogger(root),
     // A start-up failure ends in our one-line message below, not a stack trace or process.abort().
     abortOnError: false,
     bufferLogs: true,
   });
-  app.flushLogs();
   configureApp(app);
+  app.flushLogs();
   await app.listen(config.PORT, config.HOST).catch((error: unknown) => {
     throw listenError(error, config.PORT, config.HOST);
   });
-  app
-    .get(Logger)
-    .log(
-      `Lead distribution service listening on http://${config.HOST}:${config.PORT} (docs at /docs)`,
-      'Bootstrap',
-    );
+  logStartup(app, config, root);
 }
 
 bootstrap().catch((error: unknown) => {

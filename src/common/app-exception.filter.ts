@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 
@@ -32,8 +32,41 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       const error = STATUS_CODES[statusCode] ?? 'Error';
       exception = new HttpException({ statusCode, error, message }, statusCode);
     }
-    super.catch(withMessageList(exception), host);
+    if (exception instanceof HttpException || isHttpError(exception)) {
+      super.catch(withMessageList(exception), host);
+      return;
+    }
+    this.handleUnexpected(exception, host);
   }
+
+  /**
+   * Anything unexpected: a generic 500, and one error line with the request id, so the line can
+   * be found from the response's X-Request-Id (request handling runs outside any async context).
+   */
+  private handleUnexpected(exception: unknown, host: ArgumentsHost): void {
+    const request = host.getArgByIndex<{ id?: unknown; method?: string; originalUrl?: string }>(0);
+    const response = host.getArgByIndex<unknown>(1);
+    const adapter = this.httpAdapterHost?.httpAdapter ?? this.applicationRef;
+    if (adapter && !adapter.isHeadersSent(response)) {
+      const status = HttpStatus.INTERNAL_SERVER_ERROR;
+      adapter.reply(response, { statusCode: status, message: 'Internal server error' }, status);
+    } else {
+      adapter?.end(response);
+    }
+    unexpectedErrors.error({
+      msg: exception instanceof Error ? exception.message : 'unexpected error',
+      req: { id: request?.id, method: request?.method, url: request?.originalUrl },
+      err: exception,
+    });
+  }
+}
+
+const unexpectedErrors = new Logger('ExceptionsHandler');
+
+/** Errors of the http-errors kind (body-parser and friends) that Nest answers with their status. */
+function isHttpError(error: unknown): boolean {
+  const candidate = error as { statusCode?: unknown; message?: unknown } | null;
+  return typeof candidate?.statusCode === 'number' && typeof candidate.message === 'string';
 }
 
 /** A 400's `message` is always an array of strings, whoever raised it. */

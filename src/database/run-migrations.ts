@@ -1,4 +1,11 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type Migration } from 'typeorm';
+
+const appliedAtStart = new WeakMap<DataSource, string[]>();
+
+/** The migrations this process applied when it started (empty when the schema was up to date). */
+export function migrationsAppliedAtStart(dataSource: DataSource): string[] | undefined {
+  return appliedAtStart.get(dataSource);
+}
 
 // Any constant shared by all instances; picks the advisory lock that serialises migrations.
 const MIGRATION_LOCK_KEY = 7_242_001;
@@ -7,15 +14,23 @@ const MIGRATION_LOCK_KEY = 7_242_001;
  * Applies pending migrations. On PostgreSQL a session advisory lock makes concurrent
  * instances take turns: one migrates, the others wait and then find nothing to do.
  */
-export async function runMigrations(dataSource: DataSource): Promise<void> {
+export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
+  const applied = await migrate(dataSource);
+  appliedAtStart.set(
+    dataSource,
+    applied.map((migration) => migration.name),
+  );
+  return applied;
+}
+
+async function migrate(dataSource: DataSource): Promise<Migration[]> {
   if (dataSource.options.type !== 'postgres') {
-    await dataSource.runMigrations({ transaction: 'all' });
-    return;
+    return dataSource.runMigrations({ transaction: 'all' });
   }
   const lockHolder = dataSource.createQueryRunner();
   try {
     await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await dataSource.runMigrations({ transaction: 'all' });
+    return await dataSource.runMigrations({ transaction: 'all' });
   } finally {
     await lockHolder
       .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
+import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
 import { MigrationsHealthIndicator } from './migrations.health';
 
@@ -29,6 +30,55 @@ const terminusExample = (status: 'ok' | 'error', checks: Record<string, object>)
       : { status, info: {}, error: checks, details: checks },
 });
 
+interface SqliteConnection {
+  prepare(sql: string): { get(): unknown };
+}
+const sqlitePings = new WeakMap<SqliteConnection, { get(): unknown }>();
+
+/** The better-sqlite3 handle under TypeORM, while the data source is up. */
+function sqliteConnection(dataSource: DataSource): SqliteConnection | undefined {
+  if (dataSource.options?.type !== 'better-sqlite3' || !dataSource.isInitialized) return undefined;
+  return (dataSource.driver as unknown as { databaseConnection?: SqliteConnection })
+    .databaseConnection;
+}
+
+/**
+ * true when the database answers `SELECT 1` within `timeoutMs`. On SQLite the statement is prepared
+ * once and run synchronously on the driver's handle (it touches no table, so no lock can hold it
+ * up); on PostgreSQL it goes through the pool, raced against the time limit.
+ */
+export async function pingWithin(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  const sqlite = sqliteConnection(dataSource);
+  if (sqlite) {
+    try {
+      let statement = sqlitePings.get(sqlite);
+      if (!statement) {
+        statement = sqlite.prepare('SELECT 1');
+        sqlitePings.set(sqlite, statement);
+      }
+      statement.get();
+      return true;
+    } catch {
+      return false; // closed
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    const ping = dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return await Promise.race([ping, timeout]);
+  } catch {
+    return false; // not initialised, or destroyed
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** For load balancers and orchestrators: no API key, no rate limit. */
 @ApiTags('service')
 @Public()
@@ -39,6 +89,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get()
@@ -53,12 +104,10 @@ export class HealthController {
     example: { status: 'error', database: 'down' },
   })
   async check(): Promise<HealthResponseDto> {
-    try {
-      await this.health.check([() => this.pingDatabase()]);
-      return { status: 'ok', database: 'up' };
-    } catch {
-      throw new ServiceUnavailableException({ status: 'error', database: 'down' });
-    }
+    // A plain `SELECT 1`. Not terminus: its TypeORM indicator looks its optional packages up with
+    // require() on every call, which cost this route 5% of the CPU under load.
+    if (await pingWithin(this.dataSource, PING_TIMEOUT_MS)) return { status: 'ok', database: 'up' };
+    throw new ServiceUnavailableException({ status: 'error', database: 'down' });
   }
 
   @Get('live')

@@ -1,4 +1,5 @@
 import express from 'express';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { AppConfig } from '../config/app-config';
@@ -74,6 +75,50 @@ describe(createHttpLogger.name, () => {
     await settle();
     expect(lines[0]).toMatchObject({ level: 50, res: { statusCode: 503 } });
     expect(lines[0].err).toBeUndefined();
+  });
+
+  it('does no logging work below the level: no child logger, no serialisation', async () => {
+    const config = AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn' });
+    const root = createRootLogger(config, new Writable({ write: (_c, _e, done) => done() }));
+    const child = jest.spyOn(root, 'child');
+    const info = jest.spyOn(root, 'info');
+    const error = jest.spyOn(root, 'error');
+    const app = express();
+    app.use(createHttpLogger(root));
+    app.get('/ok', (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.get('/broken', (_req, res) => {
+      res.status(500).json({});
+    });
+    const response = await request(app).get('/ok').expect(200);
+    await settle();
+    expect(response.headers['x-request-id']).toBeDefined();
+    expect(child).not.toHaveBeenCalled();
+    expect(info).not.toHaveBeenCalled();
+    await request(app).get('/broken').expect(500);
+    await settle();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(child).not.toHaveBeenCalled();
+  });
+
+  it('logs a request the client abandoned, at error', async () => {
+    const { app, lines } = appWithLogger();
+    app.get('/slow', () => undefined); // never answers
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as { port: number };
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ level: 50, msg: 'request aborted', req: { url: '/slow' } });
+    } finally {
+      server.close();
+    }
   });
 
   it('honours LOG_LEVEL', async () => {

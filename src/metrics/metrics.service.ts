@@ -70,8 +70,26 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Requests received and not yet answered (or abandoned): logged at shutdown, and a gauge. */
+  private inFlightCount = 0;
+
+  private readonly inFlightGauge: Gauge = new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered',
+    registers: [this.registry],
+    collect: () => {
+      this.inFlightGauge.set(this.inFlightCount);
+    },
+  });
+
   constructor(private readonly dataSource: DataSource) {
+    // Includes the event-loop lag: nodejs_eventloop_lag_seconds and, from
+    // perf_hooks.monitorEventLoopDelay, nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds.
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  get inFlight(): number {
+    return this.inFlightCount;
   }
 
   /** A request registered (counted once, after its transaction committed). */
@@ -88,11 +106,23 @@ export class MetricsService {
 
   /** Express middleware: observes every response, labelled by its route template. */
   httpMiddleware() {
+    // One labelled child per (method, route, status), looked up by a string key, instead of
+    // prom-client hashing a label object on every observation.
+    const children = new Map<string, { observe(value: number): void }>();
     return (request: Request, response: Response, next: NextFunction): void => {
-      const end = this.httpDuration.startTimer();
-      response.once('finish', () => {
+      const started = process.hrtime.bigint();
+      this.inFlightCount++;
+      response.once('close', () => {
+        this.inFlightCount--;
+        if (!response.writableFinished) return; // abandoned by the client: no response was sent
         const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
-        end({ method: request.method, route, status_code: String(response.statusCode) });
+        const key = `${request.method} ${response.statusCode} ${route}`;
+        let child = children.get(key);
+        if (!child) {
+          child = this.httpDuration.labels(request.method, route, String(response.statusCode));
+          children.set(key, child);
+        }
+        child.observe(Number(process.hrtime.bigint() - started) / 1e9);
       });
       next();
     };

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { storage as nestjsPinoStorage } from 'nestjs-pino/storage';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 
@@ -158,6 +160,20 @@ describe('Metrics (e2e)', () => {
     await scrape();
   });
 
+  it('exports the event-loop lag and the requests in flight', async () => {
+    const text = await scrape();
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p50_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_eventloop_lag_max_seconds',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} [0-9.e+-]+$`, 'm'));
+    }
+    // The scrape itself is in flight while the gauge is read.
+    expect(text).toMatch(/^http_requests_in_flight 1$/m);
+  });
+
   it('moves assignments, loads, capacity, unassigned and latency with the traffic', async () => {
     const { body: operator } = await t
       .http()
@@ -278,6 +294,24 @@ describe('Health (e2e)', () => {
       expect(response.body.details.migrations.status).toBe('down');
       await t.http().get('/health').expect(200);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('Per-request work (e2e)', () => {
+  it('runs no request inside an AsyncLocalStorage for logging (no async hooks per request)', async () => {
+    const t = await createTestApp();
+    const anyStorage = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    try {
+      await t.http().get('/health').expect(200);
+      await t.http().get('/operators').expect(200);
+      await t.http().post('/operators').send({ name: 'als', max_load: 1 }).expect(201);
+      // The transaction runner keeps its own context (and background loops run transactions);
+      // the request logging runs nothing inside one.
+      expect(anyStorage.mock.contexts.filter((store) => store === nestjsPinoStorage)).toEqual([]);
+    } finally {
+      anyStorage.mockRestore();
       await t.close();
     }
   });

@@ -1,0 +1,53 @@
+import { ArgumentsHost, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
+import { AppExceptionFilter } from './app-exception.filter';
+
+function hostFor(request: object) {
+  const replies: Array<{ body: unknown; status: number }> = [];
+  const adapter = {
+    isHeadersSent: () => false,
+    reply: (_response: unknown, body: unknown, status: number) => replies.push({ body, status }),
+    end: () => undefined,
+  };
+  const host = {
+    getArgByIndex: (index: number) => (index === 0 ? request : {}),
+    getType: () => 'http',
+  } as unknown as ArgumentsHost;
+  return { adapter, host, replies };
+}
+
+describe(AppExceptionFilter.name, () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('answers an unexpected error with a generic 500 and logs it with the request id', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { adapter, host, replies } = hostFor({ id: 'req-42', method: 'GET', originalUrl: '/x' });
+    const sut = new AppExceptionFilter(adapter as never);
+
+    sut.catch(new Error('driver exploded'), host);
+
+    expect(replies).toEqual([
+      {
+        status: HttpStatus.INTERNAL_SERVER_ERROR,
+        body: { statusCode: 500, message: 'Internal server error' },
+      },
+    ]);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0][0]).toMatchObject({
+      msg: 'driver exploded',
+      req: { id: 'req-42', method: 'GET', url: '/x' },
+      err: expect.any(Error),
+    });
+  });
+
+  it('leaves HTTP exceptions to Nest, unlogged', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const { adapter, host, replies } = hostFor({ id: 'req-43' });
+    const sut = new AppExceptionFilter(adapter as never);
+
+    sut.catch(new NotFoundException('source 9 not found'), host);
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0].status).toBe(404);
+    expect(error).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,169 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, e2eOnPostgres, TestDatabase } from '../utils/test-database';
+
+const root = join(__dirname, '..', '..');
+
+/** The real entry point (src/main.ts, transpiled on the fly), as `npm start` runs it. */
+class ServiceProcess {
+  readonly lines: string[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  /** `cwd`: an empty directory, so that no .env file is read. */
+  constructor(env: Record<string, string>, cwd: string) {
+    const main = join(root, 'src', 'main.ts');
+    this.child = spawn(process.execPath, ['-r', require.resolve('ts-node/register'), main], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TS_NODE_TRANSPILE_ONLY: '1',
+        TS_NODE_PROJECT: join(root, 'tsconfig.json'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let pending = '';
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      this.lines.push(...parts.filter((line) => line.length > 0));
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.child.stderr!.resume();
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  /** The first stdout line (parsed) that matches, waiting at most `ms`. */
+  async waitFor(
+    match: (line: Record<string, any>) => boolean,
+    ms = 45_000,
+  ): Promise<Record<string, any>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.lines.map(parse).find((line) => line !== undefined && match(line));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`no matching log line within ${ms} ms; got:\n${this.lines.join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+const parse = (line: string): Record<string, any> | undefined => {
+  try {
+    return JSON.parse(line) as Record<string, any>;
+  } catch {
+    return undefined;
+  }
+};
+
+describe('Production logs (e2e, the real entry point)', () => {
+  let database: TestDatabase;
+  let cwd: string;
+  let service: ServiceProcess | undefined;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    cwd = mkdtempSync(join(tmpdir(), 'lds-logs-'));
+  });
+
+  afterEach(async () => {
+    if (service) {
+      service.kill('SIGKILL');
+      await service.exited;
+      service = undefined;
+    }
+    rmSync(cwd, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  it('writes JSON from the first line, one start line, and the shutdown with its signal and in-flight requests', async () => {
+    service = new ServiceProcess(
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_API_KEYS: 'logs-admin-key-000000001',
+        DISTRIBUTION_STRATEGY: 'weighted-round-robin',
+        ...database.env,
+      },
+      cwd,
+    );
+    const started = await service.waitFor((line) => line.context === 'Bootstrap');
+
+    // Nest's own bootstrap lines come first, and they are JSON too.
+    expect(service.lines.length).toBeGreaterThan(10);
+    for (const line of service.lines) expect(parse(line)).toBeDefined();
+    expect(parse(service.lines[0])).toMatchObject({ context: 'NestFactory', level: 30 });
+
+    expect(service.lines.filter((line) => parse(line)?.context === 'Bootstrap')).toHaveLength(1);
+    expect(started).toMatchObject({
+      level: 30,
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      strategy: 'weighted-round-robin',
+      auth: 'on',
+      migrations: {
+        applied: expect.arrayContaining(['InitialSchema1764072000000']),
+        total: expect.any(Number),
+      },
+    });
+    // A fresh database: this start applied every migration the build knows.
+    expect(started.migrations.applied).toHaveLength(started.migrations.total);
+    if (e2eOnPostgres) {
+      const url = new URL(database.env.DATABASE_URL);
+      expect(started.database).toEqual({
+        type: 'postgres',
+        host: url.hostname,
+        port: Number(url.port || 5432),
+        database: url.pathname.slice(1),
+      });
+    } else {
+      expect(started.database).toEqual({ type: 'sqlite', path: database.env.SQLITE_PATH });
+    }
+    const startLine = service.lines.find((line) => parse(line)?.context === 'Bootstrap')!;
+    expect(startLine).not.toMatch(/postgres:\/\/|logs-admin-key/);
+
+    // One request in flight: its body never completes.
+    const { port } = new URL(started.url as string);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'X-API-Key: logs-admin-key-000000001\r\nContent-Length: 100\r\n\r\n{"lead_',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    service.kill('SIGTERM');
+    const stopping = await service.waitFor((line) => line.context === 'Shutdown');
+    expect(stopping).toMatchObject({ signal: 'SIGTERM', inFlightRequests: 1 });
+    socket.destroy();
+    await service.waitFor((line) => line.msg === 'Stopped');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      service.exited,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('did not exit')), 15_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    for (const line of service.lines) expect(parse(line)).toBeDefined();
+    service = undefined;
+  });
+});
