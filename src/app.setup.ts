@@ -23,6 +23,8 @@ export function configureApp(app: INestApplication): void {
   // Express's own error page shows stack traces outside production: never let it.
   express.set('env', 'production');
   express.set('trust proxy', config.trustProxy);
+  // Responses are live state (loads, queues): no ETag hashing of every body.
+  express.set('etag', false);
   // Before the body parser, so that a 413 or a malformed body is logged and measured too.
   app.use(app.get<HttpLogger>(HTTP_LOGGER));
   app.use(app.get(MetricsService).httpMiddleware());

@@ -1,12 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { isTransientConflict } from './database-errors';
 import { WRITER } from './database.constants';
 import { PostgresTx, SqliteStatements, SqliteTx, type Tx } from './tx';
 
 const MAX_ATTEMPTS = 5;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A transaction was opened inside another one: a defect, never a wait or a second connection. */
 export class NestedTransactionError extends Error {
@@ -32,12 +34,21 @@ export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly open = new AsyncLocalStorage<Tx>();
   private queueTail: Promise<unknown> = Promise.resolve();
-  private readonly sqlite?: SqliteStatements;
+  private readonly sqlite?: {
+    db: Database;
+    statements: SqliteStatements;
+    /** TypeORM's one query runner on the writer connection (the driver shares it). */
+    runner: QueryRunner;
+  };
 
   constructor(@Inject(WRITER) private readonly writer: DataSource) {
     if (writer.options.type === 'better-sqlite3') {
       const db = (writer.driver as unknown as { databaseConnection: Database }).databaseConnection;
-      this.sqlite = new SqliteStatements(db);
+      this.sqlite = {
+        db,
+        statements: new SqliteStatements(db),
+        runner: writer.createQueryRunner(),
+      };
     }
   }
 
@@ -49,11 +60,40 @@ export class TransactionRunner {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.inTransaction) return Promise.reject(new NestedTransactionError());
     if (this.sqlite) {
-      const result = this.queueTail.then(() => this.attempt(work));
+      // Each queued transaction starts in a new turn of the event loop: a burst of them never
+      // holds up the I/O (new requests, responses) between them.
+      const result = this.queueTail.then(nextTurn).then(() => this.attemptSqlite(work));
       this.queueTail = result.catch(() => undefined);
       return result;
     }
     return this.runWithRetry(work);
+  }
+
+  /**
+   * SQLite: BEGIN and COMMIT as prepared statements on the writer connection (TypeORM's own
+   * transaction wrapper costs more than the statements of a short transaction). TypeORM's runner
+   * is told a transaction is open, so `tx.manager` joins it instead of starting one.
+   */
+  private async attemptSqlite<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const { db, statements, runner } = this.sqlite!;
+    const tx = new SqliteTx(runner.manager, statements);
+    const typeorm = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+    statements.run('BEGIN', []);
+    typeorm.isTransactionActive = true;
+    typeorm.transactionDepth = 1;
+    let result: T;
+    try {
+      result = await this.open.run(tx, () => work(tx));
+      statements.run('COMMIT', []);
+    } catch (error) {
+      if (db.inTransaction) statements.run('ROLLBACK', []);
+      throw error;
+    } finally {
+      typeorm.isTransactionActive = false;
+      typeorm.transactionDepth = 0;
+    }
+    this.runEffects(tx);
+    return result;
   }
 
   private async runWithRetry<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -68,11 +108,16 @@ export class TransactionRunner {
   }
 
   private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    let tx!: SqliteTx | PostgresTx;
+    let tx!: PostgresTx;
     const result = await this.writer.transaction((manager) => {
-      tx = this.sqlite ? new SqliteTx(manager, this.sqlite) : new PostgresTx(manager);
+      tx = new PostgresTx(manager);
       return this.open.run(tx, () => work(tx));
     });
+    this.runEffects(tx);
+    return result;
+  }
+
+  private runEffects(tx: SqliteTx | PostgresTx): void {
     for (const effect of tx.effects) {
       try {
         effect();
@@ -80,6 +125,5 @@ export class TransactionRunner {
         this.logger.error(`after-commit effect failed: ${String(error)}`);
       }
     }
-    return result;
   }
 }
