@@ -135,20 +135,3 @@ export function ApiPaginatedList(
     ApiInvalid({ badQuery: validationExample(query.dto, query.sample) }),
   );
 }
-
-type ErrorKind = 'badRequest' | 'notFound' | 'conflict' | 'payloadTooLarge';
-
-/**
- * @deprecated Kept so that routes written before the per-route docs still compile; its examples
- * are generic. Document a route with ApiInvalid(validationExample(...)), ApiNotFound,
- * ApiConflict and ApiTooLarge in a named decorator beside its controller instead.
- */
-export function ApiErrors(...kinds: ErrorKind[]): MethodDecorator {
-  const decorators: Record<ErrorKind, () => MethodDecorator> = {
-    badRequest: () => ApiInvalid({ invalid: ['<field> is required'] }),
-    notFound: () => ApiNotFound('<resource> 42 not found'),
-    conflict: () => ApiConflict('The change conflicts with the current state', '<what conflicts>'),
-    payloadTooLarge: () => ApiTooLarge(),
-  };
-  return applyDecorators(...kinds.map((kind) => decorators[kind]()));
-}

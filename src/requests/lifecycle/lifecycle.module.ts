@@ -12,6 +12,6 @@ import { WaitingQueue } from './waiting-queue';
 @Module({
   imports: [DistributionModule, WebhooksModule],
   providers: [RequestLifecycle, RequestEventsWriter, WaitingQueue, DrainSweep],
-  exports: [RequestLifecycle, DrainSweep],
+  exports: [RequestLifecycle],
 })
 export class LifecycleModule {}
