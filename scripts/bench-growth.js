@@ -7,78 +7,13 @@
  * with their history), so seeding takes seconds instead of hours.
  * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50).
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const autocannon = require('autocannon');
 const Database = require('better-sqlite3');
+const { seconds, connections, call, startApp, stopApp, postLoad } = require('./bench-lib');
 
 const rows = Number(process.env.GROWTH_ROWS || 1000000);
-const seconds = Number(process.env.BENCH_SECONDS || 8);
-const connections = Number(process.env.BENCH_CONNECTIONS || 50);
-
-async function call(url, method, body) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function start(file, port) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: file,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the app did not start');
-}
-
-async function stop(child) {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
-
-function posts(url, sourceId, tag) {
-  let n = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${url}/requests`,
-        connections,
-        duration: seconds,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => ({
-              ...req,
-              body: JSON.stringify({ lead_external_id: `${tag}-${n++}`, source_id: sourceId }),
-            }),
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
 
 /** Median milliseconds of `count` sequential GETs. */
 async function medianGet(url, count = 15) {
@@ -128,7 +63,7 @@ async function main() {
   const file = join(dir, 'crm.sqlite');
   const port = 4800 + Math.floor(Math.random() * 100);
   try {
-    let app = await start(file, port);
+    let app = await startApp(port, { SQLITE_PATH: file });
     const source = await call(`${app.url}/sources`, 'POST', { name: 'growth' });
     const operatorIds = [];
     for (let i = 1; i <= 10; i++) {
@@ -140,20 +75,20 @@ async function main() {
       'POST',
       operatorIds.map((operator_id, i) => ({ operator_id, weight: i + 1 })),
     );
-    await posts(app.url, source.id, 'warm');
-    const fresh = await posts(app.url, source.id, 'fresh');
+    await postLoad(app.url, source.id, 'warm');
+    const fresh = await postLoad(app.url, source.id, 'fresh');
     const freshStats = await medianGet(`${app.url}/requests/distribution/stats`);
-    await stop(app.child);
+    await stopApp(app.child);
 
     const t0 = Date.now();
     seed(file, source.id, operatorIds);
     const seededIn = ((Date.now() - t0) / 1000).toFixed(0);
 
-    app = await start(file, port + 1);
-    await posts(app.url, source.id, 'warm2');
-    const grown = await posts(app.url, source.id, 'grown');
+    app = await startApp(port + 1, { SQLITE_PATH: file });
+    await postLoad(app.url, source.id, 'warm2');
+    const grown = await postLoad(app.url, source.id, 'grown');
     const grownStats = await medianGet(`${app.url}/requests/distribution/stats`);
-    await stop(app.child);
+    await stopApp(app.child);
 
     const rps = (r) => Math.round(r.requests.average);
     console.log(`\nGrowth (SQLite; ${rows} requests seeded in ${seededIn} s; ${connections} connections, ${seconds} s)`);

@@ -9,61 +9,13 @@
  *      the oldest waiting request into the freed unit.
  * Options (env): BENCH_SECONDS (8), BENCH_CONNECTIONS (50), QUEUE_SIZE (10000), CLOSES (1000).
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const autocannon = require('autocannon');
+const { seconds, connections, call, startApp, stopApp, postLoad } = require('./bench-lib');
 
-const seconds = Number(process.env.BENCH_SECONDS || 8);
-const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const queueSize = Number(process.env.QUEUE_SIZE || 10000);
 const closes = Number(process.env.CLOSES || 1000);
-
-async function call(url, method, body) {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function waitFor(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function posts(url, sourceId) {
-  let n = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${url}/requests`,
-        connections,
-        duration: seconds,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => ({
-              ...req,
-              body: JSON.stringify({ lead_external_id: `q-${n++}`, source_id: sourceId }),
-            }),
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
 
 /** Runs `work` `count` times one after another; returns the mean milliseconds per call. */
 async function meanMs(count, work) {
@@ -75,21 +27,11 @@ async function meanMs(count, work) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'lds-bench-queue-'));
   const port = 4300 + Math.floor(Math.random() * 500);
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DRAIN_INTERVAL_MS: '0',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'crm.sqlite'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const { url, child } = await startApp(port, {
+    DRAIN_INTERVAL_MS: '0',
+    SQLITE_PATH: join(dir, 'crm.sqlite'),
   });
   try {
-    await waitFor(`${url}/health`);
     const open = await call(`${url}/sources`, 'POST', { name: 'open' });
     const weights = [];
     for (let i = 1; i <= 10; i++) {
@@ -98,8 +40,8 @@ async function main() {
     }
     await call(`${url}/sources/${open.id}/weights`, 'POST', weights);
 
-    await posts(url, open.id); // warm-up: the JIT, the statement caches
-    const empty = await posts(url, open.id);
+    await postLoad(url, open.id, 'warm'); // warm-up: the JIT, the statement caches
+    const empty = await postLoad(url, open.id, 'empty');
 
     // A source whose only operator is full: everything sent to it waits.
     const full = await call(`${url}/sources`, 'POST', { name: 'full' });
@@ -116,8 +58,8 @@ async function main() {
     const stats = await call(`${url}/requests/distribution/stats`, 'GET');
     const waiting = stats.find((s) => s.source_id === full.id).waiting_requests;
 
-    const withQueue = await posts(url, open.id);
-    const joining = await posts(url, full.id);
+    const withQueue = await postLoad(url, open.id, 'queued');
+    const joining = await postLoad(url, full.id, 'joining');
 
     // Plain closes: requests of the open source, nobody waits for their operators.
     const plain = [];
@@ -151,8 +93,7 @@ async function main() {
     console.log(`\nPATCH …/status?status=closed, mean of ${closes} sequential calls`);
     console.log(`plain close: ${plainMs.toFixed(2)} ms; close that drains one: ${drainOnly.toFixed(2)} ms; ratio ${(drainOnly / plainMs).toFixed(2)}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopApp(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }
