@@ -47,14 +47,7 @@ export class RequestLifecycle {
   async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
     const { source } = input;
     const at = new Date();
-    const stickyOperatorId = source.sticky
-      ? await store.lastOperatorOfLead(tx, input.leadId, source.id)
-      : null;
-    const outcome = await this.distribution.choose(tx, source, {
-      trigger: 'intake',
-      claim: (operatorId) => store.claimCapacity(tx, operatorId),
-      stickyOperatorId,
-    });
+    const outcome = await this.choose(tx, source, input.leadId, 'intake');
     const operatorId = outcome.assignment?.operatorId ?? null;
     const id = await store.insertRequest(tx, {
       leadId: input.leadId,
@@ -181,7 +174,7 @@ export class RequestLifecycle {
         `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
       );
     }
-    const outcome = await this.choose(tx, current, 'reassign', [current.operatorId]);
+    const outcome = await this.chooseAnother(tx, current, 'reassign', [current.operatorId]);
     if (!outcome.assignment) {
       throw new ConflictException(
         `no other operator of source ${current.sourceId} can take request ${id} now`,
@@ -219,7 +212,7 @@ export class RequestLifecycle {
       const current = await store.lockRequest(tx, id);
       if (current.status !== 'active' || current.operatorId !== operatorId) continue;
       outcome.released++;
-      const choice = await this.choose(tx, current, 'release', [operatorId]);
+      const choice = await this.chooseAnother(tx, current, 'release', [operatorId]);
       if (choice.assignment) {
         await this.moveTo(
           tx,
@@ -285,14 +278,7 @@ export class RequestLifecycle {
       const next = await this.queue.oldestWaiting(tx, [...sources.keys()]);
       if (!next) break;
       const source = sources.get(next.sourceId)!;
-      const stickyOperatorId = source.sticky
-        ? await store.lastOperatorOfLead(tx, next.leadId, source.id)
-        : null;
-      const outcome = await this.distribution.choose(tx, source, {
-        trigger: 'drain',
-        claim: (operatorId) => store.claimCapacity(tx, operatorId),
-        stickyOperatorId,
-      });
+      const outcome = await this.choose(tx, source, next.leadId, 'drain');
       // Nobody of this source has room (now, or after this one): its younger requests can wait.
       if (!outcome.assignment || roomLeft(outcome.decision) === 0) sources.delete(source.id);
       if (!outcome.assignment) continue;
@@ -332,15 +318,30 @@ export class RequestLifecycle {
     await this.drain(tx, sources);
   }
 
-  private async choose(
+  /** Another operator for a request that has one, by its source's rules, never `exclude`. */
+  private async chooseAnother(
     tx: Tx,
     request: RequestView,
     trigger: AssignmentTrigger,
     exclude: number[],
   ): Promise<AssignmentOutcome> {
     const [source] = await this.queue.sourceRules(tx, [request.sourceId]);
+    return this.choose(tx, source, request.leadId, trigger, exclude);
+  }
+
+  /**
+   * An operator for one of the lead's requests by the source's rules (on a sticky source, its
+   * last operator there first), with a unit of its capacity claimed.
+   */
+  private async choose(
+    tx: Tx,
+    source: SourceRules,
+    leadId: number,
+    trigger: AssignmentTrigger,
+    exclude: number[] = [],
+  ): Promise<AssignmentOutcome> {
     const stickyOperatorId = source.sticky
-      ? await store.lastOperatorOfLead(tx, request.leadId, source.id)
+      ? await store.lastOperatorOfLead(tx, leadId, source.id)
       : null;
     return this.distribution.choose(tx, source, {
       trigger,
