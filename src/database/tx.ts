@@ -22,8 +22,20 @@ export interface Tx {
 
 /** The UTC text TypeORM stores SQLite datetimes as ("2026-01-27 10:30:00.000"). */
 export function sqliteTimestamp(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  // Several columns of one change share its Date: convert each instant once.
+  const time = date.getTime();
+  if (time !== lastTime) {
+    const iso = date.toISOString();
+    lastText =
+      iso.length === 24
+        ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
+        : iso.replace('T', ' ').replace('Z', '');
+    lastTime = time;
+  }
+  return lastText;
 }
+let lastTime = NaN;
+let lastText = '';
 
 function sqliteValue(value: unknown): unknown {
   if (value instanceof Date) return sqliteTimestamp(value);

@@ -60,9 +60,11 @@ const loadSql = (count: number) =>
   'JOIN request_events e ON e.id = d.request_event_id ' +
   `WHERE d.id IN (${Array<string>(count).fill('?').join(', ')})`;
 
-const DELIVERED_SQL =
+/** Every delivered row of a pass that got the same status code, in one statement. */
+const deliveredSql = (count: number) =>
   "UPDATE webhook_deliveries SET status = 'delivered', lock_token = NULL, last_status_code = ?, " +
-  'last_error = NULL, delivered_at = ?, updated_at = ? WHERE id = ? AND lock_token = ?';
+  'last_error = NULL, delivered_at = ?, updated_at = ? WHERE lock_token = ? AND id IN (' +
+  `${Array<string>(count).fill('?').join(', ')})`;
 
 const FAILED_SQL =
   'UPDATE webhook_deliveries SET status = ?, lock_token = NULL, last_status_code = ?, ' +
@@ -253,13 +255,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const counts = { delivered: 0, retry: 0, dead: 0 };
     let soonest = Infinity;
     await this.transactions.run(async (tx) => {
+      const deliveredByStatus = new Map<number | null, Array<number | string>>();
       for (const [i, row] of rows.entries()) {
         const result = results[i];
-        if (result.delivered) {
-          await tx.query(DELIVERED_SQL, [result.statusCode, now, now, row.id, token]);
-          counts.delivered++;
-          continue;
-        }
+        if (!result.delivered) continue;
+        const ids = deliveredByStatus.get(result.statusCode) ?? [];
+        ids.push(row.id);
+        deliveredByStatus.set(result.statusCode, ids);
+        counts.delivered++;
+      }
+      for (const [statusCode, ids] of deliveredByStatus) {
+        await tx.query(deliveredSql(ids.length), [statusCode, now, now, token, ...ids]);
+      }
+      for (const [i, row] of rows.entries()) {
+        const result = results[i];
+        if (result.delivered) continue;
         const attempts = Number(row.attempts);
         const dead = attempts >= this.config.WEBHOOK_MAX_ATTEMPTS;
         const delay = retryDelayMs(

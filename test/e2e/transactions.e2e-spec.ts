@@ -106,6 +106,52 @@ describe('Transactions (e2e)', () => {
     expect(effects).toEqual(['committed']);
   });
 
+  it('transactions queued together stay all or nothing each: a failing one takes no neighbour with it', async () => {
+    const names = ['group-a', 'group-b', 'group-c', 'group-d'];
+    const effects: string[] = [];
+    // Queued in one turn: on SQLite they share one COMMIT (group commit), each in a savepoint.
+    const outcomes = await Promise.allSettled(
+      names.map((name, i) =>
+        runner.run(async (tx) => {
+          await tx.manager.insert(Operator, {
+            name,
+            isActive: true,
+            maxLoad: 1,
+            currentLoad: 0,
+            createdAt: new Date(),
+          });
+          tx.afterCommit(() => effects.push(name));
+          if (i === 1) throw new Error(`${name} fails after its write`);
+          // Answered only once committed: a read on the committed-read connection sees it.
+          return name;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    // (In order on SQLite; PostgreSQL runs them side by side.)
+    expect([...effects].sort()).toEqual(['group-a', 'group-c', 'group-d']);
+    const list = await t.http().get('/operators?limit=1000').expect(200);
+    const stored = list.body.map((o: { name: string }) => o.name);
+    expect(stored).toEqual(expect.arrayContaining(['group-a', 'group-c', 'group-d']));
+    expect(stored).not.toContain('group-b');
+  });
+
+  it('a transaction is answered only after its commit: the committed-read connection sees it then', async () => {
+    const seen = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        insertOperator(`visible-${i}`).then(() =>
+          t.dataSource.getRepository(Operator).countBy({ name: `visible-${i}` }),
+        ),
+      ),
+    );
+    expect(seen).toEqual(Array(8).fill(1));
+  });
+
   (e2eOnPostgres ? it : it.skip)(
     'a retried PostgreSQL transaction runs its effects once, from the attempt that committed',
     async () => {
