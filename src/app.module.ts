@@ -20,6 +20,10 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ConfigModule,
     LoggingModule,
     DatabaseModule,
+    // Express tries routes in the order modules register them, one pattern after another: the
+    // routes load balancers and intake hit most (/health, POST /requests) come first.
+    HealthModule,
+    RequestsModule,
     EventsModule,
     MetricsModule,
     AuthModule,
@@ -27,9 +31,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SourcesModule,
     LeadsModule,
     DistributionModule,
-    RequestsModule,
     WebhooksModule,
-    HealthModule,
     EventStreamModule,
     ConsoleModule,
   ],
