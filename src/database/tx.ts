@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -89,16 +89,43 @@ export class SqliteTx extends BaseTx {
   }
 }
 
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+const postgresStatementNames = new Map<string, string>();
+
+/** One name per SQL text, so each pooled connection parses and plans a statement once. */
+function postgresStatementName(text: string): string {
+  let name = postgresStatementNames.get(text);
+  if (name === undefined) {
+    name = `lds_${postgresStatementNames.size + 1}`;
+    postgresStatementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * PostgreSQL: statements go straight to the transaction's pooled connection as named prepared
+ * statements. Parsing and planning each of the hot path's statements on every request cost the
+ * database as much CPU as the service spent on the whole request.
+ */
 export class PostgresTx extends BaseTx {
   readonly dialect = 'postgres';
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.manager.queryRunner!.query(
-      postgresPlaceholders(sql),
-      [...params],
-      true,
-    );
-    return (result.records ?? []) as T[];
+    const text = postgresPlaceholders(sql);
+    const runner = this.manager.queryRunner as unknown as { databaseConnection: PgClient };
+    try {
+      const result = await runner.databaseConnection.query({
+        name: postgresStatementName(text),
+        text,
+        values: [...params],
+      });
+      return result.rows as T[];
+    } catch (error) {
+      throw new QueryFailedError(text, [...params], error as Error);
+    }
   }
 }
 
