@@ -19,8 +19,9 @@
  *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
  *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
- *   BENCH_WEBHOOKS=1   then SQLite without a webhook, and with one active webhook (every event) to a
- *                      local receiver, alternated BENCH_WEBHOOK_ROUNDS times (1); with
+ *   BENCH_WEBHOOKS=1   then SQLite without a webhook, with one active webhook to every event, and
+ *                      with one to request.assigned only, to a local receiver, in turn
+ *                      BENCH_WEBHOOK_ROUNDS times (1); with
  *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
@@ -374,13 +375,22 @@ async function benchWebhooks() {
     const text = await (await fetch(`${url}/metrics`)).text();
     return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
   };
-  for (const subscribed of Array.from({ length: rounds }, () => [false, true]).flat()) {
-    const label = `service ${subscribed ? 'one webhook' : 'no webhook'}`;
+  // No subscription; one to every event (two deliveries per intake: request.created and
+  // request.assigned); one to request.assigned only (one delivery per intake, what a helpdesk
+  // integration typically listens to).
+  const setups = [
+    { label: 'no webhook' },
+    { label: 'one webhook, all', events: undefined },
+    { label: 'one webhook, assigned', events: ['request.assigned'] },
+  ];
+  for (const spec of Array.from({ length: rounds }, () => setups).flat()) {
+    const subscribed = spec.events !== undefined || spec.label !== 'no webhook';
+    const label = `service ${spec.label}`;
     await withDirectory(async (dir) => {
       const server = await startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
       try {
         await server.ready;
-        if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl });
+        if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
         const setup = await setUp(server.url);
         const before = server.cpuSeconds();
         const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });

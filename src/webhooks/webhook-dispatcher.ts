@@ -23,7 +23,7 @@ import { WebhookOutbox } from './webhook-outbox';
 import { type SendResult, WebhookSender } from './webhook-sender';
 
 /** Deliveries claimed per pass (and sent at once). */
-export const BATCH_SIZE = 50;
+export const BATCH_SIZE = 200;
 /** A claim outlives the attempt's timeout by this much before another dispatcher may take it. */
 export const LEASE_MARGIN_MS = 60_000;
 const PURGE_EVERY_MS = 10 * 60_000;
