@@ -20,9 +20,12 @@ export interface Tx {
   afterCommit(effect: () => void): void;
 }
 
+// The last instant converted: the columns of one change share its Date, converted once.
+let lastTime = NaN;
+let lastText = '';
+
 /** The UTC text TypeORM stores SQLite datetimes as ("2026-01-27 10:30:00.000"). */
 export function sqliteTimestamp(date: Date): string {
-  // Several columns of one change share its Date: convert each instant once.
   const time = date.getTime();
   if (time !== lastTime) {
     const iso = date.toISOString();
@@ -34,8 +37,6 @@ export function sqliteTimestamp(date: Date): string {
   }
   return lastText;
 }
-let lastTime = NaN;
-let lastText = '';
 
 function sqliteValue(value: unknown): unknown {
   if (value instanceof Date) return sqliteTimestamp(value);
