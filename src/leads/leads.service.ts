@@ -25,6 +25,30 @@ const INSERT_LEAD_IF_NEW = `INSERT INTO leads (external_id, name, email, phone, 
   VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`;
 const SELECT_LEAD_CONTACT = 'SELECT id, name, email, phone FROM leads WHERE external_id = ?';
 
+/** What intake needs of the request's source. */
+export interface IntakeSource {
+  id: number;
+  strategy: string | null;
+  sticky: unknown;
+}
+
+const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
+// PostgreSQL: the source and the insert-or-ignore of the lead in one round trip (a missing source
+// rolls the transaction, and with it the lead, back).
+const SELECT_SOURCE_WITH_NEW_LEAD = `WITH lead AS (${INSERT_LEAD_IF_NEW})
+  SELECT s.id, s.strategy, s.sticky, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?`;
+
+const givenContact = (contact: LeadContact) => ({
+  name: contact.name ?? null,
+  email: contact.email ?? null,
+  phone: contact.phone ?? null,
+});
+
+const leadValues = (contact: LeadContact) => {
+  const given = givenContact(contact);
+  return [contact.externalId, given.name, given.email, given.phone, new Date()];
+};
+
 const isBlank = (value: string | null | undefined) =>
   value === null || value === undefined || value.trim() === '';
 
@@ -37,19 +61,39 @@ export class LeadsService {
    * key, then read. Blank contact fields of an existing lead are filled, others kept.
    */
   async findOrCreate(tx: Tx, contact: LeadContact): Promise<StoredContact> {
-    const given = {
-      name: contact.name ?? null,
-      email: contact.email ?? null,
-      phone: contact.phone ?? null,
-    };
-    const [inserted] = await tx.query<{ id: number }>(INSERT_LEAD_IF_NEW, [
-      contact.externalId,
-      given.name,
-      given.email,
-      given.phone,
-      new Date(),
-    ]);
-    if (inserted) return { id: Number(inserted.id), ...given };
+    const [inserted] = await tx.query<{ id: number }>(INSERT_LEAD_IF_NEW, leadValues(contact));
+    if (inserted) return { id: Number(inserted.id), ...givenContact(contact) };
+    return this.completeExisting(tx, contact);
+  }
+
+  /**
+   * Intake: the request's source and its lead, found or created as findOrCreate does; undefined
+   * when there is no such source (the caller rolls back). On PostgreSQL a new lead and the source
+   * cost one round trip together.
+   */
+  async findOrCreateForSource(
+    tx: Tx,
+    contact: LeadContact,
+    sourceId: number,
+  ): Promise<{ source: IntakeSource; lead: StoredContact } | undefined> {
+    if (tx.dialect !== 'postgres') {
+      const [source] = await tx.query<IntakeSource>(SELECT_SOURCE, [sourceId]);
+      return source && { source, lead: await this.findOrCreate(tx, contact) };
+    }
+    const [row] = await tx.query<IntakeSource & { leadId: number | string | null }>(
+      SELECT_SOURCE_WITH_NEW_LEAD,
+      [...leadValues(contact), sourceId],
+    );
+    if (!row) return undefined;
+    const source = { id: row.id, strategy: row.strategy, sticky: row.sticky };
+    if (row.leadId !== null) {
+      return { source, lead: { id: Number(row.leadId), ...givenContact(contact) } };
+    }
+    return { source, lead: await this.completeExisting(tx, contact) };
+  }
+
+  /** An existing lead: blank contact fields are filled with the given ones, others kept. */
+  private async completeExisting(tx: Tx, contact: LeadContact): Promise<StoredContact> {
     const [lead] = await tx.query<StoredContact>(SELECT_LEAD_CONTACT, [contact.externalId]);
 
     const fill = CONTACT_FIELDS.filter((f) => isBlank(lead[f]) && !isBlank(contact[f]));

@@ -18,8 +18,6 @@ import { RequestLifecycle } from './lifecycle/request-lifecycle.service';
 import { WAITING } from './lifecycle/waiting-queue';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
 
-const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
-
 @Injectable()
 export class RequestsService {
   constructor(
@@ -48,16 +46,18 @@ export class RequestsService {
       );
     }
     return this.transactions.run(async (tx) => {
-      const [source] = await tx.query<{ strategy: string | null; sticky: unknown }>(SELECT_SOURCE, [
+      const found = await this.leads.findOrCreateForSource(
+        tx,
+        {
+          externalId: dto.lead_external_id,
+          name: dto.lead_name,
+          email: dto.lead_email,
+          phone: dto.lead_phone,
+        },
         dto.source_id,
-      ]);
-      if (!source) throw new NotFoundException(`source ${dto.source_id} not found`);
-      const lead = await this.leads.findOrCreate(tx, {
-        externalId: dto.lead_external_id,
-        name: dto.lead_name,
-        email: dto.lead_email,
-        phone: dto.lead_phone,
-      });
+      );
+      if (!found) throw new NotFoundException(`source ${dto.source_id} not found`);
+      const { source, lead } = found;
       const view = await this.lifecycle.create(tx, {
         source: {
           id: dto.source_id,
