@@ -15,6 +15,13 @@ import { REQUEST_ID_HEADER } from './logging/http-logger';
 import { HTTP_LOGGER } from './logging/logging.module';
 import { MetricsService } from './metrics/metrics.service';
 
+/**
+ * Options of every app instance (main.ts, the e2e tests): configureApp registers the one body
+ * parser the API needs (JSON); Nest's defaults would add a form parser that every request passes
+ * through and no route uses (such bodies are refused with 415 first).
+ */
+export const APP_OPTIONS = { bodyParser: false } as const;
+
 /** Everything main.ts and the e2e tests must share: parsing, validation, the OpenAPI document. */
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);

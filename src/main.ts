@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { APP_OPTIONS, configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
 import { checkStartupEnvironment, listenError } from './config/startup-checks';
 import { createRootLogger } from './logging/http-logger';
@@ -19,6 +19,7 @@ async function bootstrap(): Promise<void> {
   // through it; should start-up fail before that, they go to the same pino logger. Either way
   // every line is JSON in production, from the first one.
   const app = await NestFactory.create(AppModule, {
+    ...APP_OPTIONS,
     logger: bootstrapLogger(root),
     // A start-up failure ends in our one-line message below, not a stack trace or process.abort().
     abortOnError: false,

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { WRITER } from '../../src/database/database.constants';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -51,7 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .overrideProvider(AbstractLoader)
     .useClass(ExpressLoader)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'fatal'] });
+  const app = moduleRef.createNestApplication({ ...APP_OPTIONS, logger: ['error', 'fatal'] });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
