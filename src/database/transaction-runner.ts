@@ -114,6 +114,9 @@ export class TransactionRunner {
         await this.commitGroup();
         if (this.queue.length > 0) await nextTurn();
       }
+    } catch (error) {
+      // Not even BEGIN ran (the connection is closed, say): nothing queued can run.
+      for (const job of this.queue.splice(0)) job.reject(error);
     } finally {
       this.flushing = false;
     }
@@ -142,9 +145,9 @@ export class TransactionRunner {
           if (this.queue.length === 0) break;
         }
         const job = this.queue.shift()!;
-        const tx = new SqliteTx(runner.manager, statements);
-        statements.run('SAVEPOINT tx', []);
         try {
+          statements.run('SAVEPOINT tx', []);
+          const tx = new SqliteTx(runner.manager, statements);
           const value = await this.within(tx, job.work);
           statements.run('RELEASE tx', []);
           settled.push({ job, ok: true, value, tx });
@@ -159,7 +162,11 @@ export class TransactionRunner {
       }
       statements.run('COMMIT', []);
     } catch (error) {
-      if (db.inTransaction) statements.run('ROLLBACK', []);
+      try {
+        if (db.inTransaction) statements.run('ROLLBACK', []);
+      } catch (rollbackError) {
+        this.logger.error(`rollback failed: ${String(rollbackError)}`);
+      }
       for (const [i, outcome] of settled.entries()) {
         if (outcome.ok) settled[i] = { job: outcome.job, ok: false, error };
       }
