@@ -417,6 +417,14 @@ async function benchWebhooks() {
     });
   }
   receiver.kill('SIGTERM');
+  // Rounds alternate the setups, so a slow spell of a shared machine falls on all of them; the
+  // median of each is what to compare.
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const base = median(rows.filter((r) => r.server === 'service no webhook').map((r) => r.rps));
+  for (const { label } of setups) {
+    const rps = median(rows.filter((r) => r.server === `service ${label}`).map((r) => r.rps));
+    console.log(`${label}: median ${Math.round(rps)} req/s over ${rounds} round(s), ${((rps / base - 1) * 100).toFixed(1)}% against no webhook`);
+  }
 }
 
 main().catch((error) => {

@@ -20,7 +20,8 @@ import {
 import { retryDelayMs } from './backoff';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookOutbox } from './webhook-outbox';
-import { type SendResult, WebhookSender } from './webhook-sender';
+import type { SendResult } from './webhook-sender';
+import { WebhookSendThread } from './webhook-send-thread';
 
 /** Deliveries claimed per pass (and sent at once). */
 export const BATCH_SIZE = 200;
@@ -99,7 +100,7 @@ interface ClaimedRow {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private readonly sender: WebhookSender;
+  private readonly sender: WebhookSendThread;
   private readonly leaseMs: number;
   private timer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
@@ -120,10 +121,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly metrics: WebhookMetrics,
     private readonly outbox: WebhookOutbox,
   ) {
-    this.sender = new WebhookSender(
-      config.WEBHOOK_TIMEOUT_MS,
-      config.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
-    );
+    this.sender = new WebhookSendThread({
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+    });
     this.leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
   }
 
@@ -145,7 +146,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     clearTimeout(this.retryTimer);
     clearTimeout(this.scheduled);
     await this.running;
-    this.sender.close();
+    await this.sender.close();
   }
 
   /** Asks for a pass soon; cheap and coalescing (called after every commit with events). */
@@ -200,20 +201,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const claimed = await this.transactions.run((tx) => this.claim(tx, token, now));
     if (claimed.length === 0) return 0;
 
-    const results = await Promise.all(
-      claimed.map(async (row): Promise<SendResult> => {
-        try {
-          return await this.sender.send({
-            url: row.url,
-            secret: row.secret,
-            id: row.eventId,
-            body: body(row),
-          });
-        } catch (error) {
-          // A row that cannot even be signed fails like any attempt (and ends dead).
-          return { delivered: false, statusCode: null, error: String(error).slice(0, 500) };
-        }
-      }),
+    const results = await this.sender.send(
+      claimed.map((row) => ({
+        url: row.url,
+        secret: row.secret,
+        id: row.eventId,
+        body: body(row),
+      })),
     );
     await this.record(claimed, results, token);
     return claimed.length;

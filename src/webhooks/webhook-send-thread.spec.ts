@@ -1,0 +1,79 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { WebhookSendThread } from './webhook-send-thread';
+
+const SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+
+describe('WebhookSendThread', () => {
+  let server: Server;
+  let url: string;
+  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  let hold = false;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        if (!hold) response.writeHead(request.url === '/fail' ? 500 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends a batch on its own thread, signed, and answers one outcome per webhook in order', async () => {
+    const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
+    try {
+      const results = await thread.send([
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_1', body: '{"n":1}' },
+        { url: `${url}/fail`, secret: SECRET, id: 'evt_2', body: '{"n":2}' },
+        { url: 'ftp://example.com/', secret: SECRET, id: 'evt_3', body: '{"n":3}' },
+      ]);
+      expect(results.map((r) => [r.delivered, r.statusCode])).toEqual([
+        [true, 204],
+        [false, 500],
+        [false, null],
+      ]);
+      const first = received.find((r) => r.headers['webhook-id'] === 'evt_1')!;
+      const verified = new Webhook(SECRET).verify(first.body, {
+        'webhook-id': String(first.headers['webhook-id']),
+        'webhook-timestamp': String(first.headers['webhook-timestamp']),
+        'webhook-signature': String(first.headers['webhook-signature']),
+      });
+      expect(verified).toEqual({ n: 1 });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('fails the pending batch when its thread ends, and starts a new thread for the next one', async () => {
+    const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
+    try {
+      hold = true; // the receiver never answers: the batch is still in flight
+      const pending = thread.send([
+        { url: `${url}/hold`, secret: SECRET, id: 'evt_4', body: '{}' },
+      ]);
+      while (!received.some((r) => r.headers['webhook-id'] === 'evt_4')) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await thread.close();
+      await expect(pending).rejects.toThrow(/thread exited/);
+      hold = false;
+      server.closeAllConnections();
+      const again = await thread.send([
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_5', body: '{}' },
+      ]);
+      expect(again[0].delivered).toBe(true);
+    } finally {
+      hold = false;
+      await thread.close();
+    }
+  });
+});
