@@ -5,11 +5,14 @@
  * `npm run bench`; alone: `npm run build && node scripts/bench-growth.js`). The rows are written
  * straight into the file (as a long-running service would have accumulated them: mostly closed,
  * with their history), so seeding takes seconds instead of hours.
+ * With a benchmark kit (BENCH_KIT, default ../shared/bench) the kit's bare-Node yardstick is
+ * seeded to the same size and its stats timed too: the reference for "answers within 2x".
  * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50).
  */
-const { mkdtempSync, rmSync } = require('node:fs');
+const { spawn } = require('node:child_process');
+const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const Database = require('better-sqlite3');
 const { seconds, connections, call, startApp, stopApp, postLoad } = require('./bench-lib');
 
@@ -58,6 +61,56 @@ function seed(file, sourceId, operatorIds) {
   db.close();
 }
 
+const root = resolve(__dirname, '..');
+const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');
+const yardstickServer = kit && join(kit, 'yardstick', 'server.js');
+
+async function startYardstick(port, file) {
+  const child = spawn(process.execPath, [yardstickServer], {
+    cwd: tmpdir(),
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules'), PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: file },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, child };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`yardstick ${url} did not come up`);
+}
+
+/** The yardstick's stats, fresh and after the same number of requests (its own schema). */
+async function yardstickGrowth(dir, port) {
+  const file = join(dir, 'yardstick.sqlite');
+  let app = await startYardstick(port, file);
+  const source = await call(`${app.url}/sources`, 'POST', { name: 'growth' });
+  const operatorIds = [];
+  for (let i = 1; i <= 10; i++) {
+    operatorIds.push((await call(`${app.url}/operators`, 'POST', { name: `op ${i}`, max_load: 100000 })).id);
+  }
+  await call(`${app.url}/sources/${source.id}/weights`, 'POST', operatorIds.map((operator_id, i) => ({ operator_id, weight: i + 1 })));
+  const fresh = await medianGet(`${app.url}/requests/distribution/stats`);
+  await stopApp(app.child);
+  const db = new Database(file);
+  const lead = db.prepare('INSERT INTO leads (external_id, created_at) VALUES (?, ?)');
+  const request = db.prepare(`INSERT INTO requests (lead_id, source_id, operator_id, status, message, created_at)
+    VALUES (?, ?, ?, 'closed', 'seeded', ?)`);
+  db.transaction(() => {
+    const first = Number(lead.run('seed-0', new Date().toISOString()).lastInsertRowid);
+    for (let i = 1; i < 10000; i++) lead.run(`seed-${i}`, new Date().toISOString());
+    for (let i = 0; i < rows; i++) request.run(first + (i % 10000), source.id, operatorIds[i % 10], new Date().toISOString());
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  app = await startYardstick(port + 1, file);
+  const grown = await medianGet(`${app.url}/requests/distribution/stats`);
+  await stopApp(app.child);
+  return { fresh, grown };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'lds-bench-growth-'));
   const file = join(dir, 'crm.sqlite');
@@ -97,6 +150,13 @@ async function main() {
     console.log(`| fresh | ${rps(fresh)} | ${fresh.latency.p50} | ${fresh.latency.p99} | ${freshStats.toFixed(1)} |`);
     console.log(`| ${rows} stored | ${rps(grown)} | ${grown.latency.p50} | ${grown.latency.p99} | ${grownStats.toFixed(1)} |`);
     console.log(`POST fresh / grown: ${(rps(fresh) / rps(grown)).toFixed(2)}x`);
+    if (yardstickServer && existsSync(yardstickServer)) {
+      const yardstick = await yardstickGrowth(dir, port + 2);
+      console.log(
+        `Yardstick stats: fresh ${yardstick.fresh.toFixed(1)} ms, ${rows} stored ${yardstick.grown.toFixed(1)} ms; ` +
+          `the service's at ${rows}: ${(grownStats / yardstick.grown).toFixed(2)}x the yardstick's`,
+      );
+    }
   } finally {
     if (process.env.GROWTH_KEEP) console.log(`kept ${file}`);
     else rmSync(dir, { recursive: true, force: true });
