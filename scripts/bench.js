@@ -17,6 +17,8 @@
  *
  * Options (env):
  *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
+ *   BENCH_ROUNDS (1)   the SQLite servers (variants, ceiling, yardstick) in turn this many times;
+ *                      the summary then shows each figure's median over the rounds
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
  *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
  *   BENCH_WEBHOOKS=1   then SQLite without a webhook, with one active webhook to every event, and
@@ -35,6 +37,7 @@ const root = resolve(__dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS || 8);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const variants = (process.env.BENCH_VARIANTS || 'plain,auth,info').split(',').filter(Boolean);
+const rounds = Number(process.env.BENCH_ROUNDS || 1);
 const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');
 const hasKit = kit !== undefined && existsSync(join(kit, 'ceiling', 'main.js')) && existsSync(join(kit, 'yardstick', 'server.js'));
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,6 +70,7 @@ async function startServer(args, env, cwd = root) {
   return {
     url,
     cpuSeconds: () => cpuSeconds(child.pid),
+    mainThreadCpuSeconds: () => cpuSeconds(child.pid, `/proc/${child.pid}/task/${child.pid}/stat`),
     ready: waitFor(`${url}/health`, exited),
     stop: async () => {
       child.kill('SIGTERM');
@@ -79,10 +83,13 @@ async function startServer(args, env, cwd = root) {
 const startService = async (env) =>
   startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
 
-/** CPU time (user + system) the process has used, in seconds; undefined where /proc is missing. */
-function cpuSeconds(pid) {
+/**
+ * CPU time (user + system) the process (or, with its task file, its main thread: the event loop)
+ * has used, in seconds; undefined where /proc is missing.
+ */
+function cpuSeconds(pid, file = `/proc/${pid}/stat`) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
   } catch {
     return undefined;
@@ -277,21 +284,24 @@ async function main() {
     `${useWrk ? 'wrk -t1' : 'autocannon'}, ${connections} connections, ${seconds} s per route, one server at a time` +
       (hasKit ? `; ceiling and yardstick from ${kit}` : ''),
   );
-  for (const variant of variants) {
-    const spec = VARIANTS[variant];
-    if (!spec) throw new Error(`unknown variant ${variant} (plain, auth, info)`);
-    await withDirectory((dir) =>
-      startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
-    );
-  }
-  if (hasKit) {
-    const env = { NODE_PATH: join(root, 'node_modules') };
-    await withDirectory((dir) =>
-      startServer([join(kit, 'ceiling', 'main.js')], { ...env, SQLITE_PATH: join(dir, 'c.sqlite') }).then((server) => measure('ceiling', server, { sourceId: 1 })),
-    );
-    await withDirectory((dir) =>
-      startServer([join(kit, 'yardstick', 'server.js')], { ...env, SQLITE_PATH: join(dir, 'y.sqlite') }, dir).then((server) => measure('yardstick', server)),
-    );
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
+    for (const variant of variants) {
+      const spec = VARIANTS[variant];
+      if (!spec) throw new Error(`unknown variant ${variant} (plain, auth, info)`);
+      await withDirectory((dir) =>
+        startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
+      );
+    }
+    if (hasKit) {
+      const env = { NODE_PATH: join(root, 'node_modules') };
+      await withDirectory((dir) =>
+        startServer([join(kit, 'ceiling', 'main.js')], { ...env, SQLITE_PATH: join(dir, 'c.sqlite') }).then((server) => measure('ceiling', server, { sourceId: 1 })),
+      );
+      await withDirectory((dir) =>
+        startServer([join(kit, 'yardstick', 'server.js')], { ...env, SQLITE_PATH: join(dir, 'y.sqlite') }, dir).then((server) => measure('yardstick', server)),
+      );
+    }
   }
   if (process.env.BENCH_POSTGRES === '1') {
     for (const count of [1, 2]) {
@@ -326,10 +336,20 @@ async function main() {
 
   if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
 
-  console.log('\nSummary (one run; ratios are the service over the ceiling and the yardstick of this run)');
-  const reference = (server, route) => rows.find((r) => r.server === server && r.route === route);
+  console.log(
+    `\nSummary (one run${rounds > 1 ? `, medians of ${rounds} rounds` : ''}; ratios are the service over the ceiling and the yardstick of this run)`,
+  );
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const summary = [];
+  for (const row of rows) {
+    if (summary.some((s) => s.server === row.server && s.route === row.route)) continue;
+    const same = rows.filter((r) => r.server === row.server && r.route === row.route);
+    const pick = (key) => median(same.map((r) => r[key]).filter((v) => v !== undefined));
+    summary.push({ server: row.server, route: row.route, rps: pick('rps'), p50: pick('p50'), p99: pick('p99'), cpuUs: pick('cpuUs'), non2xx: pick('non2xx'), errors: pick('errors') });
+  }
+  const reference = (server, route) => summary.find((r) => r.server === server && r.route === route);
   console.table(
-    rows.map((r) => {
+    summary.map((r) => {
       const ceiling = reference('ceiling', r.route);
       const yardstick = reference('yardstick', r.route);
       const service = r.server.startsWith('service');
@@ -393,9 +413,11 @@ async function benchWebhooks() {
         if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
         const setup = await setUp(server.url);
         const before = server.cpuSeconds();
+        const mainBefore = server.mainThreadCpuSeconds();
         const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });
         record(label, 'POST /requests', result);
         const during = server.cpuSeconds() - before;
+        const mainDuring = server.mainThreadCpuSeconds() - mainBefore;
         // Then until every event is delivered: the whole cost of a request and its webhooks.
         const start = Date.now();
         // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
@@ -407,7 +429,8 @@ async function benchWebhooks() {
         const n = result.requests;
         if (during !== undefined && n) {
           console.log(
-            `${label}: app CPU per request ${((during * 1000) / n).toFixed(2)} ms during the run, ` +
+            `${label}: app CPU per request ${((during * 1000) / n).toFixed(2)} ms during the run ` +
+              `(event loop ${((mainDuring * 1000) / n).toFixed(2)} ms), ` +
               `${((total * 1000) / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
           );
         }
