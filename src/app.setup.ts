@@ -1,11 +1,12 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import cors from 'cors';
 import { Logger } from 'nestjs-pino';
 import type { HttpLogger } from './logging/http-logger';
 import { AppConfig } from './config/app-config';
 import { rejectNulCharacters, requireJsonBody } from './common/json-body';
+import { corsWhenAsked, securityHeaders } from './common/security-headers';
 import { VALIDATION_OPTIONS, validationException } from './common/validation-errors';
 import { AppExceptionFilter } from './common/app-exception.filter';
 import { setupOpenApi } from './common/openapi';
@@ -35,21 +36,7 @@ export function configureApp(app: INestApplication): void {
   // Before the body parser, so that a 413 or a malformed body is logged and measured too.
   app.use(app.get<HttpLogger>(HTTP_LOGGER));
   app.use(app.get(MetricsService).httpMiddleware());
-  app.use(
-    helmet({
-      // Swagger UI (/docs) needs inline styles and data: images; the JSON API needs nothing.
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          // The service may be served over plain HTTP on an internal network: keep /docs working.
-          upgradeInsecureRequests: null,
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders());
   app.use(requireJsonBody);
   express.useBodyParser('json', { limit: config.BODY_LIMIT, reviver: rejectNulCharacters });
   express.set('query parser', 'simple');
@@ -61,15 +48,19 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
-  app.enableCors({
-    origin: config.corsOrigins ?? '*',
-    exposedHeaders: [
-      TOTAL_COUNT_HEADER,
-      REQUEST_ID_HEADER,
-      IDEMPOTENT_REPLAYED_HEADER,
-      'Retry-After',
-    ],
-  });
+  app.use(
+    corsWhenAsked(
+      cors({
+        origin: config.corsOrigins ?? '*',
+        exposedHeaders: [
+          TOTAL_COUNT_HEADER,
+          REQUEST_ID_HEADER,
+          IDEMPOTENT_REPLAYED_HEADER,
+          'Retry-After',
+        ],
+      }),
+    ),
+  );
   // On a signal: stop, then process.exit(0), which lets pino write out its buffered lines (the
   // shutdown lines included); re-raising the signal, Nest's default, would drop them.
   app.enableShutdownHooks(undefined, { useProcessExit: true });

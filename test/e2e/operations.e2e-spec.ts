@@ -50,16 +50,29 @@ describe('Limits and security headers (e2e)', () => {
     expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });
 
-  it('sets helmet’s security headers and hides the framework', async () => {
-    for (const path of ['/health', '/operators', '/docs']) {
+  it('sets helmet’s security headers and hides the framework: the API set on JSON, the full set on pages', async () => {
+    for (const path of ['/health', '/operators', '/docs', '/docs-json']) {
       const response = await t.http().get(path);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
-      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
       expect(response.headers['referrer-policy']).toBe('no-referrer');
       expect(response.headers['x-powered-by']).toBeUndefined();
     }
+    for (const path of ['/health', '/operators']) {
+      const response = await t.http().get(path);
+      // JSON is never a page: nothing may load from it, nothing may frame it.
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      // Headers that only steer how a browser treats a rendered document are left to pages.
+      expect(response.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(response.headers['x-dns-prefetch-control']).toBeUndefined();
+    }
+    const page = await t.http().get('/docs/');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 
   it('echoes X-Request-Id, or generates one', async () => {
@@ -113,6 +126,18 @@ describe('CORS (e2e)', () => {
       const response = await t.http().get('/operators').set('Origin', 'https://a.example');
       expect(response.headers['access-control-allow-origin']).toBe('*');
       expect(response.headers['access-control-expose-headers']).toContain('X-Total-Count');
+      const preflight = await t
+        .http()
+        .options('/requests')
+        .set('Origin', 'https://a.example')
+        .set('Access-Control-Request-Method', 'POST')
+        .expect(204);
+      expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+      // A call without Origin (a server, a bot) is not a browser's: no CORS headers, but a cache
+      // must not give its answer to a browser.
+      const server = await t.http().get('/operators');
+      expect(server.headers['access-control-allow-origin']).toBeUndefined();
+      expect(server.headers.vary).toBe('Origin');
     } finally {
       await t.close();
     }
