@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OpenApiRoutes } from './common/openapi';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -35,5 +36,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     EventStreamModule,
     ConsoleModule,
   ],
+  providers: [OpenApiRoutes],
 })
 export class AppModule {}

@@ -2,11 +2,13 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cors from 'cors';
+import type { Request } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { HttpLogger } from './logging/http-logger';
 import { AppConfig } from './config/app-config';
 import { rejectNulCharacters, requireJsonBody } from './common/json-body';
 import { corsWhenAsked, securityHeaders } from './common/security-headers';
+import { observeResponses } from './common/response-observer';
 import { VALIDATION_OPTIONS, validationException } from './common/validation-errors';
 import { AppExceptionFilter } from './common/app-exception.filter';
 import { setupOpenApi } from './common/openapi';
@@ -34,8 +36,12 @@ export function configureApp(app: INestApplication): void {
   // Responses are live state (loads, queues): no ETag hashing of every body.
   express.set('etag', false);
   // Before the body parser, so that a 413 or a malformed body is logged and measured too.
-  app.use(app.get<HttpLogger>(HTTP_LOGGER));
-  app.use(app.get(MetricsService).httpMiddleware());
+  app.use(
+    observeResponses<Request>([
+      app.get<HttpLogger>(HTTP_LOGGER).observer,
+      app.get(MetricsService).httpObserver(),
+    ]),
+  );
   app.use(securityHeaders());
   app.use(requireJsonBody);
   express.useBodyParser('json', { limit: config.BODY_LIMIT, reviver: rejectNulCharacters });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { observeResponses, type ResponseObserver } from '../common/response-observer';
 import type { AppConfig } from '../config/app-config';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -65,12 +66,15 @@ export function lifecycleLogger(root: Logger): Logger {
 type ExpressRequest = IncomingMessage & { route?: { path?: string }; id?: unknown };
 type Level = 'info' | 'error';
 
-/** The middleware, with the root logger it writes to (nestjs-pino writes Nest's lines there). */
+/**
+ * The middleware, with the root logger it writes to (nestjs-pino writes Nest's lines there) and
+ * its observer, for configureApp to mount with the other observers in one middleware.
+ */
 export type HttpLogger = ((
-  request: IncomingMessage,
+  request: ExpressRequest,
   response: ServerResponse,
   next: () => void,
-) => void) & { logger: Logger };
+) => void) & { logger: Logger; observer: ResponseObserver<ExpressRequest> };
 
 const HEADERS_LOGGED = ['user-agent', 'authorization', 'x-api-key'] as const;
 
@@ -100,13 +104,15 @@ function serializeRequest(request: ExpressRequest) {
  * whatever the level; at LOG_LEVEL=warn that was 6% of the service's CPU under load).
  */
 export function createHttpLogger(logger: Logger): HttpLogger {
-  const middleware = (request: ExpressRequest, response: ServerResponse, next: () => void) => {
-    const given = request.headers['x-request-id'];
-    const id = typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
-    request.id = id;
-    response.setHeader(REQUEST_ID_HEADER, id);
-    const started = Date.now();
-    response.once('close', () => {
+  const observer: ResponseObserver<ExpressRequest> = {
+    started(request, response) {
+      const given = request.headers['x-request-id'];
+      const id =
+        typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
+      request.id = id;
+      response.setHeader(REQUEST_ID_HEADER, id);
+    },
+    finished(request, response, elapsedMs) {
       const failed = response.statusCode >= 500 || !response.writableFinished;
       const level: Level = failed ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
@@ -116,7 +122,7 @@ export function createHttpLogger(logger: Logger): HttpLogger {
           req: serializeRequest(request),
           ...(route ? { route } : {}),
           res: { statusCode: response.statusCode },
-          responseTime: Date.now() - started,
+          responseTime: Math.round(elapsedMs),
         },
         response.writableFinished
           ? failed
@@ -124,8 +130,7 @@ export function createHttpLogger(logger: Logger): HttpLogger {
             : 'request completed'
           : 'request aborted',
       );
-    });
-    next();
+    },
   };
-  return Object.assign(middleware, { logger });
+  return Object.assign(observeResponses([observer]), { logger, observer });
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
+import type { ResponseObserver } from '../common/response-observer';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
@@ -104,15 +105,16 @@ export class MetricsService {
     this.waitTime.observe(seconds);
   }
 
-  /** Express middleware: observes every response, labelled by its route template. */
-  httpMiddleware() {
+  /** Observes every response (see observeResponses), labelled by its route template. */
+  httpObserver(): ResponseObserver<Request> {
     // One labelled child per (method, route, status), looked up by a string key, instead of
     // prom-client hashing a label object on every observation.
     const children = new Map<string, { observe(value: number): void }>();
-    return (request: Request, response: Response, next: NextFunction): void => {
-      const started = process.hrtime.bigint();
-      this.inFlightCount++;
-      response.once('close', () => {
+    return {
+      started: () => {
+        this.inFlightCount++;
+      },
+      finished: (request, response, elapsedMs) => {
         this.inFlightCount--;
         if (!response.writableFinished) return; // abandoned by the client: no response was sent
         const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
@@ -122,9 +124,8 @@ export class MetricsService {
           child = this.httpDuration.labels(request.method, route, String(response.statusCode));
           children.set(key, child);
         }
-        child.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      });
-      next();
+        child.observe(elapsedMs / 1000);
+      },
     };
   }
 
