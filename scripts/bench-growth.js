@@ -9,12 +9,11 @@
  * seeded to the same size and its stats timed too: the reference for "answers within 2x".
  * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50).
  */
-const { spawn } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const Database = require('better-sqlite3');
-const { seconds, connections, call, startApp, stopApp, postLoad } = require('./bench-lib');
+const { seconds, connections, call, startServer, startApp, stopApp, postLoad } = require('./bench-lib');
 
 const rows = Number(process.env.GROWTH_ROWS || 1000000);
 
@@ -65,21 +64,8 @@ const root = resolve(__dirname, '..');
 const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');
 const yardstickServer = kit && join(kit, 'yardstick', 'server.js');
 
-async function startYardstick(port, file) {
-  const child = spawn(process.execPath, [yardstickServer], {
-    cwd: tmpdir(),
-    env: { ...process.env, NODE_PATH: join(root, 'node_modules'), PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: file },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`yardstick ${url} did not come up`);
+function startYardstick(port, file) {
+  return startServer([yardstickServer], port, { NODE_PATH: join(root, 'node_modules'), SQLITE_PATH: file }, tmpdir());
 }
 
 /** The yardstick's stats, fresh and after the same number of requests (its own schema). */

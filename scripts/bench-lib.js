@@ -15,10 +15,11 @@ async function call(url, method, body) {
   return response.json();
 }
 
-/** The built app (dist/main.js) in production mode on 127.0.0.1:port, once /health answers. */
-async function startApp(port, env) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+/** A Node server (`args` after node) on 127.0.0.1:port, once its /health answers. */
+async function startServer(args, port, env, cwd) {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -30,6 +31,11 @@ async function startApp(port, env) {
   }
   child.kill('SIGKILL');
   throw new Error(`${url} did not come up`);
+}
+
+/** The built app (dist/main.js) in production mode on 127.0.0.1:port, once /health answers. */
+function startApp(port, env) {
+  return startServer(['dist/main.js'], port, { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
 }
 
 async function stopApp(child) {
@@ -63,4 +69,4 @@ function postLoad(url, sourceId, tag) {
   });
 }
 
-module.exports = { seconds, connections, call, startApp, stopApp, postLoad };
+module.exports = { seconds, connections, call, startServer, startApp, stopApp, postLoad };
