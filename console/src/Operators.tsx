@@ -1,4 +1,5 @@
 import type { OperatorResponseDto } from './api-types';
+import { TableCard } from './TableCard';
 
 interface Props {
   operators: OperatorResponseDto[];
@@ -8,69 +9,50 @@ interface Props {
 
 export function Operators({ operators, onToggle, onRelease }: Props) {
   return (
-    <section class="card" aria-labelledby="operators-title">
-      <h2 id="operators-title">Operators</h2>
-      <div class="scroll">
-        <table aria-labelledby="operators-title">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Load</th>
-              <th scope="col">Active</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {operators.length === 0 && (
-              <tr>
-                <td colSpan={4} class="empty">
-                  No operators yet.
-                </td>
-              </tr>
+    <TableCard
+      id="operators"
+      title="Operators"
+      columns={['Name', 'Load', 'Active', null]}
+      empty={operators.length === 0 ? 'No operators yet.' : null}
+    >
+      {operators.map((operator) => (
+        <tr key={operator.id}>
+          <th scope="row">{operator.name}</th>
+          <td>
+            <div class="load">
+              <meter
+                min={0}
+                max={Math.max(operator.max_load, 1)}
+                high={Math.max(operator.max_load, 1) * 0.8}
+                value={operator.current_load}
+                aria-label={`Load of ${operator.name}`}
+              />
+              <span class="load-text" data-testid="load">
+                {operator.current_load} / {operator.max_load}
+              </span>
+            </div>
+          </td>
+          <td>
+            <label class="switch">
+              <input
+                type="checkbox"
+                role="switch"
+                checked={operator.is_active}
+                aria-label={`${operator.name} active`}
+                onChange={(event) => onToggle(operator, event.currentTarget.checked)}
+              />
+              <span aria-hidden="true">{operator.is_active ? 'On' : 'Off'}</span>
+            </label>
+          </td>
+          <td>
+            {!operator.is_active && operator.current_load > 0 && (
+              <button type="button" onClick={() => onRelease(operator)}>
+                Release
+              </button>
             )}
-            {operators.map((operator) => (
-              <tr key={operator.id}>
-                <th scope="row">{operator.name}</th>
-                <td>
-                  <div class="load">
-                    <meter
-                      min={0}
-                      max={Math.max(operator.max_load, 1)}
-                      high={Math.max(operator.max_load, 1) * 0.8}
-                      value={operator.current_load}
-                      aria-label={`Load of ${operator.name}`}
-                    />
-                    <span class="load-text" data-testid="load">
-                      {operator.current_load} / {operator.max_load}
-                    </span>
-                  </div>
-                </td>
-                <td>
-                  <label class="switch">
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      checked={operator.is_active}
-                      aria-label={`${operator.name} active`}
-                      onChange={(event) => onToggle(operator, event.currentTarget.checked)}
-                    />
-                    <span aria-hidden="true">{operator.is_active ? 'On' : 'Off'}</span>
-                  </label>
-                </td>
-                <td>
-                  {!operator.is_active && operator.current_load > 0 && (
-                    <button type="button" onClick={() => onRelease(operator)}>
-                      Release
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+          </td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }

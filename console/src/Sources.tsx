@@ -1,4 +1,5 @@
 import type { SourceResponseDto } from './api-types';
+import { TableCard } from './TableCard';
 
 interface Props {
   sources: SourceResponseDto[];
@@ -7,43 +8,24 @@ interface Props {
 
 export function Sources({ sources, onEdit }: Props) {
   return (
-    <section class="card" aria-labelledby="sources-title">
-      <h2 id="sources-title">Sources</h2>
-      <div class="scroll">
-        <table aria-labelledby="sources-title">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Strategy</th>
-              <th scope="col">Sticky</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sources.length === 0 && (
-              <tr>
-                <td colSpan={4} class="empty">
-                  No sources yet.
-                </td>
-              </tr>
-            )}
-            {sources.map((source) => (
-              <tr key={source.id}>
-                <th scope="row">{source.name}</th>
-                <td>{source.strategy ?? 'default'}</td>
-                <td>{source.sticky ? 'Yes' : 'No'}</td>
-                <td>
-                  <button type="button" onClick={() => onEdit(source)}>
-                    Edit weights
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TableCard
+      id="sources"
+      title="Sources"
+      columns={['Name', 'Strategy', 'Sticky', null]}
+      empty={sources.length === 0 ? 'No sources yet.' : null}
+    >
+      {sources.map((source) => (
+        <tr key={source.id}>
+          <th scope="row">{source.name}</th>
+          <td>{source.strategy ?? 'default'}</td>
+          <td>{source.sticky ? 'Yes' : 'No'}</td>
+          <td>
+            <button type="button" onClick={() => onEdit(source)}>
+              Edit weights
+            </button>
+          </td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }
