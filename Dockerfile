@@ -11,6 +11,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY console ./console
+COPY scripts/build-console.js ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # --- run: compiled app and production dependencies only, as the unprivileged node user ---

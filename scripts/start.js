@@ -7,6 +7,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildConsole } = require('./build-console');
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -75,19 +76,7 @@ if (!upToDate()) {
       cwd: root,
       stdio: 'inherit',
     });
-    // The console (console/ → console/dist), served at /console.
-    execFileSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'console/vite.config.mts',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: root, stdio: 'inherit' },
-    );
+    buildConsole();
     fs.writeFileSync(stamp, new Date().toISOString());
   });
 }

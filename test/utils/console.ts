@@ -36,18 +36,7 @@ export function buildConsole(): void {
     newest(join(consoleDir, 'vite.config.mts')),
   );
   if (built > sources) return;
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'console/vite.config.mts',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-console.js')], { stdio: 'inherit' });
 }
 
 /** Retries `check` until it stops throwing (or returns true), for up to `timeoutMs`. */
