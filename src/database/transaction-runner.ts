@@ -12,8 +12,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * SQLite group commit: the queued transactions of one batch share one BEGIN … COMMIT, each in
  * its own savepoint. A commit writes every page the transaction dirtied to the WAL, and the rows
- * of successive requests dirty the same pages (the last leaf of each table and index): shared,
- * those writes were 40% of the hot path's database time. A batch ends when the queue is empty,
+ * of successive requests dirty the same pages (the last leaf of each table and index): one
+ * commit per transaction was 40% of the hot path's database time. A batch ends when the queue is empty,
  * or at these limits, so the first transaction in a batch is never held for long.
  */
 const BATCH_MAX_TRANSACTIONS = 64;
@@ -54,7 +54,8 @@ type Settled =
  *
  * A nested run (a defect: the Tx must be passed down) is refused with NestedTransactionError
  * outside production. The check needs an AsyncLocalStorage, which on Node 20 turns on async hooks
- * for every promise of the process (about 3% of the hot path's CPU in a profile); production runs without it.
+ * for every promise of the process (about 3% of the hot path's CPU in a profile); production runs
+ * without it.
  */
 @Injectable()
 export class TransactionRunner {
