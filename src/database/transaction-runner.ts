@@ -13,8 +13,8 @@ const MAX_ATTEMPTS = 5;
  * SQLite group commit: the queued transactions of one batch share one BEGIN … COMMIT, each in
  * its own savepoint. A commit writes every page the transaction dirtied to the WAL, and the rows
  * of successive requests dirty the same pages (the last leaf of each table and index): one
- * commit per transaction was 40% of the hot path's database time. A batch ends when the queue is empty,
- * or at these limits, so the first transaction in a batch is never held for long.
+ * commit per transaction was 40% of the hot path's database time. A batch ends when the queue
+ * is empty, or at these limits, so the first transaction in a batch is never held for long.
  */
 const BATCH_MAX_TRANSACTIONS = 64;
 const BATCH_MAX_MS = 10;
