@@ -71,7 +71,7 @@ export interface RequestEventRecord {
   createdAt: Date;
 }
 
-export function toPublicEvent(record: RequestEventRecord): PublicEvent {
+export function toPublicEvent(record: Omit<RequestEventRecord, 'id'>): PublicEvent {
   return {
     id: record.eventId,
     type: webhookEventType(record.type),
@@ -82,4 +82,25 @@ export function toPublicEvent(record: RequestEventRecord): PublicEvent {
       trigger: record.trigger,
     },
   };
+}
+
+/**
+ * `JSON.stringify(toPublicEvent(record))`, assembled around the request's JSON as it was stored
+ * with the event instead of parsing and stringifying the request again (a webhook body per
+ * delivery on the intake's event loop). The other members are ids, enum names, numbers and an
+ * ISO date, which JSON.stringify writes as they are.
+ */
+export function publicEventJson(
+  record: Pick<
+    RequestEventRecord,
+    'eventId' | 'type' | 'createdAt' | 'previousOperatorId' | 'trigger'
+  >,
+  requestJson: string,
+): string {
+  return (
+    `{"id":${JSON.stringify(record.eventId)},"type":"${webhookEventType(record.type)}",` +
+    `"created_at":"${record.createdAt.toISOString()}","data":{"request":${requestJson},` +
+    `"previous_operator_id":${JSON.stringify(record.previousOperatorId)},` +
+    `"trigger":${JSON.stringify(record.trigger)}}}`
+  );
 }

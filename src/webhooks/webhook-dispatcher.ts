@@ -15,12 +15,12 @@ import { EventNotifier } from '../events/event-notifier';
 import {
   type AssignmentTrigger,
   type RequestEventType,
-  toPublicEvent,
+  publicEventJson,
 } from '../events/request-event';
 import { retryDelayMs } from './backoff';
 import { WebhookMetrics } from './webhook-metrics';
-import { WebhookOutbox } from './webhook-outbox';
-import type { SendResult } from './webhook-sender';
+import { type ClaimedDelivery, WebhookOutbox } from './webhook-outbox';
+import type { OutgoingWebhook, SendResult } from './webhook-sender';
 import { WebhookSendThread } from './webhook-send-thread';
 
 /** Deliveries claimed per pass (and sent at once). */
@@ -75,6 +75,22 @@ const PURGE_SQL =
   'DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries ' +
   "WHERE status <> 'pending' AND updated_at < ? LIMIT ?) RETURNING id";
 
+const subscriptionsSql = (count: number) =>
+  'SELECT id, url, secret FROM webhook_subscriptions WHERE is_active = ? AND id IN (' +
+  `${Array<string>(count).fill('?').join(', ')})`;
+
+const releaseSql = (count: number) =>
+  'UPDATE webhook_deliveries SET attempts = attempts - 1, lock_token = NULL, next_attempt_at = ?, ' +
+  `updated_at = ? WHERE lock_token = ? AND id IN (${Array<string>(count).fill('?').join(', ')})`;
+
+/** A delivery of a pass: its claim (token, the attempt it is) and what to send. */
+interface Outgoing {
+  id: number | string;
+  attempts: number;
+  token: string;
+  webhook: OutgoingWebhook;
+}
+
 interface ClaimedRow {
   id: number | string;
   attempts: number | string;
@@ -110,6 +126,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private scheduled?: NodeJS.Timeout;
   private again = false;
   private full = false;
+  /** Rows may be due in the table (not only claimed at insert): the next pass looks. */
+  private mayBeDue = true;
   private stopped = true;
   private lastPurge = 0;
 
@@ -131,8 +149,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     if (this.config.WEBHOOK_POLL_INTERVAL_MS === 0) return;
     this.stopped = false;
+    this.outbox.claimForDispatcher(this.leaseMs);
     this.unsubscribe = this.notifier.subscribe(() => {
       if (this.outbox.takeEnqueued()) this.wake();
+      else if (this.outbox.claimedWaiting > 0) this.wake(false);
     });
     this.timer = setInterval(() => this.wake(), this.config.WEBHOOK_POLL_INTERVAL_MS);
     this.timer.unref();
@@ -141,16 +161,29 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.outbox.claimForDispatcher(undefined);
     this.unsubscribe?.();
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.scheduled);
     await this.running;
+    // Claimed at insert and not sent: due now for the next dispatcher, not after their lease.
+    const unsent = this.outbox.takeClaimed(Infinity).map((delivery) => delivery.id);
+    if (unsent.length > 0) {
+      await this.release(unsent, new Date()).catch((error: unknown) =>
+        this.logger.warn(`could not release unsent webhook claims: ${String(error)}`),
+      );
+    }
     await this.sender.close();
   }
 
-  /** Asks for a pass soon; cheap and coalescing (called after every commit with events). */
-  wake(): void {
+  /**
+   * Asks for a pass soon; cheap and coalescing (called after every commit with deliveries).
+   * `due`: rows may have fallen due in the table (a poll, a retry, unclaimed new rows), so the
+   * pass looks for them; deliveries claimed at insert alone need no look.
+   */
+  wake(due = true): void {
+    if (due) this.mayBeDue = true;
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -181,36 +214,104 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async pass(): Promise<void> {
     this.full = false;
     try {
-      this.full = (await this.tick()) >= BATCH_SIZE;
+      this.full = (await this.sendBatch()) >= BATCH_SIZE || this.outbox.claimedWaiting > 0;
       if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
         this.lastPurge = Date.now();
         await this.purge();
       }
     } catch (error) {
+      this.mayBeDue = true;
       this.logger.warn(`webhook dispatch failed: ${String(error)}`);
     }
   }
 
-  /** One pass: claims up to BATCH_SIZE due deliveries, sends them, records the outcomes. */
+  /**
+   * One pass: up to BATCH_SIZE deliveries (first those claimed when they were written, handed
+   * over from memory, then due rows it claims), sent at once; then their outcomes, recorded.
+   */
   async tick(): Promise<number> {
+    this.mayBeDue = true;
+    return this.sendBatch();
+  }
+
+  private async sendBatch(): Promise<number> {
     const now = new Date();
-    const due = await readerQuery(this.reader.manager).query(ANY_DUE, [now, true]);
-    if (due.length === 0) return 0;
+    // A quarter of the batch stays for due rows (retries, overflow), so that a steady stream of
+    // new deliveries does not hold them back.
+    const fromMemory = this.mayBeDue ? (BATCH_SIZE * 3) / 4 : BATCH_SIZE;
+    const batch = await this.claimedAtInsert(this.outbox.takeClaimed(fromMemory), now);
+    if (batch.length < BATCH_SIZE && this.mayBeDue) {
+      this.mayBeDue = false;
+      const due = await readerQuery(this.reader.manager).query(ANY_DUE, [now, true]);
+      if (due.length > 0) {
+        const token = randomUUID();
+        const claimed = await this.transactions.run((tx) =>
+          this.claim(tx, token, now, BATCH_SIZE - batch.length),
+        );
+        // A full claim may have left more.
+        if (claimed.length === BATCH_SIZE - batch.length) this.mayBeDue = true;
+        for (const row of claimed) {
+          batch.push({
+            id: row.id,
+            attempts: Number(row.attempts),
+            token,
+            webhook: { url: row.url, secret: row.secret, id: row.eventId, body: body(row) },
+          });
+        }
+      }
+    }
+    if (batch.length === 0) return 0;
+    const results = await this.sender.send(batch.map((delivery) => delivery.webhook));
+    await this.record(batch, results);
+    return batch.length;
+  }
 
-    const token = randomUUID();
-    const claimed = await this.transactions.run((tx) => this.claim(tx, token, now));
-    if (claimed.length === 0) return 0;
-
-    const results = await this.sender.send(
-      claimed.map((row) => ({
-        url: row.url,
-        secret: row.secret,
-        id: row.eventId,
-        body: body(row),
-      })),
+  /**
+   * Deliveries this instance claimed at insert, with their subscription's URL and secret as
+   * they are now. Those whose subscription was deactivated meanwhile are let go (unclaimed, the
+   * attempt not counted) to wait like any pending delivery; deleted ones are gone with it.
+   */
+  private async claimedAtInsert(deliveries: ClaimedDelivery[], now: Date): Promise<Outgoing[]> {
+    if (deliveries.length === 0) return [];
+    const ids = [...new Set(deliveries.map((delivery) => delivery.subscriptionId))];
+    const subscriptions = new Map(
+      (
+        await readerQuery(this.reader.manager).query<{ id: number; url: string; secret: string }>(
+          subscriptionsSql(ids.length),
+          [true, ...ids],
+        )
+      ).map((row) => [Number(row.id), row]),
     );
-    await this.record(claimed, results, token);
-    return claimed.length;
+    const outgoing: Outgoing[] = [];
+    const orphans: number[] = [];
+    for (const delivery of deliveries) {
+      const subscription = subscriptions.get(delivery.subscriptionId);
+      if (!subscription) {
+        orphans.push(delivery.id);
+        continue;
+      }
+      outgoing.push({
+        id: delivery.id,
+        attempts: 1,
+        token: this.outbox.claimToken,
+        webhook: {
+          url: subscription.url,
+          secret: subscription.secret,
+          id: delivery.eventId,
+          body: delivery.body,
+        },
+      });
+    }
+    if (orphans.length > 0) await this.release(orphans, now);
+    return outgoing;
+  }
+
+  /** Gives back claims made at insert and not sent: due now, the attempt not counted. */
+  private async release(ids: number[], now: Date): Promise<void> {
+    await this.transactions.run((tx) =>
+      tx.query(releaseSql(ids.length), [now, now, this.outbox.claimToken, ...ids]),
+    );
+    this.wake();
   }
 
   /** Deletes delivered and dead rows older than WEBHOOK_RETENTION_DAYS, in small batches. */
@@ -226,7 +327,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async claim(tx: Tx, token: string, now: Date): Promise<ClaimedRow[]> {
+  private async claim(tx: Tx, token: string, now: Date, limit: number): Promise<ClaimedRow[]> {
     const leaseEnd = new Date(now.getTime() + this.leaseMs);
     const ids = await tx.query<{ id: number | string }>(claimSql(tx.dialect), [
       leaseEnd,
@@ -234,7 +335,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       now,
       now,
       true,
-      BATCH_SIZE,
+      limit,
     ]);
     if (ids.length === 0) return [];
     const rows = await tx.query<ClaimedRow>(
@@ -244,30 +345,38 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  private async record(rows: ClaimedRow[], results: SendResult[], token: string): Promise<void> {
+  private async record(batch: Outgoing[], results: SendResult[]): Promise<void> {
     const now = new Date();
     const counts = { delivered: 0, retry: 0, dead: 0 };
     let soonest = Infinity;
     await this.transactions.run(async (tx) => {
-      const deliveredByStatus = new Map<number | null, Array<number | string>>();
-      for (const [i, row] of rows.entries()) {
+      // Every delivered row of one claim that got the same status code: one statement.
+      const delivered = new Map<
+        string,
+        { token: string; statusCode: number | null; ids: Array<number | string> }
+      >();
+      for (const [i, delivery] of batch.entries()) {
         const result = results[i];
         if (!result.delivered) continue;
-        const ids = deliveredByStatus.get(result.statusCode) ?? [];
-        ids.push(row.id);
-        deliveredByStatus.set(result.statusCode, ids);
+        const key = `${delivery.token} ${result.statusCode}`;
+        const group = delivered.get(key) ?? {
+          token: delivery.token,
+          statusCode: result.statusCode,
+          ids: [],
+        };
+        group.ids.push(delivery.id);
+        delivered.set(key, group);
         counts.delivered++;
       }
-      for (const [statusCode, ids] of deliveredByStatus) {
+      for (const { token, statusCode, ids } of delivered.values()) {
         await tx.query(deliveredSql(ids.length), [statusCode, now, now, token, ...ids]);
       }
-      for (const [i, row] of rows.entries()) {
+      for (const [i, delivery] of batch.entries()) {
         const result = results[i];
         if (result.delivered) continue;
-        const attempts = Number(row.attempts);
-        const dead = attempts >= this.config.WEBHOOK_MAX_ATTEMPTS;
+        const dead = delivery.attempts >= this.config.WEBHOOK_MAX_ATTEMPTS;
         const delay = retryDelayMs(
-          attempts,
+          delivery.attempts,
           this.config.WEBHOOK_BACKOFF_BASE_MS,
           this.config.WEBHOOK_BACKOFF_MAX_MS,
         );
@@ -278,8 +387,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           result.error,
           next,
           now,
-          row.id,
-          token,
+          delivery.id,
+          delivery.token,
         ]);
         if (dead) counts.dead++;
         else {
@@ -312,19 +421,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
 /** The body a receiver gets: the event as it was stored with the change. */
 function body(row: ClaimedRow): string {
-  return JSON.stringify(
-    toPublicEvent({
-      id: Number(row.id),
+  return publicEventJson(
+    {
       eventId: row.eventId,
-      requestId: Number(row.requestId),
-      sourceId: Number(row.sourceId),
       type: row.type,
-      operatorId: null,
       previousOperatorId: row.previousOperatorId === null ? null : Number(row.previousOperatorId),
       trigger: row.trigger,
-      actor: 'system',
-      request: JSON.parse(row.request) as ReturnType<typeof toPublicEvent>['data']['request'],
       createdAt: parseDbTimestamp(row.createdAt),
-    }),
+    },
+    row.request,
   );
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/tx';
 import {
+  publicEventJson,
   REQUEST_EVENT_TYPES,
   type RequestEventRecord,
   webhookEventType,
@@ -8,6 +10,12 @@ import {
 import { eventBit } from './webhook-events';
 
 const sqlCache = new Map<string, string>();
+
+/** What an insert returns: enough to send a claimed delivery from memory. */
+const RETURNED = 'id, subscription_id AS "subscriptionId", event_id AS "eventId"';
+
+/** Deliveries claimed at insert and not yet handed to the dispatcher, at most. */
+export const CLAIMED_BACKLOG_LIMIT = 1000;
 
 /**
  * One INSERT … SELECT: the events as a derived table joined to the active subscriptions that
@@ -26,12 +34,13 @@ function insertSql(dialect: Tx['dialect'], events: number): string {
       'CAST(? AS varchar(32)) AS etype, CAST(? AS integer) AS bit, CAST(? AS integer) AS sid';
     sql =
       'INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, ' +
-      'status, attempts, next_attempt_at, created_at, updated_at) ' +
-      `SELECT s.id, e.rid, e.eid, e.etype, 'pending', 0, ${at}, ${at}, ${at} ` +
+      'status, attempts, lock_token, next_attempt_at, created_at, updated_at) ' +
+      `SELECT s.id, e.rid, e.eid, e.etype, 'pending', CAST(? AS integer), CAST(? AS varchar(40)), ` +
+      `${at}, ${at}, ${at} ` +
       `FROM (${Array<string>(events).fill(row).join(' UNION ALL ')}) e ` +
       'JOIN webhook_subscriptions s ON (s.event_mask & e.bit) <> 0 ' +
       'AND (s.source_id IS NULL OR s.source_id = e.sid) ' +
-      'WHERE s.is_active = ? RETURNING id';
+      `WHERE s.is_active = ? RETURNING ${RETURNED}`;
     sqlCache.set(key, sql);
   }
   return sql;
@@ -41,67 +50,158 @@ function insertSql(dialect: Tx['dialect'], events: number): string {
  * PostgreSQL: the deliveries of the events a data-modifying CTE named `events` (id, event_id,
  * type, source_id) just inserted, as the next CTE of the same statement, so that a change's
  * events and their outbox rows cost one round trip. The event types' webhook names and bits are
- * constants of the statement. Parameters: now, now, now, true.
+ * constants of the statement. Parameters: attempts, lock token, next attempt, now, now, true.
  */
 const DELIVERIES_OF_INSERTED_EVENTS =
   'INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, ' +
-  'status, attempts, next_attempt_at, created_at, updated_at) ' +
-  "SELECT s.id, e.id, e.event_id, t.webhook_type, 'pending', 0, " +
-  'CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS timestamptz) FROM events e ' +
+  'status, attempts, lock_token, next_attempt_at, created_at, updated_at) ' +
+  "SELECT s.id, e.id, e.event_id, t.webhook_type, 'pending', CAST(? AS integer), " +
+  'CAST(? AS varchar(40)), CAST(? AS timestamptz), CAST(? AS timestamptz), ' +
+  'CAST(? AS timestamptz) FROM events e ' +
   `JOIN (VALUES ${REQUEST_EVENT_TYPES.map((type) => {
     const webhookType = webhookEventType(type);
     return `('${type}', '${webhookType}', ${eventBit(webhookType)})`;
   }).join(', ')}) t (type, webhook_type, bit) ON t.type = e.type ` +
   'JOIN webhook_subscriptions s ON (s.event_mask & t.bit) <> 0 ' +
-  'AND (s.source_id IS NULL OR s.source_id = e.source_id) WHERE s.is_active = ? RETURNING id';
+  `AND (s.source_id IS NULL OR s.source_id = e.source_id) WHERE s.is_active = ? RETURNING ${RETURNED}`;
+
+/** A delivery this instance claimed when it wrote it, to send from memory after the commit. */
+export interface ClaimedDelivery {
+  id: number;
+  subscriptionId: number;
+  /** The event id: the webhook-id header. */
+  eventId: string;
+  /** The event as receivers get it (unsigned). */
+  body: string;
+}
+
+interface InsertedDelivery {
+  id: number | string;
+  subscriptionId: number | string;
+  eventId: string;
+}
 
 /**
  * The webhook outbox: for each request event, one delivery row per matching active
  * subscription, written in the change's own transaction (see RequestEventsWriter), so a
  * rolled-back change announces nothing and a committed one is never lost.
+ *
+ * While this instance's dispatcher runs, the rows are written already claimed by it (attempt 1,
+ * its lock token, a lease), and after the commit they are handed to it with the event from
+ * memory: the dispatcher sends them without claiming or loading them again. The row is still
+ * the guarantee: if the process dies first, the lease runs out and any dispatcher sends it.
  */
 @Injectable()
 export class WebhookOutbox {
+  /** The lock token of this process's claims made at insert. */
+  readonly claimToken = randomUUID();
+  private leaseMs?: number;
   private enqueued = false;
+  private claimed: ClaimedDelivery[] = [];
 
-  async enqueue(tx: Tx, events: readonly RequestEventRecord[]): Promise<void> {
+  /** The dispatcher runs here: claim new deliveries for it, with leases of `leaseMs`. */
+  claimForDispatcher(leaseMs: number | undefined): void {
+    this.leaseMs = leaseMs;
+  }
+
+  /** `requestJson`: the request as the events carry it (they share it: one change). */
+  async enqueue(tx: Tx, events: readonly RequestEventRecord[], requestJson: string): Promise<void> {
     if (events.length === 0) return;
-    const now = new Date();
-    const rows = await tx.query(insertSql(tx.dialect, events.length), [
-      now,
-      now,
-      now,
+    const claim = this.claimValues();
+    const rows = await tx.query<InsertedDelivery>(insertSql(tx.dialect, events.length), [
+      ...claim,
       ...events.flatMap((event) => {
         const type = webhookEventType(event.type);
         return [event.id, event.eventId, type, eventBit(type), event.sourceId];
       }),
       true,
     ]);
-    // Registered before the writer's notify, so the flag is up when the dispatcher is nudged.
-    if (rows.length > 0) tx.afterCommit(() => (this.enqueued = true));
+    this.afterInsert(tx, rows, events, requestJson, claim);
   }
 
   /**
    * PostgreSQL: runs `eventsInsert` (an INSERT INTO request_events … RETURNING id, event_id, type,
-   * source_id) and writes the matching deliveries in the same statement.
+   * source_id) of `events` and writes the matching deliveries in the same statement.
    */
-  async enqueueWithInsert(tx: Tx, eventsInsert: string, params: readonly unknown[]): Promise<void> {
-    const now = new Date();
-    const [{ deliveries }] = await tx.query<{ deliveries: number | string }>(
+  async enqueueWithInsert(
+    tx: Tx,
+    eventsInsert: string,
+    params: readonly unknown[],
+    events: readonly Omit<RequestEventRecord, 'id'>[],
+    requestJson: string,
+  ): Promise<void> {
+    const claim = this.claimValues();
+    const rows = await tx.query<InsertedDelivery>(
       `WITH events AS (${eventsInsert}), deliveries AS (${DELIVERIES_OF_INSERTED_EVENTS}) ` +
-        'SELECT count(*) AS deliveries FROM deliveries',
-      [...params, now, now, now, true],
+        'SELECT * FROM deliveries',
+      [...params, ...claim, true],
     );
-    if (Number(deliveries) > 0) tx.afterCommit(() => (this.enqueued = true));
+    this.afterInsert(tx, rows, events, requestJson, claim);
   }
 
   /**
-   * Whether deliveries were committed since the last call: the dispatcher skips the nudges of
-   * commits that matched no subscription (with none, webhooks cost intake one statement).
+   * Whether unclaimed deliveries were committed since the last call: the dispatcher skips the
+   * nudges of commits that matched no subscription (with none, webhooks cost intake one
+   * statement).
    */
   takeEnqueued(): boolean {
     const enqueued = this.enqueued;
     this.enqueued = false;
     return enqueued;
+  }
+
+  /** Up to `limit` committed deliveries claimed at insert, oldest first. */
+  takeClaimed(limit: number): ClaimedDelivery[] {
+    return this.claimed.splice(0, limit);
+  }
+
+  get claimedWaiting(): number {
+    return this.claimed.length;
+  }
+
+  /**
+   * attempts, lock token, next attempt, created, updated. Claimed while the dispatcher runs
+   * here and is not too far behind (a claim must be sent well within its lease); else unclaimed
+   * and due now, for whichever dispatcher polls first.
+   */
+  private claimValues(): unknown[] {
+    const now = new Date();
+    if (this.leaseMs !== undefined && this.claimed.length < CLAIMED_BACKLOG_LIMIT) {
+      return [1, this.claimToken, new Date(now.getTime() + this.leaseMs), now, now];
+    }
+    return [0, null, now, now, now];
+  }
+
+  private afterInsert(
+    tx: Tx,
+    rows: InsertedDelivery[],
+    events: readonly Omit<RequestEventRecord, 'id'>[],
+    requestJson: string,
+    claim: unknown[],
+  ): void {
+    if (rows.length === 0) return;
+    // Registered before the writer's notify, so the work is there when the dispatcher is nudged.
+    if (claim[1] === null) {
+      tx.afterCommit(() => (this.enqueued = true));
+      return;
+    }
+    const bodies = new Map<string, string>();
+    const deliveries = rows.map((row): ClaimedDelivery => {
+      let body = bodies.get(row.eventId);
+      if (body === undefined) {
+        body = publicEventJson(
+          events.find((event) => event.eventId === row.eventId)!,
+          requestJson,
+        );
+        bodies.set(row.eventId, body);
+      }
+      return {
+        id: Number(row.id),
+        subscriptionId: Number(row.subscriptionId),
+        eventId: row.eventId,
+        body,
+      };
+    });
+    tx.afterCommit(() => this.claimed.push(...deliveries));
   }
 }

@@ -1,3 +1,4 @@
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type OutgoingWebhook, type SendResult, WebhookSender } from './webhook-sender';
 
@@ -20,6 +21,7 @@ export interface SendThreadOptions {
  * with no database, and answers with the outcomes.
  */
 if (parentPort) {
+  yieldToIntake();
   const port = parentPort;
   const { timeoutMs, allowPrivate } = workerData as SendThreadOptions;
   const sender = new WebhookSender(timeoutMs, allowPrivate);
@@ -37,4 +39,18 @@ if (parentPort) {
       ),
     ).then((results) => port.postMessage({ id: message.id, results } satisfies SendBatchResult));
   });
+}
+
+/**
+ * Gives this thread a lower CPU priority than the event loop that takes requests, so that when
+ * the CPU is short intake goes first and deliveries catch up after. Only on Linux, where a
+ * thread's nice value is its own (elsewhere it would lower the whole process); best effort.
+ */
+function yieldToIntake(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not allowed here: sending at the same priority is still correct.
+  }
 }

@@ -69,7 +69,7 @@ export class RequestEventsWriter {
     if (tx.dialect === 'postgres') {
       // One round trip for the events and their outbox rows (a round trip is most of the cost).
       const insert = insertSql(records.length, 'id, event_id, type, source_id');
-      await this.outbox.enqueueWithInsert(tx, insert, params);
+      await this.outbox.enqueueWithInsert(tx, insert, params, records, json);
     } else {
       const ids = await tx.query<{ id: number }>(insertSql(records.length, 'id'), params);
       // One statement's generated ids ascend in the order of its rows.
@@ -77,6 +77,7 @@ export class RequestEventsWriter {
       await this.outbox.enqueue(
         tx,
         records.map((r, i) => ({ ...r, id: sorted[i] })),
+        json,
       );
     }
     tx.afterCommit(() => this.notifier.notify());
