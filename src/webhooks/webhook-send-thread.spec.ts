@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -76,4 +77,28 @@ describe('WebhookSendThread', () => {
       await thread.close();
     }
   });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'runs below the CPU priority of the event loop (Linux: a nice value of its own)',
+    async () => {
+      const niceOfThreads = () =>
+        new Map(
+          readdirSync('/proc/self/task').map((tid) => {
+            const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+            // Field 19 (nice), counted after the command name's closing parenthesis.
+            return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+          }),
+        );
+      const before = niceOfThreads();
+      const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
+      try {
+        await thread.send([{ url: `${url}/ok`, secret: SECRET, id: 'evt_6', body: '{}' }]);
+        const started = [...niceOfThreads()].filter(([tid]) => !before.has(tid));
+        expect(started.map(([, nice]) => nice)).toContain(10);
+        expect(niceOfThreads().get(String(process.pid))).toBe(before.get(String(process.pid)));
+      } finally {
+        await thread.close();
+      }
+    },
+  );
 });

@@ -219,4 +219,14 @@ describe('Transactions (e2e)', () => {
       expect(existsSync(file)).toBe(false);
     },
   );
+
+  (e2eOnPostgres ? it.skip : it)(
+    "SQLite: a group commit's savepoint journals are kept in memory, not in a temporary file",
+    async () => {
+      // temp_store 2 = MEMORY: the original of each page a savepoint changes is copied in memory
+      // (in a file, that was a file created per group and a write call per page).
+      const [row] = await runner.run((tx) => tx.query<{ temp_store: number }>('PRAGMA temp_store'));
+      expect(Number(row.temp_store)).toBe(2);
+    },
+  );
 });

@@ -1,0 +1,126 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebhookOutbox } from '../../src/webhooks/webhook-outbox';
+import { given } from '../factories';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { eventually } from '../utils/webhook-receiver';
+
+type Body = Record<string, any>;
+
+/** A receiver that keeps every request waiting until `release()`, then answers 204. */
+async function holdingReceiver() {
+  const ids: string[] = [];
+  const waiting: ServerResponse[] = [];
+  let holding = true;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      ids.push(String(request.headers['webhook-id']));
+      if (holding) waiting.push(response);
+      else response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    ids,
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      for (const response of waiting.splice(0)) {
+        if (!response.destroyed) response.writeHead(204).end();
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A change's deliveries are written already claimed by the instance that made the change, and
+ * sent from memory after the commit: no claim, no load, and no other instance sends them while
+ * the claim's lease runs.
+ */
+describe('Webhook deliveries claimed at insert (e2e)', () => {
+  let database: TestDatabase;
+  let receiver: Awaited<ReturnType<typeof holdingReceiver>>;
+  const apps: TestApp[] = [];
+  const env = {
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_TIMEOUT_MS: '1500',
+    WEBHOOK_POLL_INTERVAL_MS: '200',
+  };
+
+  beforeAll(async () => {
+    receiver = await holdingReceiver();
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    receiver?.release();
+    for (const app of apps) await app.stop().catch(() => undefined);
+    await database?.drop();
+    await receiver?.close();
+  });
+
+  const deliveries = async (t: TestApp) =>
+    (await t.http().get('/webhooks/1/deliveries').expect(200)).body as Body[];
+  const rows = (t: TestApp) =>
+    t.dataSource.query<Array<{ id: number; lock_token: string | null; attempts: number }>>(
+      'SELECT id, lock_token, attempts FROM webhook_deliveries ORDER BY id',
+    );
+
+  it('claims at insert, sends from memory, and hands unsent claims back when it stops', async () => {
+    const first = await createTestApp({ database, env });
+    apps.push(first);
+    const source = await given(first).source();
+    const operator = await given(first).operator({ max_load: 100 });
+    await given(first).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    await first
+      .http()
+      .post('/webhooks')
+      .send({ url: receiver.url, events: ['request.created'] })
+      .expect(201);
+
+    // The first delivery is in the receiver's hands: written with this instance's claim (its
+    // first attempt counted, a lease of WEBHOOK_TIMEOUT_MS + 60 s), not claimed afterwards.
+    await given(first).request(source.id);
+    await eventually(() => receiver.ids.length === 1, 5000, 'the first delivery sent');
+    const [inFlight] = await rows(first);
+    expect(inFlight.lock_token).toBe(first.app.get(WebhookOutbox).claimToken);
+    expect(Number(inFlight.attempts)).toBe(1);
+    const [listed] = await deliveries(first);
+    expect(listed.status).toBe('pending');
+    expect(Date.parse(listed.next_attempt_at as string)).toBeGreaterThan(Date.now() + 55_000);
+
+    // Two more while that pass waits: claimed at insert, waiting in memory for the next pass.
+    await given(first).request(source.id);
+    await given(first).request(source.id);
+    const waiting = (await rows(first)).slice(1);
+    expect(waiting.map((row) => row.lock_token)).toEqual([
+      inFlight.lock_token,
+      inFlight.lock_token,
+    ]);
+
+    // Stopping waits for the pass (its attempt times out: a retry) and gives the two waiting
+    // claims back, due now and their attempt not counted, instead of leaving them to their lease.
+    await first.stop();
+    expect(receiver.ids).toHaveLength(1);
+    receiver.release();
+
+    const second = await createTestApp({ database, env });
+    apps.push(second);
+    await eventually(
+      async () => (await deliveries(second)).every((d) => d.status === 'delivered'),
+      10_000,
+      'all three delivered by the restarted instance',
+    );
+    const delivered = await deliveries(second);
+    // The two handed back went out on their first attempt, long before a lease would have run out.
+    expect(delivered.map((d) => d.attempts)).toEqual([2, 1, 1]);
+    expect(new Set(receiver.ids).size).toBe(3);
+  });
+});
