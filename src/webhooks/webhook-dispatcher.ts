@@ -27,6 +27,11 @@ import { WebhookSendThread } from './webhook-send-thread';
 export const BATCH_SIZE = 200;
 /** A claim outlives the attempt's timeout by this much before another dispatcher may take it. */
 export const LEASE_MARGIN_MS = 60_000;
+/**
+ * A delivery claimed at insert is sent from memory only while this much of its lease is left
+ * beyond an attempt's timeout.
+ */
+const LEASE_SAFETY_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 /** A nudge waits this long for others to join its pass. */
 const COALESCE_MS = 10;
@@ -285,6 +290,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const outgoing: Outgoing[] = [];
     const orphans: number[] = [];
     for (const delivery of deliveries) {
+      // Waited so long (slow receivers ahead of it) that its attempt could outlast the claim:
+      // left to its lease, after which it is due like any other row, so it is never sent twice.
+      if (delivery.leaseEndsAt - now.getTime() < this.config.WEBHOOK_TIMEOUT_MS + LEASE_SAFETY_MS) {
+        continue;
+      }
       const subscription = subscriptions.get(delivery.subscriptionId);
       if (!subscription) {
         orphans.push(delivery.id);

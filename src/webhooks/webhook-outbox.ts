@@ -73,6 +73,8 @@ export interface ClaimedDelivery {
   eventId: string;
   /** The event as receivers get it (unsigned). */
   body: string;
+  /** When the claim runs out (ms since the epoch): after that any dispatcher may send it. */
+  leaseEndsAt: number;
 }
 
 interface InsertedDelivery {
@@ -186,6 +188,7 @@ export class WebhookOutbox {
       return;
     }
     const bodies = new Map<string, string>();
+    const leaseEndsAt = (claim[2] as Date).getTime();
     const deliveries = rows.map((row): ClaimedDelivery => {
       let body = bodies.get(row.eventId);
       if (body === undefined) {
@@ -200,6 +203,7 @@ export class WebhookOutbox {
         subscriptionId: Number(row.subscriptionId),
         eventId: row.eventId,
         body,
+        leaseEndsAt,
       };
     });
     tx.afterCommit(() => this.claimed.push(...deliveries));
