@@ -44,6 +44,11 @@ function sqliteValue(value: unknown): unknown {
   return value;
 }
 
+/** `?, ?, …`: the placeholders of an `IN (…)` list or a row of `count` values. */
+export function placeholders(count: number): string {
+  return Array<string>(count).fill('?').join(', ');
+}
+
 const postgresText = new Map<string, string>();
 
 export function postgresPlaceholders(sql: string): string {

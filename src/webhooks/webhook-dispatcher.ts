@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { readerQuery } from '../database/raw-query';
 import { parseDbTimestamp } from '../database/timestamps';
 import { TransactionRunner } from '../database/transaction-runner';
-import type { Dialect, Tx } from '../database/tx';
+import { type Dialect, placeholders, type Tx } from '../database/tx';
 import { EventNotifier } from '../events/event-notifier';
 import {
   type AssignmentTrigger,
@@ -64,13 +64,13 @@ const loadSql = (count: number) =>
   'e.source_id AS "sourceId", e.created_at AS "createdAt" FROM webhook_deliveries d ' +
   'JOIN webhook_subscriptions s ON s.id = d.subscription_id ' +
   'JOIN request_events e ON e.id = d.request_event_id ' +
-  `WHERE d.id IN (${Array<string>(count).fill('?').join(', ')})`;
+  `WHERE d.id IN (${placeholders(count)})`;
 
 /** Every delivered row of a pass that got the same status code, in one statement. */
 const deliveredSql = (count: number) =>
   "UPDATE webhook_deliveries SET status = 'delivered', lock_token = NULL, last_status_code = ?, " +
   'last_error = NULL, delivered_at = ?, updated_at = ? WHERE lock_token = ? AND id IN (' +
-  `${Array<string>(count).fill('?').join(', ')})`;
+  `${placeholders(count)})`;
 
 const FAILED_SQL =
   'UPDATE webhook_deliveries SET status = ?, lock_token = NULL, last_status_code = ?, ' +
@@ -82,11 +82,11 @@ const PURGE_SQL =
 
 const subscriptionsSql = (count: number) =>
   'SELECT id, url, secret FROM webhook_subscriptions WHERE is_active = ? AND id IN (' +
-  `${Array<string>(count).fill('?').join(', ')})`;
+  `${placeholders(count)})`;
 
 const releaseSql = (count: number) =>
   'UPDATE webhook_deliveries SET attempts = attempts - 1, lock_token = NULL, next_attempt_at = ?, ' +
-  `updated_at = ? WHERE lock_token = ? AND id IN (${Array<string>(count).fill('?').join(', ')})`;
+  `updated_at = ? WHERE lock_token = ? AND id IN (${placeholders(count)})`;
 
 /** A delivery of a pass: its claim (token, the attempt it is) and what to send. */
 interface Outgoing {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../database/tx';
+import { placeholders, type Tx } from '../../database/tx';
 import type { SourceRules } from '../../distribution/distribution.service';
 import type { RequestView } from '../dto/request-response.dto';
 import { fromRawRequestView, RawRequestView, REQUEST_VIEW_SQL } from '../request-views';
@@ -14,8 +14,6 @@ const SOURCES_WITH_WAITING_FOR = `SELECT s.id, s.strategy, s.sticky
   ORDER BY s.id`;
 export const SOURCES_WITH_WAITING = `SELECT DISTINCT r.source_id AS "sourceId" FROM requests r
   WHERE ${WAITING} ORDER BY r.source_id`;
-
-const placeholders = (n: number) => Array(n).fill('?').join(', ');
 
 interface SourceRow {
   id: number;
