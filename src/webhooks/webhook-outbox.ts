@@ -77,6 +77,12 @@ export interface ClaimedDelivery {
   leaseEndsAt: number;
 }
 
+/** When the rows are written; with a lease end, claimed by this instance until then. */
+interface InsertClaim {
+  now: Date;
+  leaseEndsAt: Date | undefined;
+}
+
 interface InsertedDelivery {
   id: number | string;
   subscriptionId: number | string;
@@ -109,9 +115,9 @@ export class WebhookOutbox {
   /** `requestJson`: the request as the events carry it (they share it: one change). */
   async enqueue(tx: Tx, events: readonly RequestEventRecord[], requestJson: string): Promise<void> {
     if (events.length === 0) return;
-    const claim = this.claimValues();
+    const claim = this.newClaim();
     const rows = await tx.query<InsertedDelivery>(insertSql(tx.dialect, events.length), [
-      ...claim,
+      ...this.claimParams(claim),
       ...events.flatMap((event) => {
         const type = webhookEventType(event.type);
         return [event.id, event.eventId, type, eventBit(type), event.sourceId];
@@ -132,11 +138,11 @@ export class WebhookOutbox {
     events: readonly Omit<RequestEventRecord, 'id'>[],
     requestJson: string,
   ): Promise<void> {
-    const claim = this.claimValues();
+    const claim = this.newClaim();
     const rows = await tx.query<InsertedDelivery>(
       `WITH events AS (${eventsInsert}), deliveries AS (${DELIVERIES_OF_INSERTED_EVENTS}) ` +
         'SELECT * FROM deliveries',
-      [...params, ...claim, true],
+      [...params, ...this.claimParams(claim), true],
     );
     this.afterInsert(tx, rows, events, requestJson, claim);
   }
@@ -162,16 +168,24 @@ export class WebhookOutbox {
   }
 
   /**
-   * attempts, lock token, next attempt, created, updated. Claimed while the dispatcher runs
-   * here and is not too far behind (a claim must be sent well within its lease); else unclaimed
-   * and due now, for whichever dispatcher polls first.
+   * The claim new rows are written with while the dispatcher runs here and is not too far behind
+   * (a claim must be sent well within its lease); else none: unclaimed and due now, for whichever
+   * dispatcher polls first.
    */
-  private claimValues(): unknown[] {
+  private newClaim(): InsertClaim {
     const now = new Date();
-    if (this.leaseMs !== undefined && this.claimed.length < CLAIMED_BACKLOG_LIMIT) {
-      return [1, this.claimToken, new Date(now.getTime() + this.leaseMs), now, now];
+    if (this.leaseMs === undefined || this.claimed.length >= CLAIMED_BACKLOG_LIMIT) {
+      return { now, leaseEndsAt: undefined };
     }
-    return [0, null, now, now, now];
+    return { now, leaseEndsAt: new Date(now.getTime() + this.leaseMs) };
+  }
+
+  /** attempts, lock token, next attempt, created, updated: a new row's claim columns. */
+  private claimParams(claim: InsertClaim): unknown[] {
+    const { now, leaseEndsAt } = claim;
+    return leaseEndsAt === undefined
+      ? [0, null, now, now, now]
+      : [1, this.claimToken, leaseEndsAt, now, now];
   }
 
   private afterInsert(
@@ -179,16 +193,16 @@ export class WebhookOutbox {
     rows: InsertedDelivery[],
     events: readonly Omit<RequestEventRecord, 'id'>[],
     requestJson: string,
-    claim: unknown[],
+    claim: InsertClaim,
   ): void {
     if (rows.length === 0) return;
     // Registered before the writer's notify, so the work is there when the dispatcher is nudged.
-    if (claim[1] === null) {
+    if (claim.leaseEndsAt === undefined) {
       tx.afterCommit(() => (this.enqueued = true));
       return;
     }
     const bodies = new Map<string, string>();
-    const leaseEndsAt = (claim[2] as Date).getTime();
+    const leaseEndsAt = claim.leaseEndsAt.getTime();
     const deliveries = rows.map((row): ClaimedDelivery => {
       let body = bodies.get(row.eventId);
       if (body === undefined) {
