@@ -123,4 +123,53 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     expect(delivered.map((d) => d.attempts)).toEqual([2, 1, 1]);
     expect(new Set(receiver.ids).size).toBe(3);
   });
+
+  it('lets go of a claim made at insert whose subscription was paused before it was sent', async () => {
+    const t = await createTestApp({ env });
+    apps.push(t);
+    receiver.hold();
+    const sent = receiver.ids.length;
+    const source = await given(t).source();
+    const operator = await given(t).operator({ max_load: 100 });
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    const hook = await t
+      .http()
+      .post('/webhooks')
+      .send({ url: receiver.url, events: ['request.created'] })
+      .expect(201);
+
+    // The first delivery holds the dispatcher; the second waits in memory, claimed at insert.
+    await given(t).request(source.id);
+    await eventually(() => receiver.ids.length === sent + 1, 5000, 'the first delivery sent');
+    await given(t).request(source.id);
+    const token = t.app.get(WebhookOutbox).claimToken;
+    expect((await rows(t))[1].lock_token).toBe(token);
+
+    await t.http().patch(`/webhooks/${hook.body.id}`).send({ is_active: false }).expect(200);
+    receiver.release();
+    // The next pass finds the subscription paused: the claim is let go, the attempt not counted.
+    await eventually(
+      async () => {
+        const [, second] = await rows(t);
+        return second.lock_token === null && Number(second.attempts) === 0;
+      },
+      5000,
+      'the paused delivery unclaimed',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400)); // two fallback polls
+    expect(receiver.ids).toHaveLength(sent + 1);
+
+    // Active again: it goes out like any pending delivery, on its first counted attempt.
+    await t.http().patch(`/webhooks/${hook.body.id}`).send({ is_active: true }).expect(200);
+    await eventually(
+      async () =>
+        ((await t.http().get(`/webhooks/${hook.body.id}/deliveries`).expect(200)).body as Body[])
+          .map((d) => `${d.status}/${d.attempts}`)
+          .join() === 'delivered/1,delivered/1',
+      5000,
+      'both delivered',
+    );
+    expect(receiver.ids).toHaveLength(sent + 2);
+    await t.close();
+  });
 });
