@@ -23,12 +23,13 @@
  *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
  *   BENCH_WEBHOOKS=1   then SQLite without a webhook, with one active webhook to every event, and
  *                      with one to request.assigned only, to a local receiver, in turn
- *                      BENCH_WEBHOOK_ROUNDS times (1); with
+ *                      BENCH_WEBHOOK_ROUNDS times (1), with each run's CPU per request by
+ *                      thread (event loop, sending thread, the rest) and the receiver's; with
  *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { setPriority, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
@@ -71,6 +72,8 @@ async function startServer(args, env, cwd = root) {
     url,
     cpuSeconds: () => cpuSeconds(child.pid),
     mainThreadCpuSeconds: () => cpuSeconds(child.pid, `/proc/${child.pid}/task/${child.pid}/stat`),
+    // The webhook sending thread is the one the service runs at nice 10 (Linux).
+    sendingThreadCpuSeconds: () => niceThreadsCpuSeconds(child.pid, 10),
     ready: waitFor(`${url}/health`, exited),
     stop: async () => {
       child.kill('SIGTERM');
@@ -91,6 +94,20 @@ function cpuSeconds(pid, file = `/proc/${pid}/stat`) {
   try {
     const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of the threads of `pid` that run at nice `nice`; undefined where /proc is missing. */
+function niceThreadsCpuSeconds(pid, nice) {
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[16]) === nice) total += (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+    return total;
   } catch {
     return undefined;
   }
@@ -419,10 +436,14 @@ async function benchWebhooks() {
         const setup = await setUp(server.url);
         const before = server.cpuSeconds();
         const mainBefore = server.mainThreadCpuSeconds();
+        const sendingBefore = server.sendingThreadCpuSeconds();
+        const receiverBefore = cpuSeconds(receiver.pid);
         const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });
         record(label, 'POST /requests', result);
         const during = server.cpuSeconds() - before;
         const mainDuring = server.mainThreadCpuSeconds() - mainBefore;
+        const sendingDuring = server.sendingThreadCpuSeconds() - sendingBefore;
+        const receiverDuring = cpuSeconds(receiver.pid) - receiverBefore;
         // Then until every event is delivered: the whole cost of a request and its webhooks.
         const start = Date.now();
         // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
@@ -433,10 +454,12 @@ async function benchWebhooks() {
         const total = server.cpuSeconds() - before;
         const n = result.requests;
         if (during !== undefined && n) {
+          const ms = (seconds) => ((seconds * 1000) / n).toFixed(3);
           console.log(
-            `${label}: app CPU per request ${((during * 1000) / n).toFixed(2)} ms during the run ` +
-              `(event loop ${((mainDuring * 1000) / n).toFixed(2)} ms), ` +
-              `${((total * 1000) / n).toFixed(2)} ms with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
+            `${label}: CPU per request during the run: event loop ${ms(mainDuring)} ms, sending thread ` +
+              `${ms(sendingDuring)} ms, the app's other threads (GC helpers, libuv) ` +
+              `${ms(during - mainDuring - sendingDuring)} ms; receiver ${ms(receiverDuring)} ms. ` +
+              `${ms(total)} ms of app CPU with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
           );
         }
       } finally {
