@@ -93,6 +93,15 @@ export class SqliteTx extends BaseTx {
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.statements.run<T>(sql, params);
   }
+
+  /**
+   * An INSERT without RETURNING: the rowid of its last row. The rows of one statement get
+   * consecutive rowids (this connection is the only writer), so the others follow from it.
+   */
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.statements.insert(sql, params);
+  }
 }
 
 interface PgClient {
@@ -142,14 +151,23 @@ export class SqliteStatements {
   constructor(private readonly db: Database) {}
 
   run<T>(sql: string, params: readonly unknown[]): T[] {
+    const statement = this.prepared(sql);
+    const values = params.map(sqliteValue);
+    if (statement.reader) return statement.all(...values) as T[];
+    statement.run(...values);
+    return [];
+  }
+
+  insert(sql: string, params: readonly unknown[]): number {
+    return Number(this.prepared(sql).run(...params.map(sqliteValue)).lastInsertRowid);
+  }
+
+  private prepared(sql: string): Statement {
     let statement = this.cache.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
       this.cache.set(sql, statement);
     }
-    const values = params.map(sqliteValue);
-    if (statement.reader) return statement.all(...values) as T[];
-    statement.run(...values);
-    return [];
+    return statement;
   }
 }

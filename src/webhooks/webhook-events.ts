@@ -12,3 +12,18 @@ export function eventBit(type: WebhookEventType): number {
 export function eventTypes(mask: number): WebhookEventType[] {
   return WEBHOOK_EVENT_TYPES.filter((type) => (mask & eventBit(type)) !== 0);
 }
+
+/**
+ * Whether a subscription gets an event: its type's bit is in the mask, and the subscription is
+ * for every source or for the event's (the SQL of PostgreSQL's outbox insert says the same).
+ */
+export function subscriptionWants(
+  subscription: { eventMask: number; sourceId: number | null },
+  bit: number,
+  sourceId: number,
+): boolean {
+  return (
+    (subscription.eventMask & bit) !== 0 &&
+    (subscription.sourceId === null || subscription.sourceId === sourceId)
+  );
+}

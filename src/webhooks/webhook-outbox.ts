@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/tx';
+import type { SqliteTx, Tx } from '../database/tx';
 import {
   publicEventJson,
   REQUEST_EVENT_TYPES,
   type RequestEventRecord,
   webhookEventType,
 } from '../events/request-event';
-import { eventBit } from './webhook-events';
-
-const sqlCache = new Map<string, string>();
+import { eventBit, subscriptionWants } from './webhook-events';
 
 /** What an insert returns: enough to send a claimed delivery from memory. */
 const RETURNED = 'id, subscription_id AS "subscriptionId", event_id AS "eventId"';
@@ -18,30 +16,28 @@ const RETURNED = 'id, subscription_id AS "subscriptionId", event_id AS "eventId"
 export const CLAIMED_BACKLOG_LIMIT = 1000;
 
 /**
- * One INSERT … SELECT: the events as a derived table joined to the active subscriptions that
- * want them (type bit, optional source). With no subscription it inserts nothing and costs one
- * statement on an empty (or tiny) table, so the intake path pays next to nothing for webhooks.
- * No in-process cache of subscriptions: another instance may change them at any moment, and a
- * stale cache would lose events.
+ * SQLite: the active subscriptions, read in the change's transaction (on its one writer
+ * connection, so no other change can come between). No in-process cache of subscriptions: the
+ * API changes them in other transactions, and a stale cache would lose events.
  */
-function insertSql(dialect: Tx['dialect'], events: number): string {
-  const key = `${dialect}:${events}`;
-  let sql = sqlCache.get(key);
+const ACTIVE_SUBSCRIPTIONS_SQL =
+  'SELECT id, event_mask AS "eventMask", source_id AS "sourceId" FROM webhook_subscriptions ' +
+  'WHERE is_active = ? ORDER BY id';
+
+const insertSqlCache = new Map<number, string>();
+
+/**
+ * SQLite: `rows` deliveries, one plain multi-row INSERT. No RETURNING: the ids follow from the
+ * last rowid, and the rest of each row the caller has (RETURNING was a third of the statement).
+ */
+function insertSql(rows: number): string {
+  let sql = insertSqlCache.get(rows);
   if (sql === undefined) {
-    const at = dialect === 'postgres' ? 'CAST(? AS timestamptz)' : '?';
-    const row =
-      'SELECT CAST(? AS bigint) AS rid, CAST(? AS varchar(40)) AS eid, ' +
-      'CAST(? AS varchar(32)) AS etype, CAST(? AS integer) AS bit, CAST(? AS integer) AS sid';
     sql =
       'INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, ' +
-      'status, attempts, lock_token, next_attempt_at, created_at, updated_at) ' +
-      `SELECT s.id, e.rid, e.eid, e.etype, 'pending', CAST(? AS integer), CAST(? AS varchar(40)), ` +
-      `${at}, ${at}, ${at} ` +
-      `FROM (${Array<string>(events).fill(row).join(' UNION ALL ')}) e ` +
-      'JOIN webhook_subscriptions s ON (s.event_mask & e.bit) <> 0 ' +
-      'AND (s.source_id IS NULL OR s.source_id = e.sid) ' +
-      `WHERE s.is_active = ? RETURNING ${RETURNED}`;
-    sqlCache.set(key, sql);
+      'status, attempts, lock_token, next_attempt_at, created_at, updated_at) VALUES ' +
+      Array<string>(rows).fill("(?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)").join(', ');
+    insertSqlCache.set(rows, sql);
   }
   return sql;
 }
@@ -83,6 +79,12 @@ interface InsertClaim {
   leaseEndsAt: Date | undefined;
 }
 
+interface ActiveSubscription {
+  id: number;
+  eventMask: number;
+  sourceId: number | null;
+}
+
 interface InsertedDelivery {
   id: number | string;
   subscriptionId: number | string;
@@ -112,19 +114,53 @@ export class WebhookOutbox {
     this.leaseMs = leaseMs;
   }
 
-  /** `requestJson`: the request as the events carry it (they share it: one change). */
-  async enqueue(tx: Tx, events: readonly RequestEventRecord[], requestJson: string): Promise<void> {
+  /**
+   * SQLite: the deliveries of `events` (already inserted). `requestJson`: the request as the
+   * events carry it (they share it: one change).
+   */
+  async enqueue(
+    tx: SqliteTx,
+    events: readonly RequestEventRecord[],
+    requestJson: string,
+  ): Promise<void> {
     if (events.length === 0) return;
+    const subscriptions = await tx.query<ActiveSubscription>(ACTIVE_SUBSCRIPTIONS_SQL, [true]);
+    if (subscriptions.length === 0) return;
+    const matches: Array<{ event: RequestEventRecord; subscriptionId: number }> = [];
+    for (const event of events) {
+      const bit = eventBit(webhookEventType(event.type));
+      for (const subscription of subscriptions) {
+        if (subscriptionWants(subscription, bit, event.sourceId)) {
+          matches.push({ event, subscriptionId: subscription.id });
+        }
+      }
+    }
+    if (matches.length === 0) return;
     const claim = this.newClaim();
-    const rows = await tx.query<InsertedDelivery>(insertSql(tx.dialect, events.length), [
-      ...this.claimParams(claim),
-      ...events.flatMap((event) => {
-        const type = webhookEventType(event.type);
-        return [event.id, event.eventId, type, eventBit(type), event.sourceId];
-      }),
-      true,
-    ]);
-    this.afterInsert(tx, rows, events, requestJson, claim);
+    const claimParams = this.claimParams(claim);
+    const params: unknown[] = [];
+    for (const { event, subscriptionId } of matches) {
+      params.push(
+        subscriptionId,
+        event.id,
+        event.eventId,
+        webhookEventType(event.type),
+        ...claimParams,
+      );
+    }
+    const lastId = await tx.insert(insertSql(matches.length), params);
+    const firstId = lastId - matches.length + 1;
+    this.afterInsert(
+      tx,
+      matches.map(({ event, subscriptionId }, i) => ({
+        id: firstId + i,
+        subscriptionId,
+        eventId: event.eventId,
+      })),
+      events,
+      requestJson,
+      claim,
+    );
   }
 
   /**

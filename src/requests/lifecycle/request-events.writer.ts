@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../database/tx';
+import { SqliteTx, type Tx } from '../../database/tx';
 import { newEventId } from '../../events/event-id';
 import { EventNotifier } from '../../events/event-notifier';
 import type {
@@ -22,8 +22,9 @@ export interface EventEntry {
 const COLUMNS =
   '(event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at)';
 const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const insertSql = (rows: number, returning: string) =>
-  `INSERT INTO request_events ${COLUMNS} VALUES ${Array(rows).fill(ROW).join(', ')} RETURNING ${returning}`;
+const insertSql = (rows: number, returning?: string) =>
+  `INSERT INTO request_events ${COLUMNS} VALUES ${Array(rows).fill(ROW).join(', ')}` +
+  (returning ? ` RETURNING ${returning}` : '');
 
 /**
  * Writes a request's history in the transaction of the change: one row per event, carrying the
@@ -66,17 +67,16 @@ export class RequestEventsWriter {
       json,
       r.createdAt,
     ]);
-    if (tx.dialect === 'postgres') {
-      // One round trip for the events and their outbox rows (a round trip is most of the cost).
+    if (!(tx instanceof SqliteTx)) {
+      // PostgreSQL: one round trip for the events and their outbox rows (a round trip is most of the cost).
       const insert = insertSql(records.length, 'id, event_id, type, source_id');
       await this.outbox.enqueueWithInsert(tx, insert, params, records, json);
     } else {
-      const ids = await tx.query<{ id: number }>(insertSql(records.length, 'id'), params);
-      // One statement's generated ids ascend in the order of its rows.
-      const sorted = ids.map((row) => Number(row.id)).sort((a, b) => a - b);
+      // One statement's rows get consecutive ids, in the order of its rows.
+      const firstId = (await tx.insert(insertSql(records.length), params)) - records.length + 1;
       await this.outbox.enqueue(
         tx,
-        records.map((r, i) => ({ ...r, id: sorted[i] })),
+        records.map((r, i) => ({ ...r, id: firstId + i })),
         json,
       );
     }

@@ -1,0 +1,27 @@
+import { eventBit, eventMask, eventTypes, subscriptionWants } from './webhook-events';
+
+describe('webhook event masks', () => {
+  it('round-trips a set of event types through a mask', () => {
+    const mask = eventMask(['request.assigned', 'request.closed']);
+    expect(eventTypes(mask)).toEqual(['request.assigned', 'request.closed']);
+    expect(eventTypes(0)).toEqual([]);
+  });
+});
+
+describe('subscriptionWants', () => {
+  const assigned = eventBit('request.assigned');
+  const created = eventBit('request.created');
+
+  it('takes an event whose type is in the mask, from any source when none is set', () => {
+    const subscription = { eventMask: eventMask(['request.assigned']), sourceId: null };
+    expect(subscriptionWants(subscription, assigned, 1)).toBe(true);
+    expect(subscriptionWants(subscription, assigned, 2)).toBe(true);
+    expect(subscriptionWants(subscription, created, 1)).toBe(false);
+  });
+
+  it('takes only its own source when one is set', () => {
+    const subscription = { eventMask: eventMask(['request.assigned']), sourceId: 7 };
+    expect(subscriptionWants(subscription, assigned, 7)).toBe(true);
+    expect(subscriptionWants(subscription, assigned, 8)).toBe(false);
+  });
+});
