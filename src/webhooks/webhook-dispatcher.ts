@@ -35,6 +35,12 @@ const LEASE_SAFETY_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;
 /** A nudge waits this long for others to join its pass. */
 const COALESCE_MS = 10;
+/**
+ * Passes sending at once, at most. A second one starts only while a full batch waits: a slow
+ * receiver must not make the deliveries claimed at insert pile up past CLAIMED_BACKLOG_LIMIT
+ * (after which new rows are written unclaimed and cost a claim of their own to send).
+ */
+const MAX_PASSES = 4;
 const PURGE_BATCH = 1000;
 
 const DUE =
@@ -127,10 +133,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private retryTimer?: NodeJS.Timeout;
   private retryAt = Infinity;
   private unsubscribe?: () => void;
-  private running?: Promise<void>;
+  private readonly passes = new Set<Promise<void>>();
   private scheduled?: NodeJS.Timeout;
   private again = false;
-  private full = false;
   /** Rows may be due in the table (not only claimed at insert): the next pass looks. */
   private mayBeDue = true;
   private stopped = true;
@@ -171,7 +176,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.scheduled);
-    await this.running;
+    await Promise.all(this.passes);
     // Claimed at insert and not sent: due now for the next dispatcher, not after their lease.
     const unsent = this.outbox.takeClaimed(Infinity).map((delivery) => delivery.id);
     if (unsent.length > 0) {
@@ -190,11 +195,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   wake(due = true): void {
     if (due) this.mayBeDue = true;
     if (this.stopped) return;
-    if (this.running) {
+    if (!this.mayStartPass()) {
       this.again = true;
       return;
     }
     this.schedule(COALESCE_MS);
+  }
+
+  /** No pass is sending, or a full batch of claimed deliveries waits and another may start. */
+  private mayStartPass(): boolean {
+    return (
+      this.passes.size === 0 ||
+      (this.passes.size < MAX_PASSES && this.outbox.claimedWaiting >= BATCH_SIZE)
+    );
   }
 
   /**
@@ -205,28 +218,37 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (this.scheduled || this.stopped) return;
     this.scheduled = setTimeout(() => {
       this.scheduled = undefined;
-      if (this.stopped || this.running) return;
+      if (this.stopped) return;
+      if (!this.mayStartPass()) {
+        this.again = true;
+        return;
+      }
       this.again = false;
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
+      const pass: Promise<void> = this.pass().then((full) => {
+        this.passes.delete(pass);
         // More due work (a full batch), or nudges that came during the pass.
-        if (this.full) this.schedule(0);
+        if (full) this.schedule(0);
         else if (this.again) this.schedule(COALESCE_MS);
       });
+      this.passes.add(pass);
+      // A full batch already waits for the next pass: it need not wait for this one to end.
+      if (this.mayStartPass()) this.schedule(0);
     }, delay);
   }
 
-  private async pass(): Promise<void> {
-    this.full = false;
+  /** One pass; whether more work is known to wait (a full batch, or claimed deliveries). */
+  private async pass(): Promise<boolean> {
     try {
-      this.full = (await this.sendBatch()) >= BATCH_SIZE || this.outbox.claimedWaiting > 0;
+      const full = (await this.sendBatch()) >= BATCH_SIZE || this.outbox.claimedWaiting > 0;
       if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
         this.lastPurge = Date.now();
         await this.purge();
       }
+      return full;
     } catch (error) {
       this.mayBeDue = true;
       this.logger.warn(`webhook dispatch failed: ${String(error)}`);
+      return false;
     }
   }
 
