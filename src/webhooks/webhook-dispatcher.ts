@@ -383,21 +383,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     let soonest = Infinity;
     await this.transactions.run(async (tx) => {
       // Every delivered row of one claim that got the same status code: one statement.
-      const delivered = new Map<
-        string,
-        { token: string; statusCode: number | null; ids: Array<number | string> }
-      >();
+      type Group = { token: string; statusCode: number | null; ids: Array<number | string> };
+      const delivered = new Map<string, Group>();
+      let group: Group | undefined;
       for (const [i, delivery] of batch.entries()) {
         const result = results[i];
         if (!result.delivered) continue;
-        const key = `${delivery.token} ${result.statusCode}`;
-        const group = delivered.get(key) ?? {
-          token: delivery.token,
-          statusCode: result.statusCode,
-          ids: [],
-        };
+        // Most of a batch shares one claim and one status code: the group of the row before.
+        if (group?.token !== delivery.token || group.statusCode !== result.statusCode) {
+          const key = `${delivery.token} ${result.statusCode}`;
+          group = delivered.get(key);
+          if (!group) {
+            group = { token: delivery.token, statusCode: result.statusCode, ids: [] };
+            delivered.set(key, group);
+          }
+        }
         group.ids.push(delivery.id);
-        delivered.set(key, group);
         counts.delivered++;
       }
       for (const { token, statusCode, ids } of delivered.values()) {

@@ -21,6 +21,9 @@ export interface OutgoingWebhook {
   body: string;
 }
 
+/** A webhook URL as the sender found it: refused (why), or parsed for sending. */
+type Target = { refused: string; url?: undefined } | { url: URL; refused?: undefined };
+
 /**
  * One signed POST (Standard Webhooks) with a hard deadline. Redirects are not followed (a 3xx
  * is a failed attempt); names are resolved through the SSRF guard, which pins the address it
@@ -43,6 +46,8 @@ export class WebhookSender {
 
   /** One signer per secret (decoding the key each time costs more than signing a body). */
   private readonly signers = new Map<string, Webhook>();
+  /** Each URL checked and parsed once: a subscription's deliveries all go to the same one. */
+  private readonly targets = new Map<string, Target>();
 
   private signer(secret: string): Webhook {
     let signer = this.signers.get(secret);
@@ -54,15 +59,28 @@ export class WebhookSender {
     return signer;
   }
 
+  private target(url: string): Target {
+    let target = this.targets.get(url);
+    if (!target) {
+      if (this.targets.size >= 1000) this.targets.clear();
+      const refused = refusedUrl(url, this.allowPrivate);
+      target = refused ? { refused } : { url: new URL(url) };
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
 
   send(webhook: OutgoingWebhook, now = new Date()): Promise<SendResult> {
-    const refused = refusedUrl(webhook.url, this.allowPrivate);
-    if (refused) return Promise.resolve({ delivered: false, statusCode: null, error: refused });
-    const url = new URL(webhook.url);
+    const target = this.target(webhook.url);
+    if (!target.url) {
+      return Promise.resolve({ delivered: false, statusCode: null, error: target.refused });
+    }
+    const url = target.url;
     const signature = this.signer(webhook.secret).sign(webhook.id, now, webhook.body);
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
