@@ -1,11 +1,24 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { WRITER } from './database.constants';
-import { databaseOptions, readerOptions, removeThrowawayFile } from './database-options';
+import {
+  databaseOptions,
+  readerOptions,
+  removeThrowawayFile,
+  sqliteFile,
+} from './database-options';
 import { runMigrations } from './run-migrations';
 import { TransactionRunner } from './transaction-runner';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** The writer connection: opened and migrated before the reader (and so any module) starts. */
 @Module({
@@ -22,13 +35,24 @@ import { TransactionRunner } from './transaction-runner';
   ],
   exports: [WRITER],
 })
-class WriterModule implements OnApplicationShutdown {
+class WriterModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private checkpointer?: WalCheckpointer;
+
   constructor(
     @Inject(WRITER) private readonly writer: DataSource,
     private readonly config: AppConfig,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (this.writer.options.type !== 'better-sqlite3') return;
+    const db = (this.writer.driver as unknown as { databaseConnection: Database })
+      .databaseConnection;
+    this.checkpointer = new WalCheckpointer(db, sqliteFile(this.config));
+    this.checkpointer.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.writer.isInitialized) await this.writer.destroy();
     removeThrowawayFile(this.config);
   }
