@@ -36,11 +36,33 @@ const PURGE_EVERY_MS = 10 * 60_000;
 /** A nudge waits this long for others to join its pass. */
 const COALESCE_MS = 10;
 /**
- * Passes sending at once, at most. A second one starts only while a full batch waits: a slow
- * receiver must not make the deliveries claimed at insert pile up past CLAIMED_BACKLOG_LIMIT
- * (after which new rows are written unclaimed and cost a claim of their own to send).
+ * Passes sending at once, at most. More than one only while a full batch of deliveries claimed
+ * at insert waits and the last pass was quick (see mayStartPass).
  */
-const MAX_PASSES = 4;
+export const MAX_PASSES = 4;
+/** A pass that sent and recorded its batch within this is quick: receivers are not the limit. */
+export const QUICK_PASS_MS = 500;
+
+/**
+ * Whether another pass may start now. One at a time as a rule. A full batch waiting while the
+ * last pass was quick means the gaps between passes (the coalescing wait, the hand-over, the
+ * outcomes) hold sending back, not the receivers: then passes overlap, so that the deliveries
+ * claimed at insert do not pile up past CLAIMED_BACKLOG_LIMIT (new rows would then be written
+ * unclaimed and each cost a claim later). Never when the last pass was slow: its receivers would
+ * only get a longer queue, and a webhook's deadline runs from when it is handed to the sender.
+ */
+export function mayStartPass(state: {
+  running: number;
+  claimedWaiting: number;
+  lastPassMs: number;
+}): boolean {
+  if (state.running === 0) return true;
+  return (
+    state.running < MAX_PASSES &&
+    state.claimedWaiting >= BATCH_SIZE &&
+    state.lastPassMs < QUICK_PASS_MS
+  );
+}
 const PURGE_BATCH = 1000;
 
 const DUE =
@@ -134,6 +156,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private retryAt = Infinity;
   private unsubscribe?: () => void;
   private readonly passes = new Set<Promise<void>>();
+  /** How long the last pass took (from its start to its outcomes recorded). */
+  private lastPassMs = Infinity;
   private scheduled?: NodeJS.Timeout;
   private again = false;
   /** Rows may be due in the table (not only claimed at insert): the next pass looks. */
@@ -202,12 +226,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.schedule(COALESCE_MS);
   }
 
-  /** No pass is sending, or a full batch of claimed deliveries waits and another may start. */
   private mayStartPass(): boolean {
-    return (
-      this.passes.size === 0 ||
-      (this.passes.size < MAX_PASSES && this.outbox.claimedWaiting >= BATCH_SIZE)
-    );
+    return mayStartPass({
+      running: this.passes.size,
+      claimedWaiting: this.outbox.claimedWaiting,
+      lastPassMs: this.lastPassMs,
+    });
   }
 
   /**
@@ -238,8 +262,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** One pass; whether more work is known to wait (a full batch, or claimed deliveries). */
   private async pass(): Promise<boolean> {
+    const started = Date.now();
     try {
       const full = (await this.sendBatch()) >= BATCH_SIZE || this.outbox.claimedWaiting > 0;
+      this.lastPassMs = Date.now() - started;
       if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) {
         this.lastPurge = Date.now();
         await this.purge();
