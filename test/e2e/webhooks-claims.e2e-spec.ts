@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BATCH_SIZE } from '../../src/webhooks/webhook-dispatcher';
 import { WebhookOutbox } from '../../src/webhooks/webhook-outbox';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -170,6 +171,50 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
       'both delivered',
     );
     expect(receiver.ids).toHaveLength(sent + 2);
+    await t.close();
+  });
+
+  it('starts another pass while one waits on its receiver, once a full batch waits', async () => {
+    // A long deadline: the held pass must still be waiting when the batch is full.
+    const t = await createTestApp({ env: { ...env, WEBHOOK_TIMEOUT_MS: '10000' } });
+    apps.push(t);
+    receiver.release();
+    const source = await given(t).source();
+    const operator = await given(t).operator({ max_load: 1000 });
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    await t
+      .http()
+      .post('/webhooks')
+      .send({ url: receiver.url, events: ['request.created'] })
+      .expect(201);
+
+    // A quick pass first: passes overlap only after one that was quick.
+    const sent = receiver.ids.length;
+    await given(t).request(source.id);
+    await eventually(() => receiver.ids.length === sent + 1, 5000, 'the quick pass');
+
+    // Then a pass the receiver holds, and a full batch of deliveries behind it.
+    receiver.hold();
+    await given(t).request(source.id);
+    await eventually(() => receiver.ids.length === sent + 2, 5000, 'the held pass');
+    for (let i = 0; i < BATCH_SIZE; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, () => given(t).request(source.id)));
+    }
+    // One pass at a time, nothing more would arrive until the held one timed out (10 s).
+    await eventually(() => receiver.ids.length > sent + 2, 5000, 'a second pass sending');
+
+    receiver.release();
+    await eventually(
+      async () =>
+        (
+          await t.dataSource.query<Array<{ n: number }>>(
+            "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'delivered'",
+          )
+        )[0].n >=
+        BATCH_SIZE + 2,
+      10_000,
+      'every delivery sent',
+    );
     await t.close();
   });
 });
