@@ -43,26 +43,6 @@ export const MAX_PASSES = 4;
 /** A pass that sent and recorded its batch within this is quick: receivers are not the limit. */
 export const QUICK_PASS_MS = 500;
 
-/**
- * Whether another pass may start now. One at a time as a rule. A full batch waiting while the
- * last pass was quick means the gaps between passes (the coalescing wait, the hand-over, the
- * outcomes) hold sending back, not the receivers: then passes overlap, so that the deliveries
- * claimed at insert do not pile up past CLAIMED_BACKLOG_LIMIT (new rows would then be written
- * unclaimed and each cost a claim later). Never when the last pass was slow: its receivers would
- * only get a longer queue, and a webhook's deadline runs from when it is handed to the sender.
- */
-export function mayStartPass(state: {
-  running: number;
-  claimedWaiting: number;
-  lastPassMs: number;
-}): boolean {
-  if (state.running === 0) return true;
-  return (
-    state.running < MAX_PASSES &&
-    state.claimedWaiting >= BATCH_SIZE &&
-    state.lastPassMs < QUICK_PASS_MS
-  );
-}
 const PURGE_BATCH = 1000;
 
 const DUE =
@@ -116,6 +96,26 @@ const releaseSql = (count: number) =>
   'UPDATE webhook_deliveries SET attempts = attempts - 1, lock_token = NULL, next_attempt_at = ?, ' +
   `updated_at = ? WHERE lock_token = ? AND id IN (${placeholders(count)})`;
 
+/**
+ * Whether another pass may start now. One at a time as a rule. A full batch waiting while the
+ * last pass was quick means the gaps between passes (the coalescing wait, the hand-over, the
+ * outcomes) hold sending back, not the receivers: then passes overlap, so that the deliveries
+ * claimed at insert do not pile up past CLAIMED_BACKLOG_LIMIT (new rows would then be written
+ * unclaimed and each cost a claim later). Never when the last pass was slow: its receivers would
+ * only get a longer queue, and a webhook's deadline runs from when it is handed to the sender.
+ */
+export function mayStartPass(state: {
+  running: number;
+  claimedWaiting: number;
+  lastPassMs: number;
+}): boolean {
+  if (state.running === 0) return true;
+  return (
+    state.running < MAX_PASSES &&
+    state.claimedWaiting >= BATCH_SIZE &&
+    state.lastPassMs < QUICK_PASS_MS
+  );
+}
 /** A delivery of a pass: its claim (token, the attempt it is) and what to send. */
 interface Outgoing {
   id: number | string;

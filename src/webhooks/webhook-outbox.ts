@@ -5,6 +5,7 @@ import {
   publicEventJson,
   REQUEST_EVENT_TYPES,
   type RequestEventRecord,
+  type WebhookEventType,
   webhookEventType,
 } from '../events/request-event';
 import { eventBit, subscriptionWants } from './webhook-events';
@@ -126,12 +127,17 @@ export class WebhookOutbox {
     if (events.length === 0) return;
     const subscriptions = await tx.query<ActiveSubscription>(ACTIVE_SUBSCRIPTIONS_SQL, [true]);
     if (subscriptions.length === 0) return;
-    const matches: Array<{ event: RequestEventRecord; subscriptionId: number }> = [];
+    const matches: Array<{
+      event: RequestEventRecord;
+      type: WebhookEventType;
+      subscriptionId: number;
+    }> = [];
     for (const event of events) {
-      const bit = eventBit(webhookEventType(event.type));
+      const type = webhookEventType(event.type);
+      const bit = eventBit(type);
       for (const subscription of subscriptions) {
         if (subscriptionWants(subscription, bit, event.sourceId)) {
-          matches.push({ event, subscriptionId: subscription.id });
+          matches.push({ event, type, subscriptionId: subscription.id });
         }
       }
     }
@@ -139,14 +145,8 @@ export class WebhookOutbox {
     const claim = this.newClaim();
     const claimParams = this.claimParams(claim);
     const params: unknown[] = [];
-    for (const { event, subscriptionId } of matches) {
-      params.push(
-        subscriptionId,
-        event.id,
-        event.eventId,
-        webhookEventType(event.type),
-        ...claimParams,
-      );
+    for (const { event, type, subscriptionId } of matches) {
+      params.push(subscriptionId, event.id, event.eventId, type, ...claimParams);
     }
     const lastId = await tx.insert(insertSql(matches.length), params);
     const firstId = lastId - matches.length + 1;

@@ -68,7 +68,8 @@ export class RequestEventsWriter {
       r.createdAt,
     ]);
     if (!(tx instanceof SqliteTx)) {
-      // PostgreSQL: one round trip for the events and their outbox rows (a round trip is most of the cost).
+      // PostgreSQL: one round trip for the events and their outbox rows (a round trip is most
+      // of the cost).
       const insert = insertSql(records.length, 'id, event_id, type, source_id');
       await this.outbox.enqueueWithInsert(tx, insert, params, records, json);
     } else {
