@@ -17,6 +17,10 @@
  *
  * Options (env):
  *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
+ *   BENCH_WARMUP_SECONDS (5)  POST /requests load on each new server before anything is measured,
+ *                      discarded: V8 compiles the hot path on background threads during the first
+ *                      seconds, which takes a core from a two-core machine (and, with webhooks,
+ *                      compiles the sending thread's code too); the figures are the steady state
  *   BENCH_ROUNDS (1)   the SQLite servers (variants, ceiling, yardstick) in turn this many times;
  *                      the summary then shows each figure's median over the rounds
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
@@ -39,6 +43,7 @@ const seconds = Number(process.env.BENCH_SECONDS || 8);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
 const variants = (process.env.BENCH_VARIANTS || 'plain,auth,info').split(',').filter(Boolean);
 const rounds = Number(process.env.BENCH_ROUNDS || 1);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');
 const hasKit = kit !== undefined && existsSync(join(kit, 'ceiling', 'main.js')) && existsSync(join(kit, 'yardstick', 'server.js'));
 const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -153,12 +158,17 @@ async function setUp(url, { admin, intake } = {}) {
 // ---------------------------------------------------------------- load
 
 /** One phase of load: { rps, p50, p99 (ms), requests, non2xx, errors (socket errors and timeouts) }. */
-async function load(url, path, request) {
-  return useWrk ? loadWithWrk(url, path, request) : loadWithAutocannon(url, path, request);
+async function load(url, path, request, duration = seconds) {
+  return useWrk ? loadWithWrk(url, path, request, duration) : loadWithAutocannon(url, path, request, duration);
 }
 
-async function loadWithWrk(url, path, request) {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
+/** Unmeasured load on the hot path, so that what follows measures the server with its code compiled. */
+async function warmUp(url, request) {
+  if (warmupSeconds > 0) await load(url, '/requests', { ...request, tag: `${request.tag}-warm-up` }, warmupSeconds);
+}
+
+async function loadWithWrk(url, path, request, duration) {
+  const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--latency'];
   let script;
   if (request) {
     script = join(mkdtempSync(join(tmpdir(), 'lds-wrk-')), 'post.lua');
@@ -200,7 +210,7 @@ end
   };
 }
 
-async function loadWithAutocannon(url, path, request) {
+async function loadWithAutocannon(url, path, request, duration) {
   const autocannon = require('autocannon');
   let n = 0;
   const options = request
@@ -218,7 +228,7 @@ async function loadWithAutocannon(url, path, request) {
       }
     : {};
   const result = await new Promise((res, rej) =>
-    autocannon({ url: url + path, connections, duration: seconds, ...options }, (err, r) => (err ? rej(err) : res(r))),
+    autocannon({ url: url + path, connections, duration, ...options }, (err, r) => (err ? rej(err) : res(r))),
   );
   return {
     rps: result.requests.average,
@@ -257,9 +267,11 @@ async function measure(name, server, { sourceId, key, admin } = {}) {
   try {
     await server.ready;
     const setup = sourceId ? { sourceId } : await setUp(server.url, { admin, intake: key });
-    record(name, 'GET /health', await phase(server, '/health'));
     const headers = setup.key ? { 'X-API-Key': setup.key } : {};
-    record(name, 'POST /requests', await phase(server, '/requests', { sourceId: setup.sourceId, headers, tag: `${name}-${Date.now()}` }));
+    const request = { sourceId: setup.sourceId, headers, tag: `${name}-${Date.now()}` };
+    await warmUp(server.url, request);
+    record(name, 'GET /health', await phase(server, '/health'));
+    record(name, 'POST /requests', await phase(server, '/requests', request));
   } finally {
     await server.stop();
   }
@@ -338,12 +350,10 @@ async function main() {
             non2xx: results.reduce((s, r) => s + r.non2xx, 0),
             errors: results.reduce((s, r) => s + r.errors, 0),
           });
+          const requests = all.map((_, i) => ({ sourceId: setup.sourceId, headers: {}, tag: `${name}-${i}-${Date.now()}` }));
+          await Promise.all(all.map((a, i) => warmUp(a.url, requests[i])));
           record(name, 'GET /health', sum(await Promise.all(all.map((a) => load(a.url, '/health')))));
-          record(
-            name,
-            'POST /requests',
-            sum(await Promise.all(all.map((a, i) => load(a.url, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${name}-${i}-${Date.now()}` })))),
-          );
+          record(name, 'POST /requests', sum(await Promise.all(all.map((a, i) => load(a.url, '/requests', requests[i])))));
         } finally {
           await Promise.all([first, ...others].map((a) => a.stop()));
         }
@@ -452,23 +462,31 @@ async function benchWebhooks() {
         await server.ready;
         if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
         const setup = await setUp(server.url);
+        const request = { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` };
+        await warmUp(server.url, request);
+        // The warm-up's webhooks are sent before the measured run starts.
+        const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+        const drained = async () => {
+          const start = Date.now();
+          while (subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        };
+        await drained();
         const before = server.cpuSeconds();
         const mainBefore = server.mainThreadCpuSeconds();
         const sendingBefore = server.sendingThreadCpuSeconds();
         const receiverBefore = cpuSeconds(receiver.pid);
-        const result = await phase(server, '/requests', { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` });
+        const result = await phase(server, '/requests', request);
         record(label, 'POST /requests', result);
         const during = server.cpuSeconds() - before;
         const mainDuring = server.mainThreadCpuSeconds() - mainBefore;
         const sendingDuring = server.sendingThreadCpuSeconds() - sendingBefore;
         const receiverDuring = cpuSeconds(receiver.pid) - receiverBefore;
         // Then until every event is delivered: the whole cost of a request and its webhooks.
-        const start = Date.now();
         // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
-        const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
-        while (subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
-          await new Promise((r) => setTimeout(r, 200));
-        }
+        const start = Date.now();
+        await drained();
         const total = server.cpuSeconds() - before;
         const n = result.requests;
         if (during !== undefined && n) {
