@@ -10,6 +10,14 @@ describe('sqliteTimestamp', () => {
     expect(sqliteTimestamp(first)).toBe('2026-01-27 10:30:00.123');
   });
 
+  it('stays right when three instants take turns (the two remembered ones and a new one)', () => {
+    const instants = ['2026-01-27T10:30:00.001Z', '2027-02-28T11:31:01.002Z', '2028-03-29T12:32:02.003Z'];
+    for (let turn = 0; turn < 9; turn++) {
+      const iso = instants[(turn * 2) % 3];
+      expect(sqliteTimestamp(new Date(iso))).toBe(iso.replace('T', ' ').replace('Z', ''));
+    }
+  });
+
   it('keeps years outside 0000–9999 readable (ISO text with a sign)', () => {
     expect(sqliteTimestamp(new Date('+010000-01-01T00:00:00.000Z'))).toBe(
       '+010000-01-01 00:00:00.000',

@@ -20,21 +20,26 @@ export interface Tx {
   afterCommit(effect: () => void): void;
 }
 
-// The last instant converted: the columns of one change share its Date, converted once.
+// The last two instants converted: the columns of one change share its Date (and an outbox row
+// alternates it with its lease's end), each converted once.
 let lastTime = NaN;
 let lastText = '';
+let otherTime = NaN;
+let otherText = '';
 
 /** The UTC text TypeORM stores SQLite datetimes as ("2026-01-27 10:30:00.000"). */
 export function sqliteTimestamp(date: Date): string {
   const time = date.getTime();
-  if (time !== lastTime) {
-    const iso = date.toISOString();
-    lastText =
-      iso.length === 24
-        ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
-        : iso.replace('T', ' ').replace('Z', '');
-    lastTime = time;
-  }
+  if (time === lastTime) return lastText;
+  if (time === otherTime) return otherText;
+  const iso = date.toISOString();
+  otherTime = lastTime;
+  otherText = lastText;
+  lastTime = time;
+  lastText =
+    iso.length === 24
+      ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}`
+      : iso.replace('T', ' ').replace('Z', '');
   return lastText;
 }
 
@@ -150,16 +155,18 @@ export class SqliteStatements {
 
   constructor(private readonly db: Database) {}
 
+  // The values go as one array (better-sqlite3 binds its items in order): no spread of a long
+  // parameter list into arguments.
   run<T>(sql: string, params: readonly unknown[]): T[] {
     const statement = this.prepared(sql);
     const values = params.map(sqliteValue);
-    if (statement.reader) return statement.all(...values) as T[];
-    statement.run(...values);
+    if (statement.reader) return statement.all(values) as T[];
+    statement.run(values);
     return [];
   }
 
   insert(sql: string, params: readonly unknown[]): number {
-    return Number(this.prepared(sql).run(...params.map(sqliteValue)).lastInsertRowid);
+    return Number(this.prepared(sql).run(params.map(sqliteValue)).lastInsertRowid);
   }
 
   private prepared(sql: string): Statement {

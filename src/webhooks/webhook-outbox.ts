@@ -127,40 +127,26 @@ export class WebhookOutbox {
     if (events.length === 0) return;
     const subscriptions = await tx.query<ActiveSubscription>(ACTIVE_SUBSCRIPTIONS_SQL, [true]);
     if (subscriptions.length === 0) return;
-    const matches: Array<{
-      event: RequestEventRecord;
-      type: WebhookEventType;
-      subscriptionId: number;
-    }> = [];
+    const claim = this.newClaim();
+    const [attempts, token, nextAttemptAt, createdAt, updatedAt] = this.claimParams(claim);
+    // The rows' values and, in the same order, what the dispatcher needs of each (the ids once
+    // the insert has given them), built in one pass over events × subscriptions.
+    const params: unknown[] = [];
+    const rows: Array<{ id: number; subscriptionId: number; eventId: string }> = [];
     for (const event of events) {
       const type = webhookEventType(event.type);
       const bit = eventBit(type);
       for (const subscription of subscriptions) {
-        if (subscriptionWants(subscription, bit, event.sourceId)) {
-          matches.push({ event, type, subscriptionId: subscription.id });
-        }
+        if (!subscriptionWants(subscription, bit, event.sourceId)) continue;
+        params.push(subscription.id, event.id, event.eventId, type, attempts, token);
+        params.push(nextAttemptAt, createdAt, updatedAt);
+        rows.push({ id: 0, subscriptionId: subscription.id, eventId: event.eventId });
       }
     }
-    if (matches.length === 0) return;
-    const claim = this.newClaim();
-    const claimParams = this.claimParams(claim);
-    const params: unknown[] = [];
-    for (const { event, type, subscriptionId } of matches) {
-      params.push(subscriptionId, event.id, event.eventId, type, ...claimParams);
-    }
-    const lastId = await tx.insert(insertSql(matches.length), params);
-    const firstId = lastId - matches.length + 1;
-    this.afterInsert(
-      tx,
-      matches.map(({ event, subscriptionId }, i) => ({
-        id: firstId + i,
-        subscriptionId,
-        eventId: event.eventId,
-      })),
-      events,
-      requestJson,
-      claim,
-    );
+    if (rows.length === 0) return;
+    const firstId = (await tx.insert(insertSql(rows.length), params)) - rows.length + 1;
+    for (let i = 0; i < rows.length; i++) rows[i].id = firstId + i;
+    this.afterInsert(tx, rows, events, requestJson, claim);
   }
 
   /**
