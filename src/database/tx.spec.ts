@@ -11,7 +11,11 @@ describe('sqliteTimestamp', () => {
   });
 
   it('stays right when three instants take turns (the two remembered ones and a new one)', () => {
-    const instants = ['2026-01-27T10:30:00.001Z', '2027-02-28T11:31:01.002Z', '2028-03-29T12:32:02.003Z'];
+    const instants = [
+      '2026-01-27T10:30:00.001Z',
+      '2027-02-28T11:31:01.002Z',
+      '2028-03-29T12:32:02.003Z',
+    ];
     for (let turn = 0; turn < 9; turn++) {
       const iso = instants[(turn * 2) % 3];
       expect(sqliteTimestamp(new Date(iso))).toBe(iso.replace('T', ' ').replace('Z', ''));

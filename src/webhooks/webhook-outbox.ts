@@ -5,7 +5,6 @@ import {
   publicEventJson,
   REQUEST_EVENT_TYPES,
   type RequestEventRecord,
-  type WebhookEventType,
   webhookEventType,
 } from '../events/request-event';
 import { eventBit, subscriptionWants } from './webhook-events';
