@@ -67,6 +67,19 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     await receiver?.close();
   });
 
+  /** A source with one operator, and a subscription of the receiver to its requests' creation. */
+  const subscribedSource = async (t: TestApp, maxLoad: number) => {
+    const source = await given(t).source();
+    const operator = await given(t).operator({ max_load: maxLoad });
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    const hook = await t
+      .http()
+      .post('/webhooks')
+      .send({ url: receiver.url, events: ['request.created'] })
+      .expect(201);
+    return { source, hookId: (hook.body as { id: number }).id };
+  };
+
   const deliveries = async (t: TestApp) =>
     (await t.http().get('/webhooks/1/deliveries').expect(200)).body as Body[];
   const rows = (t: TestApp) =>
@@ -77,14 +90,7 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
   it('claims at insert, sends from memory, and hands unsent claims back when it stops', async () => {
     const first = await createTestApp({ database, env });
     apps.push(first);
-    const source = await given(first).source();
-    const operator = await given(first).operator({ max_load: 100 });
-    await given(first).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
-    await first
-      .http()
-      .post('/webhooks')
-      .send({ url: receiver.url, events: ['request.created'] })
-      .expect(201);
+    const { source } = await subscribedSource(first, 100);
 
     // The first delivery is in the receiver's hands: written with this instance's claim (its
     // first attempt counted, a lease of WEBHOOK_TIMEOUT_MS + 60 s), not claimed afterwards.
@@ -130,14 +136,7 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     apps.push(t);
     receiver.hold();
     const sent = receiver.ids.length;
-    const source = await given(t).source();
-    const operator = await given(t).operator({ max_load: 100 });
-    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
-    const hook = await t
-      .http()
-      .post('/webhooks')
-      .send({ url: receiver.url, events: ['request.created'] })
-      .expect(201);
+    const { source, hookId } = await subscribedSource(t, 100);
 
     // The first delivery holds the dispatcher; the second waits in memory, claimed at insert.
     await given(t).request(source.id);
@@ -146,7 +145,7 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     const token = t.app.get(WebhookOutbox).claimToken;
     expect((await rows(t))[1].lock_token).toBe(token);
 
-    await t.http().patch(`/webhooks/${hook.body.id}`).send({ is_active: false }).expect(200);
+    await t.http().patch(`/webhooks/${hookId}`).send({ is_active: false }).expect(200);
     receiver.release();
     // The next pass finds the subscription paused: the claim is let go, the attempt not counted.
     await eventually(
@@ -161,10 +160,10 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     expect(receiver.ids).toHaveLength(sent + 1);
 
     // Active again: it goes out like any pending delivery, on its first counted attempt.
-    await t.http().patch(`/webhooks/${hook.body.id}`).send({ is_active: true }).expect(200);
+    await t.http().patch(`/webhooks/${hookId}`).send({ is_active: true }).expect(200);
     await eventually(
       async () =>
-        ((await t.http().get(`/webhooks/${hook.body.id}/deliveries`).expect(200)).body as Body[])
+        ((await t.http().get(`/webhooks/${hookId}/deliveries`).expect(200)).body as Body[])
           .map((d) => `${d.status}/${d.attempts}`)
           .join() === 'delivered/1,delivered/1',
       5000,
@@ -179,14 +178,7 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
     const t = await createTestApp({ env: { ...env, WEBHOOK_TIMEOUT_MS: '10000' } });
     apps.push(t);
     receiver.release();
-    const source = await given(t).source();
-    const operator = await given(t).operator({ max_load: 1000 });
-    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
-    await t
-      .http()
-      .post('/webhooks')
-      .send({ url: receiver.url, events: ['request.created'] })
-      .expect(201);
+    const { source } = await subscribedSource(t, 1000);
 
     // A quick pass first: passes overlap only after one that was quick. The very first pass
     // also starts the sending thread (under ts-jest it compiles the worker), which on a slow
