@@ -464,7 +464,8 @@ async function benchWebhooks() {
         const setup = await setUp(server.url);
         const request = { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` };
         await warmUp(server.url, request);
-        // The warm-up's webhooks are sent before the measured run starts.
+        // The warm-up's webhooks are sent before the measured run starts. (WEBHOOK_POLL_INTERVAL_MS=0
+        // turns the dispatcher off: nothing is sent, the outbox insert alone is measured.)
         const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
         const drained = async () => {
           const start = Date.now();
@@ -484,7 +485,6 @@ async function benchWebhooks() {
         const sendingDuring = server.sendingThreadCpuSeconds() - sendingBefore;
         const receiverDuring = cpuSeconds(receiver.pid) - receiverBefore;
         // Then until every event is delivered: the whole cost of a request and its webhooks.
-        // (WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: the outbox insert alone is measured.)
         const start = Date.now();
         await drained();
         const total = server.cpuSeconds() - before;
