@@ -26,9 +26,11 @@
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
  *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
  *   BENCH_WEBHOOKS=1   then SQLite without a webhook, with one active webhook to every event, and
- *                      with one to request.assigned only, to a local receiver, in turn
- *                      BENCH_WEBHOOK_ROUNDS times (1), with each run's CPU per request by
- *                      thread (event loop, sending thread, the rest) and the receiver's; with
+ *                      with one to request.assigned only, to a local receiver: three servers
+ *                      kept up, measured in turn for BENCH_WEBHOOK_SECONDS (5) each,
+ *                      BENCH_WEBHOOK_ROUNDS times (1), with each phase's CPU per request by
+ *                      thread (event loop, sending thread, the rest) and the receiver's, and each
+ *                      round's ratio to the figure without a webhook; with
  *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
  */
@@ -255,9 +257,9 @@ function record(server, route, figures) {
 }
 
 /** One phase, with the server's CPU time per request (less sensitive to a busy machine than req/s). */
-async function phase(server, path, request) {
+async function phase(server, path, request, duration = seconds) {
   const before = server.cpuSeconds();
-  const figures = await load(server.url, path, request);
+  const figures = await load(server.url, path, request, duration);
   const after = server.cpuSeconds();
   const cpuUs = before !== undefined && after !== undefined && figures.requests ? ((after - before) * 1e6) / figures.requests : undefined;
   return { ...figures, cpuUs };
@@ -427,7 +429,14 @@ const server = require('node:net').createServer((socket) => {
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
-/** POST /requests with no webhook, then with one active webhook that receives every event. */
+/**
+ * POST /requests with no webhook, with one active webhook to every event, and with one to
+ * request.assigned only. Each setup is its own server, started and warmed up once; then short
+ * measured phases take turns between the three, BENCH_WEBHOOK_ROUNDS times. A shared machine's
+ * speed drifts by a quarter within a minute, so a ratio is only as good as how close in time its
+ * two figures were taken: phases of a round are seconds apart, and each round's order is
+ * rotated so that no setup always runs first.
+ */
 async function benchWebhooks() {
   // The receiver is its own process, and stands in for an integration on another machine: at the
   // lowest CPU priority, and a bare HTTP/1.1 responder on a socket (it frames each request by its
@@ -441,6 +450,7 @@ async function benchWebhooks() {
   } catch {}
   const hookUrl = `http://127.0.0.1:${port}/hooks`;
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS || 1);
+  const phaseSeconds = Number(process.env.BENCH_WEBHOOK_SECONDS || 5);
   const pending = async (url) => {
     const text = await (await fetch(`${url}/metrics`)).text();
     return Number(/^webhook_pending_deliveries (\d+)/m.exec(text)?.[1] ?? 0);
@@ -449,42 +459,55 @@ async function benchWebhooks() {
   // request.assigned); one to request.assigned only (one delivery per intake, what a helpdesk
   // integration typically listens to).
   const setups = [
-    { label: 'no webhook' },
-    { label: 'one webhook, all', events: undefined },
-    { label: 'one webhook, assigned', events: ['request.assigned'] },
+    { label: 'no webhook', subscribed: false },
+    { label: 'one webhook, all', subscribed: true },
+    { label: 'one webhook, assigned', subscribed: true, events: ['request.assigned'] },
   ];
-  for (const spec of Array.from({ length: rounds }, () => setups).flat()) {
-    const subscribed = spec.events !== undefined || spec.label !== 'no webhook';
-    const label = `service ${spec.label}`;
-    await withDirectory(async (dir) => {
+  // WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: nothing is sent, the outbox insert alone
+  // is measured.
+  const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
+  const dirs = [];
+  const started = [];
+  try {
+    for (const spec of setups) {
+      const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
+      dirs.push(dir);
       const server = await startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
-      try {
-        await server.ready;
-        if (subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
-        const setup = await setUp(server.url);
-        const request = { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` };
-        await warmUp(server.url, request);
-        // The warm-up's webhooks are sent before the measured run starts. (WEBHOOK_POLL_INTERVAL_MS=0
-        // turns the dispatcher off: nothing is sent, the outbox insert alone is measured.)
-        const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
-        const drained = async () => {
-          const start = Date.now();
-          while (subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        };
-        await drained();
+      started.push(server);
+      await server.ready;
+      if (spec.subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
+      const setup = await setUp(server.url);
+      const label = `service ${spec.label}`;
+      const request = { sourceId: setup.sourceId, headers: {}, tag: `${label}-${Date.now()}` };
+      // Until every event is delivered: each phase starts with no backlog, and ends once its own
+      // deliveries are sent (the whole cost of its requests).
+      const drained = async () => {
+        const start = Date.now();
+        while (spec.subscribed && sending && (await pending(server.url)) > 0 && Date.now() - start < 120000) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      spec.run = { server, label, request, drained };
+    }
+    // Warmed up in turn, each after the others are up: idle servers cost nothing measurable.
+    for (const { run } of setups) {
+      await warmUp(run.server.url, run.request);
+      await run.drained();
+    }
+    for (let round = 0; round < rounds; round++) {
+      const order = setups.map((_, i) => setups[(i + round) % setups.length]);
+      for (const { run } of order) {
+        const { server, label, request, drained } = run;
         const before = server.cpuSeconds();
         const mainBefore = server.mainThreadCpuSeconds();
         const sendingBefore = server.sendingThreadCpuSeconds();
         const receiverBefore = cpuSeconds(receiver.pid);
-        const result = await phase(server, '/requests', request);
-        record(label, 'POST /requests', result);
+        const result = await phase(server, '/requests', request, phaseSeconds);
+        record(label, 'POST /requests', { ...result, round });
         const during = server.cpuSeconds() - before;
         const mainDuring = server.mainThreadCpuSeconds() - mainBefore;
         const sendingDuring = server.sendingThreadCpuSeconds() - sendingBefore;
         const receiverDuring = cpuSeconds(receiver.pid) - receiverBefore;
-        // Then until every event is delivered: the whole cost of a request and its webhooks.
         const start = Date.now();
         await drained();
         const total = server.cpuSeconds() - before;
@@ -498,19 +521,34 @@ async function benchWebhooks() {
               `${ms(total)} ms of app CPU with its webhooks delivered (${((Date.now() - start) / 1000).toFixed(1)} s to drain)`,
           );
         }
-      } finally {
-        await server.stop();
       }
-    });
+    }
+  } finally {
+    await Promise.all(started.map((server) => server.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    receiver.kill('SIGTERM');
   }
-  receiver.kill('SIGTERM');
-  // Rounds alternate the setups, so a slow spell of a shared machine falls on all of them; the
-  // median of each is what to compare.
-  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const base = median(rows.filter((r) => r.server === 'service no webhook').map((r) => r.rps));
+  // Each setup's median over the rounds, and each round's own ratio (to that round's figure
+  // without a webhook, seconds apart): the median of those is the figure to compare, and their
+  // spread shows how far one run can be trusted.
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const byRound = (label) => {
+    const figures = [];
+    for (const r of rows) if (r.server === `service ${label}`) figures[r.round] = r.rps;
+    return figures;
+  };
+  const base = byRound('no webhook');
   for (const { label } of setups) {
-    const rps = median(rows.filter((r) => r.server === `service ${label}`).map((r) => r.rps));
-    console.log(`${label}: median ${Math.round(rps)} req/s over ${rounds} round(s), ${((rps / base - 1) * 100).toFixed(1)}% against no webhook`);
+    const figures = byRound(label);
+    const ratios = figures.map((rps, round) => rps / base[round]);
+    const medianRps = median(figures);
+    console.log(
+      label === 'no webhook'
+        ? `${label}: median ${Math.round(medianRps)} req/s over ${rounds} round(s)`
+        : `${label}: median ${Math.round(medianRps)} req/s (${((medianRps / median(base) - 1) * 100).toFixed(1)}%); ` +
+            `ratio to no webhook in the same round: median ${median(ratios).toFixed(2)} ` +
+            `(rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
+    );
   }
 }
 

@@ -107,6 +107,23 @@ describe('WebhookSender', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('ends an attempt at its deadline even while it waits for a free connection', async () => {
+    // More attempts than connections per receiver: the last ones wait for a socket until the
+    // first ones give up, and their deadline runs from when they were handed over, not from then.
+    const started = Date.now();
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => sender.send({ ...webhook('/silent'), id: `msg_${i}` })),
+    );
+    expect(attempts).toEqual(
+      Array.from({ length: 40 }, () => ({
+        delivered: false,
+        statusCode: null,
+        error: 'no response within 1000 ms',
+      })),
+    );
+    expect(Date.now() - started).toBeLessThan(1900);
+  });
+
   it('refuses a private target at send time unless private targets are allowed', async () => {
     const guarded = new WebhookSender(1000, false);
     try {
