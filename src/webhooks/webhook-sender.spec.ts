@@ -16,8 +16,20 @@ const routes: Record<string, (response: ServerResponse) => void> = {
   '/moved': (response) => response.writeHead(302, { location: '/ok' }).end(),
   '/endless-ok': (response) => endless(response, 200),
   '/endless-fail': (response) => endless(response, 500),
-  '/silent': () => undefined,
+  '/silent': (response) => response.once('close', () => silentDropped++),
+  '/trickle': (response) => {
+    // A status at once, then a byte every 100 ms: never the cap, never the end.
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    const drip = setInterval(() => response.write('x'), 100);
+    response.once('close', () => {
+      clearInterval(drip);
+      trickleDropped++;
+    });
+  },
 };
+let trickleDropped = 0;
+/** Silent answers whose connection the sender dropped. */
+let silentDropped = 0;
 
 /** Streams an answer that never ends, until the client drops the connection. */
 function endless(response: ServerResponse, status: number): void {
@@ -96,7 +108,8 @@ describe('WebhookSender', () => {
     expect(failed.error).toBe(`HTTP 500: ${'x'.repeat(200)}`);
   });
 
-  it('gives up on a receiver that does not answer within the timeout', async () => {
+  it('gives up on a receiver that does not answer within the timeout, and drops the connection', async () => {
+    const dropped = silentDropped;
     const started = Date.now();
     const result = await sender.send(webhook('/silent'));
     expect(result).toEqual({
@@ -105,6 +118,24 @@ describe('WebhookSender', () => {
       error: 'no response within 1000 ms',
     });
     expect(Date.now() - started).toBeLessThan(3000);
+    // Not left open on the receiver (nor holding one of the sender's connections).
+    for (let waited = 0; silentDropped === dropped && waited < 1000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(silentDropped).toBe(dropped + 1);
+  });
+
+  it('takes a status that came before the deadline as the answer, and drops a body that does not end', async () => {
+    const dropped = trickleDropped;
+    expect(await sender.send(webhook('/trickle'))).toEqual({
+      delivered: true,
+      statusCode: 200,
+      error: null,
+    });
+    for (let waited = 0; trickleDropped === dropped && waited < 1000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(trickleDropped).toBe(dropped + 1);
   });
 
   it('ends an attempt at its deadline even while it waits for a free connection', async () => {

@@ -94,11 +94,6 @@ export class WebhookSender {
     }
     const signature = this.signer(webhook.secret).sign(webhook.id, now, webhook.body);
     return new Promise<SendResult>((resolve) => {
-      const response = new ResponseReader(resolve);
-      response.deadline = setTimeout(
-        () => response.fail(new Error(`no response within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
       this.agent.dispatch(
         {
           origin: target.origin,
@@ -113,7 +108,7 @@ export class WebhookSender {
           },
           body: webhook.body,
         },
-        response,
+        new ResponseReader(resolve, this.timeoutMs),
       );
     });
   }
@@ -122,17 +117,29 @@ export class WebhookSender {
 /**
  * One attempt's answer, as undici's dispatch handler: settles once, with the status and the
  * first bytes of the body; drops the connection when the body passes the cap, or when the
- * deadline ends the attempt (even if that comes before the request reached a socket).
+ * deadline ends the attempt (even if that comes before the request reached a socket; a status
+ * received by then still counts).
  */
 class ResponseReader implements Dispatcher.DispatchHandler {
-  deadline?: NodeJS.Timeout;
+  private readonly deadline: NodeJS.Timeout;
   private controller?: Dispatcher.DispatchController;
   private settled = false;
   private statusCode = 0;
   private read = 0;
   private readonly chunks: Buffer[] = [];
 
-  constructor(private readonly resolve: (result: SendResult) => void) {}
+  constructor(
+    private readonly resolve: (result: SendResult) => void,
+    timeoutMs: number,
+  ) {
+    this.deadline = setTimeout(() => {
+      const error = new Error(`no response within ${timeoutMs} ms`);
+      // A status that came in time is the answer, as when the body passes the cap.
+      if (this.statusCode !== 0) this.answered();
+      else this.fail(error);
+      this.controller?.abort(error);
+    }, timeoutMs);
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -161,11 +168,9 @@ class ResponseReader implements Dispatcher.DispatchHandler {
   }
 
   /** Ends the attempt without an answer (an error, or the deadline). */
-  fail(error: Error): void {
-    if (this.settle()) {
-      this.resolve({ delivered: false, statusCode: null, error: error.message.slice(0, 500) });
-      if (this.controller && !this.controller.aborted) this.controller.abort(error);
-    }
+  private fail(error: Error): void {
+    if (!this.settle()) return;
+    this.resolve({ delivered: false, statusCode: null, error: error.message.slice(0, 500) });
   }
 
   private answered(): void {
