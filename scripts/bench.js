@@ -466,14 +466,14 @@ async function benchWebhooks() {
   // WEBHOOK_POLL_INTERVAL_MS=0 turns the dispatcher off: nothing is sent, the outbox insert alone
   // is measured.
   const sending = process.env.WEBHOOK_POLL_INTERVAL_MS !== '0';
-  const dirs = [];
-  const started = [];
+  // One server per setup, in the setups' order: its label, the load it takes, how to wait for it.
+  const runs = [];
   try {
     for (const spec of setups) {
       const dir = mkdtempSync(join(tmpdir(), 'lds-bench-'));
-      dirs.push(dir);
       const server = await startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
-      started.push(server);
+      const run = { dir, server };
+      runs.push(run);
       await server.ready;
       if (spec.subscribed) await post(`${server.url}/webhooks`, { url: hookUrl, ...(spec.events ? { events: spec.events } : {}) });
       const setup = await setUp(server.url);
@@ -487,17 +487,16 @@ async function benchWebhooks() {
           await new Promise((r) => setTimeout(r, 200));
         }
       };
-      spec.run = { server, label, request, drained };
+      Object.assign(run, { label, request, drained });
     }
-    // Warmed up in turn, each after the others are up: idle servers cost nothing measurable.
-    for (const { run } of setups) {
+    // Warmed up in turn, once all are up (an idle server only runs its fallback poll).
+    for (const run of runs) {
       await warmUp(run.server.url, run.request);
       await run.drained();
     }
     for (let round = 0; round < rounds; round++) {
-      const order = setups.map((_, i) => setups[(i + round) % setups.length]);
-      for (const { run } of order) {
-        const { server, label, request, drained } = run;
+      for (let i = 0; i < runs.length; i++) {
+        const { server, label, request, drained } = runs[(i + round) % runs.length];
         const before = server.cpuSeconds();
         const mainBefore = server.mainThreadCpuSeconds();
         const sendingBefore = server.sendingThreadCpuSeconds();
@@ -524,8 +523,8 @@ async function benchWebhooks() {
       }
     }
   } finally {
-    await Promise.all(started.map((server) => server.stop()));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await Promise.all(runs.map(({ server }) => server.stop()));
+    for (const { dir } of runs) rmSync(dir, { recursive: true, force: true });
     receiver.kill('SIGTERM');
   }
   // Each setup's median over the rounds, and each round's own ratio (to that round's figure
