@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { TransientConflict } from './transient-conflict';
 
 function driverCode(error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
@@ -11,8 +12,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** PostgreSQL serialization failure or deadlock: the transaction can simply run again. */
+/**
+ * PostgreSQL serialization failure or deadlock, or the service's own TransientConflict: the
+ * transaction can simply run again.
+ */
 export function isTransientConflict(error: unknown): boolean {
+  if (error instanceof TransientConflict) return true;
   const code = driverCode(error);
   return code === '40001' || code === '40P01';
 }

@@ -124,9 +124,15 @@ export class DistributionService {
     };
   }
 
+  /** True when choose locks the source first on PostgreSQL (a strategy that keeps state). */
+  locksSource(source: SourceRules): boolean {
+    return this.registry.effective(source.strategy).stateful;
+  }
+
   /**
    * On PostgreSQL, locks the source row until the transaction ends and returns its strategy as
-   * now committed; on SQLite every write transaction is already serialised (TransactionRunner).
+   * now committed (step 2 of the lock order, src/requests/lifecycle/lock-order.ts); on SQLite
+   * every write transaction is already serialised (TransactionRunner).
    * FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
    */
   async lockSource(tx: Tx, sourceId: number): Promise<string | null> {
@@ -136,19 +142,6 @@ export class DistributionService {
     );
     if (!row) throw new NotFoundException(`source ${sourceId} not found`);
     return row.strategy;
-  }
-
-  /**
-   * Locks several sources in one fixed order (by id), so that changes that drain several
-   * sources at once never wait on each other in a cycle (PostgreSQL; SQLite is serialised).
-   */
-  async lockSources(tx: Tx, sourceIds: readonly number[]): Promise<void> {
-    if (tx.dialect !== 'postgres' || sourceIds.length === 0) return;
-    const ids = [...new Set(sourceIds)].sort((a, b) => a - b);
-    await tx.query(
-      `SELECT id FROM sources WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id FOR NO KEY UPDATE`,
-      ids,
-    );
   }
 
   /** Restarts the source's round-robin sequence (its weights or its strategy changed). */

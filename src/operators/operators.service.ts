@@ -43,7 +43,7 @@ export class OperatorsService {
 
   /**
    * A raised max_load or an activation makes room: waiting work drains into the operator in the
-   * same transaction.
+   * same transaction (its sources are locked before the operator row, as everywhere).
    */
   update(id: number, dto: UpdateOperatorDto): Promise<OperatorResponseDto> {
     return this.transactions.run(async (tx) => {
@@ -52,12 +52,15 @@ export class OperatorsService {
       if (dto.is_active !== undefined) changes.isActive = dto.is_active;
       if (dto.max_load !== undefined) changes.maxLoad = dto.max_load;
       // Only the named columns are written, so a concurrent change of current_load is kept.
-      const result = Object.keys(changes).length
-        ? await tx.manager.update(Operator, { id }, changes)
-        : undefined;
-      if (result?.affected === 0) throw new NotFoundException(`operator ${id} not found`);
+      const write = async () => {
+        if (Object.keys(changes).length === 0) return;
+        const result = await tx.manager.update(Operator, { id }, changes);
+        if (result.affected === 0) throw new NotFoundException(`operator ${id} not found`);
+      };
       if (dto.is_active !== undefined || dto.max_load !== undefined) {
-        await this.lifecycle.operatorChanged(tx, id);
+        await this.lifecycle.changeOperator(tx, id, write);
+      } else {
+        await write();
       }
       const operator = await tx.manager.findOneBy(Operator, { id });
       if (!operator) throw new NotFoundException(`operator ${id} not found`);

@@ -104,8 +104,11 @@ describe(RequestLifecycle.name, () => {
   });
 
   it('an activated operator takes its sources’ oldest work first', async () => {
-    await dataSource.query('UPDATE operators SET is_active = 1 WHERE id = 2');
-    await inTx((tx) => sut.operatorChanged(tx, 2));
+    await inTx((tx) =>
+      sut.changeOperator(tx, 2, () =>
+        tx.query('UPDATE operators SET is_active = ? WHERE id = ?', [true, 2]).then(() => {}),
+      ),
+    );
     // Ben serves S2 and S3: 4 (S3, 10:01), 3 (S2, 10:02), 5 (S2, 10:03); not S1's request 2.
     expect([await operatorOf(4), await operatorOf(3), await operatorOf(5)]).toEqual([2, 2, 2]);
     expect(await operatorOf(2)).toBeNull();

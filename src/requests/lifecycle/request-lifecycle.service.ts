@@ -10,6 +10,7 @@ import type { AssignmentTrigger, EventActor } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { RequestView } from '../dto/request-response.dto';
 import { RequestEventsWriter } from './request-events.writer';
+import { lockForOperatorChange, lockSourcesAndOperators, shareSourceLock } from './lock-order';
 import * as store from './request-store';
 import { WaitingQueue } from './waiting-queue';
 
@@ -47,7 +48,19 @@ export class RequestLifecycle {
   async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
     const { source } = input;
     const at = new Date();
-    const outcome = await this.choose(tx, source, input.leadId, 'intake');
+    let outcome = await this.choose(tx, source, input.leadId, 'intake');
+    if (
+      !outcome.assignment &&
+      tx.dialect === 'postgres' &&
+      !this.distribution.locksSource(source)
+    ) {
+      // About to wait: take the source's lock (share mode), which every change that frees room
+      // for it holds exclusively, and choose again. A unit freed meanwhile is seen now; one freed
+      // later is freed by a change that waits for this commit, then drains this request
+      // (lock-order.ts). A round-robin source was locked before its first choice already.
+      await shareSourceLock(tx, source.id);
+      outcome = await this.choose(tx, source, input.leadId, 'intake');
+    }
     const operatorId = outcome.assignment?.operatorId ?? null;
     const id = await store.insertRequest(tx, {
       leadId: input.leadId,
@@ -89,7 +102,11 @@ export class RequestLifecycle {
     await this.events.record(tx, closed, [
       { type: 'closed', operatorId: current.operatorId, actor },
     ]);
-    if (current.operatorId !== null) await this.freeUnit(tx, current.operatorId);
+    if (current.operatorId !== null) {
+      const rules = await lockForOperatorChange(tx, current.operatorId);
+      await store.releaseCapacity(tx, current.operatorId);
+      await this.drain(tx, rules);
+    }
     return closed;
   }
 
@@ -103,12 +120,7 @@ export class RequestLifecycle {
     const at = new Date();
     const operator =
       current.operatorId === null ? null : await store.findOperator(tx, current.operatorId);
-    if (operator?.isActive) {
-      if (!(await store.claimCapacity(tx, operator.id))) {
-        throw new ConflictException(
-          `operator ${operator.id} is at capacity; request ${id} cannot be reopened`,
-        );
-      }
+    if (operator?.isActive && (await this.claimForReopen(tx, id, operator.id))) {
       if (!(await store.setStatus(tx, id, 'closed', 'active', at))) {
         throw new ConflictException(`request ${id} changed meanwhile; try again`);
       }
@@ -119,6 +131,7 @@ export class RequestLifecycle {
       return reopened;
     }
 
+    const rules = await lockSourcesAndOperators(tx, [current.sourceId]);
     if (!(await store.reopenWaiting(tx, id, at))) {
       throw new ConflictException(`request ${id} changed meanwhile; try again`);
     }
@@ -139,8 +152,22 @@ export class RequestLifecycle {
       },
       { type: 'waiting', operatorId: null, previousOperatorId: current.operatorId, actor },
     ]);
-    await this.drainSources(tx, [current.sourceId]);
+    await this.drain(tx, rules);
     return store.readRequest(tx, id);
+  }
+
+  /**
+   * Reopening onto its operator: true when a unit was claimed, false when the operator was
+   * deactivated meanwhile (the request waits instead); 409 when it is active and full.
+   */
+  private async claimForReopen(tx: Tx, id: number, operatorId: number): Promise<boolean> {
+    if (await store.claimCapacity(tx, operatorId)) return true;
+    // The failed claim waited for any concurrent change of the row: this read sees its outcome.
+    const now = await store.findOperator(tx, operatorId);
+    if (!now?.isActive) return false;
+    throw new ConflictException(
+      `operator ${operatorId} is at capacity; request ${id} cannot be reopened`,
+    );
   }
 
   /**
@@ -150,37 +177,51 @@ export class RequestLifecycle {
    */
   async assign(tx: Tx, id: number, operatorId: number): Promise<RequestView> {
     const current = await store.lockRequest(tx, id);
-    const operator = await store.findOperator(tx, operatorId);
-    if (!operator) throw new NotFoundException(`operator ${operatorId} not found`);
+    if (!(await store.findOperator(tx, operatorId))) {
+      throw new NotFoundException(`operator ${operatorId} not found`);
+    }
     if (current.status === 'closed') {
       throw new ConflictException(`request ${id} is closed; reopen it first`);
     }
     if (current.operatorId === operatorId) return current;
+    // A move frees the previous operator's unit: its sources and both operators are locked
+    // first. Giving out a waiting request touches one operator: its claim is the only lock.
+    const previous = current.operatorId;
+    const rules =
+      previous === null
+        ? []
+        : await lockForOperatorChange(tx, previous, { operators: [operatorId] });
+    const operator = (await store.findOperator(tx, operatorId))!;
     if (!operator.isActive) throw new ConflictException(`operator ${operatorId} is inactive`);
     if (!(await store.claimCapacity(tx, operatorId))) {
       throw new ConflictException(
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
       );
     }
-    const decision = manualDecision(operator, current.operatorId);
-    return this.moveTo(tx, current, operator, decision, 'manual', 'admin');
+    const decision = manualDecision(operator, previous);
+    const moved = await this.moveTo(tx, current, operator, decision, 'manual', 'admin');
+    if (previous !== null) await this.drain(tx, rules);
+    return moved;
   }
 
   /** Moves an active request to another operator by its source's rules; 409 when nobody else can. */
   async reassign(tx: Tx, id: number): Promise<RequestView> {
     const current = await store.lockRequest(tx, id);
-    if (current.status === 'closed' || current.operatorId === null) {
+    const previous = current.operatorId;
+    if (current.status === 'closed' || previous === null) {
       throw new ConflictException(
         `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
       );
     }
-    const outcome = await this.chooseAnother(tx, current, 'reassign', [current.operatorId]);
+    const rules = await lockForOperatorChange(tx, previous, { sources: [current.sourceId] });
+    const source = rules.find((r) => r.id === current.sourceId)!;
+    const outcome = await this.choose(tx, source, current.leadId, 'reassign', [previous]);
     if (!outcome.assignment) {
       throw new ConflictException(
         `no other operator of source ${current.sourceId} can take request ${id} now`,
       );
     }
-    return this.moveTo(
+    const moved = await this.moveTo(
       tx,
       current,
       { id: outcome.assignment.operatorId, name: outcome.assignment.operatorName },
@@ -188,31 +229,40 @@ export class RequestLifecycle {
       'reassign',
       'admin',
     );
+    await this.drain(tx, rules);
+    return moved;
   }
 
   /**
    * Hands every active request of an inactive operator to others by their sources' rules; the
-   * ones nobody can take wait.
+   * ones nobody can take wait. Its requests, their sources and its own, and all their operators
+   * are locked first, so its activity is read under lock and cannot change until the end.
    */
   async release(tx: Tx, operatorId: number): Promise<ReleaseOutcome> {
-    const operator = await store.findOperator(tx, operatorId);
-    if (!operator) throw new NotFoundException(`operator ${operatorId} not found`);
+    if (!(await store.findOperator(tx, operatorId))) {
+      throw new NotFoundException(`operator ${operatorId} not found`);
+    }
+    const held = await store.lockActiveRequestsOf(tx, operatorId);
+    const rules = await lockForOperatorChange(tx, operatorId, {
+      sources: held.map((r) => r.sourceId),
+    });
+    const operator = (await store.findOperator(tx, operatorId))!;
     if (operator.isActive) {
       throw new ConflictException(
         `operator ${operatorId} is active; deactivate it before releasing its requests`,
       );
     }
+    const sources = new Map(rules.map((source) => [source.id, source]));
     const outcome: ReleaseOutcome = {
       operator_id: operatorId,
       released: 0,
       reassigned: 0,
       waiting: 0,
     };
-    for (const id of await store.activeRequestsOf(tx, operatorId)) {
-      const current = await store.lockRequest(tx, id);
-      if (current.status !== 'active' || current.operatorId !== operatorId) continue;
+    for (const current of held) {
       outcome.released++;
-      const choice = await this.chooseAnother(tx, current, 'release', [operatorId]);
+      const source = sources.get(current.sourceId)!;
+      const choice = await this.choose(tx, source, current.leadId, 'release', [operatorId]);
       if (choice.assignment) {
         await this.moveTo(
           tx,
@@ -221,13 +271,14 @@ export class RequestLifecycle {
           choice.decision,
           'release',
           'admin',
-          false,
         );
         outcome.reassigned++;
         continue;
       }
       const at = new Date();
-      if (!(await store.unassign(tx, id, operatorId, at))) continue;
+      if (!(await store.unassign(tx, current.id, operatorId, at))) {
+        throw new Error(`request ${current.id} changed while locked`);
+      }
       await store.releaseCapacity(tx, operatorId);
       const waiting: RequestView = {
         ...current,
@@ -251,28 +302,30 @@ export class RequestLifecycle {
   }
 
   /**
-   * An operator may have gained room (max_load raised, activated): the waiting requests of the
-   * sources it serves are drained into it, oldest first.
+   * Changes an operator in a way that may give it room (max_load raised, activated): its sources
+   * and their operators are locked before `change` runs, and their waiting requests drain into
+   * it after, oldest first.
    */
-  async operatorChanged(tx: Tx, operatorId: number): Promise<void> {
-    await this.drain(tx, await this.queue.sourcesWithWaitingFor(tx, operatorId));
+  async changeOperator(tx: Tx, operatorId: number, change: () => Promise<void>): Promise<void> {
+    const rules = await lockForOperatorChange(tx, operatorId);
+    await change();
+    await this.drain(tx, rules);
   }
 
-  /** Drains these sources (new weights, a reopened request, the sweep). */
+  /** Locks and drains these sources (new weights, the sweep). */
   async drainSources(tx: Tx, sourceIds: readonly number[]): Promise<number> {
-    return this.drain(tx, await this.queue.sourceRules(tx, sourceIds));
+    return this.drain(tx, await lockSourcesAndOperators(tx, sourceIds));
   }
 
   /**
    * Assigns waiting requests of these sources, oldest first across all of them, each by its
-   * source's rules, until nothing waits or nobody eligible has room. On PostgreSQL the sources
-   * are locked in id order first, and each waiting row is claimed with SKIP LOCKED, so
-   * concurrent drains in several instances never assign one request twice.
+   * source's rules, until nothing waits or nobody eligible has room. The caller has locked the
+   * sources and their operators (lock-order.ts); on PostgreSQL each waiting row is claimed with
+   * SKIP LOCKED, so concurrent drains in several instances never assign one request twice.
    */
   private async drain(tx: Tx, rules: readonly SourceRules[]): Promise<number> {
     if (rules.length === 0) return 0;
     const sources = new Map(rules.map((source) => [source.id, source]));
-    await this.distribution.lockSources(tx, [...sources.keys()]);
     let assigned = 0;
     while (sources.size > 0) {
       const next = await this.queue.oldestWaiting(tx, [...sources.keys()]);
@@ -306,29 +359,6 @@ export class RequestLifecycle {
     return assigned;
   }
 
-  /** One unit of the operator's load is freed: whatever waits for it is drained into it. */
-  private async freeUnit(tx: Tx, operatorId: number): Promise<void> {
-    // Sources are locked before the operator row, the order intake takes them in.
-    const sources = await this.queue.sourcesWithWaitingFor(tx, operatorId);
-    await this.distribution.lockSources(
-      tx,
-      sources.map((s) => s.id),
-    );
-    await store.releaseCapacity(tx, operatorId);
-    await this.drain(tx, sources);
-  }
-
-  /** Another operator for a request that has one, by its source's rules, never `exclude`. */
-  private async chooseAnother(
-    tx: Tx,
-    request: RequestView,
-    trigger: AssignmentTrigger,
-    exclude: number[],
-  ): Promise<AssignmentOutcome> {
-    const [source] = await this.queue.sourceRules(tx, [request.sourceId]);
-    return this.choose(tx, source, request.leadId, trigger, exclude);
-  }
-
   /**
    * An operator for one of the lead's requests by the source's rules (on a sticky source, its
    * last operator there first), with a unit of its capacity claimed.
@@ -353,7 +383,7 @@ export class RequestLifecycle {
 
   /**
    * The request goes to `to`, whose unit is already claimed; the previous operator's unit is
-   * freed and (unless it is being released) drains.
+   * freed. Its drain is the caller's, which locked for it (lock-order.ts).
    */
   private async moveTo(
     tx: Tx,
@@ -362,7 +392,6 @@ export class RequestLifecycle {
     decision: Decision,
     trigger: AssignmentTrigger,
     actor: EventActor,
-    drainPrevious = true,
   ): Promise<RequestView> {
     const at = new Date();
     const previous = current.operatorId;
@@ -388,8 +417,6 @@ export class RequestLifecycle {
     if (previous === null) {
       const waitedMs = at.getTime() - current.createdAt.getTime();
       tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
-    } else if (drainPrevious) {
-      await this.freeUnit(tx, previous);
     } else {
       await store.releaseCapacity(tx, previous);
     }

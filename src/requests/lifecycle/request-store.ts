@@ -35,8 +35,10 @@ const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load 
 
 const LAST_OPERATOR_OF_LEAD = `SELECT operator_id AS "operatorId" FROM requests
   WHERE lead_id = ? AND source_id = ? AND operator_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
-const ACTIVE_OF_OPERATOR = `SELECT id FROM requests WHERE operator_id = ? AND status = 'active'
-  ORDER BY created_at, id`;
+const ACTIVE_OF_OPERATOR = `${REQUEST_VIEW_SQL} WHERE r.operator_id = ? AND r.status = 'active'
+  ORDER BY r.id`;
+// Step 1 of the lock order (lock-order.ts): an operator's requests, in id order.
+const LOCK_ACTIVE_OF_OPERATOR = `${ACTIVE_OF_OPERATOR} FOR UPDATE OF r`;
 
 export interface NewRequest {
   leadId: number;
@@ -150,7 +152,16 @@ export async function lastOperatorOfLead(
   return row ? Number(row.operatorId) : null;
 }
 
-export async function activeRequestsOf(tx: Tx, operatorId: number): Promise<number[]> {
-  const rows = await tx.query<{ id: number }>(ACTIVE_OF_OPERATOR, [operatorId]);
-  return rows.map((r) => Number(r.id));
+/**
+ * The operator's active requests, oldest first; on PostgreSQL their rows stay locked until the
+ * end (taken in id order, as the lock order asks).
+ */
+export async function lockActiveRequestsOf(tx: Tx, operatorId: number): Promise<RequestView[]> {
+  const rows = await tx.query<RawRequestView>(
+    tx.dialect === 'postgres' ? LOCK_ACTIVE_OF_OPERATOR : ACTIVE_OF_OPERATOR,
+    [operatorId],
+  );
+  return rows
+    .map(fromRawRequestView)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
 }

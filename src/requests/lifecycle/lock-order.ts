@@ -1,0 +1,124 @@
+import { TransientConflict } from '../../database/transient-conflict';
+import { placeholders, type Tx } from '../../database/tx';
+import type { SourceRules } from '../../distribution/distribution.service';
+
+/*
+ * THE LOCK ORDER. Every write path takes row locks in this order, and only in this order, so no
+ * two transactions can wait on each other in a cycle (PostgreSQL; SQLite runs one write
+ * transaction at a time and the functions below only read there):
+ *
+ *   1. requests   — the request being changed (lockRequest), or an operator's active requests
+ *                   in id order (release);
+ *   2. sources    — every source the change may drain, in one statement, in id order;
+ *   3. operators  — a transaction that may touch several operators (a drain, a move, a release)
+ *                   locks all of them in one statement, in id order, right after its sources;
+ *                   a transaction that touches one operator (an intake's claim, a reopen's claim)
+ *                   takes that one lock and no row lock after it.
+ *
+ * Outside the order: a lead row (intake upserts it before anything else, and nothing that holds
+ * a source or an operator waits for a lead), waiting rows taken by a drain (FOR UPDATE SKIP
+ * LOCKED never waits), and rows a transaction inserts (nobody else can see them).
+ *
+ * Wake-ups. The insert of a waiting request and the freeing of room for it both hold the source's
+ * lock: an intake that finds nobody with room takes its source's lock in share mode and chooses
+ * again before it stores the request as waiting, and every change that frees a unit locks the
+ * sources its operator serves (FOR NO KEY UPDATE, which conflicts with share) before it frees
+ * it. Whichever commits first, the other sees it. Waiting intakes share the lock, so a busy
+ * source does not make its intakes take turns.
+ */
+
+/** A weight change committed between reading an operator's sources and locking them: run again. */
+export class LockSetChanged extends TransientConflict {
+  constructor(operatorId: number) {
+    super(`operator ${operatorId} was given another source meanwhile; the change runs again`);
+  }
+}
+
+interface SourceRow {
+  id: number;
+  strategy: string | null;
+  sticky: unknown;
+}
+
+// SQLite gives booleans as 0/1, PostgreSQL bigint ids as text.
+const toRules = (rows: SourceRow[]): SourceRules[] =>
+  rows.map((row) => ({ id: Number(row.id), strategy: row.strategy, sticky: Boolean(row.sticky) }));
+
+const SERVED_BY = `SELECT source_id AS "sourceId" FROM operator_source_weights
+  WHERE operator_id = ? AND weight > 0 ORDER BY source_id`;
+
+const selectSources = (count: number, lock: boolean) =>
+  `SELECT id, strategy, sticky FROM sources WHERE id IN (${placeholders(count)}) ORDER BY id` +
+  (lock ? ' FOR NO KEY UPDATE' : '');
+
+// The operators a drain of these sources may claim (weight > 0), and any named ones.
+const lockOperators = (sources: number, named: number) =>
+  `SELECT o.id FROM operators o WHERE o.id IN (SELECT w.operator_id FROM operator_source_weights w
+      WHERE w.source_id IN (${placeholders(sources)}) AND w.weight > 0)
+    OR o.id IN (${placeholders(named)}) ORDER BY o.id FOR NO KEY UPDATE`;
+
+const SHARE_SOURCE = 'SELECT id FROM sources WHERE id = ? FOR SHARE';
+
+/**
+ * Before an intake stores its request as waiting (PostgreSQL): the source's lock in share mode,
+ * which no change that frees room for the source can hold at the same time.
+ */
+export async function shareSourceLock(tx: Tx, sourceId: number): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.query(SHARE_SOURCE, [sourceId]);
+}
+
+/** The sources this operator may take work of (weight > 0), by id. */
+export async function sourcesServedBy(tx: Tx, operatorId: number): Promise<number[]> {
+  const rows = await tx.query<{ sourceId: number }>(SERVED_BY, [operatorId]);
+  return rows.map((row) => Number(row.sourceId));
+}
+
+/**
+ * Steps 2 and 3 of the lock order: these sources, then the operators configured for them and
+ * the named ones. Returns the sources' rules, read under their locks.
+ */
+export async function lockSourcesAndOperators(
+  tx: Tx,
+  sourceIds: readonly number[],
+  operatorIds: readonly number[] = [],
+): Promise<SourceRules[]> {
+  const sources = [...new Set(sourceIds)];
+  const named = [...new Set(operatorIds)];
+  const postgres = tx.dialect === 'postgres';
+  const rules =
+    sources.length > 0
+      ? toRules(await tx.query<SourceRow>(selectSources(sources.length, postgres), sources))
+      : [];
+  if (postgres && (sources.length > 0 || named.length > 0)) {
+    // `IN ()` is not SQL: an empty list is given as an id that matches nothing.
+    const s = sources.length > 0 ? sources : [0];
+    const o = named.length > 0 ? named : [0];
+    await tx.query(lockOperators(s.length, o.length), [...s, ...o]);
+  }
+  return rules;
+}
+
+/**
+ * Before a change that may give an operator room (a freed unit, a raised max_load, an
+ * activation): locks the sources it serves, plus `also`, then their operators and it. If a
+ * weight change gave it another source between the read and the locks, the transaction runs
+ * again (LockSetChanged), since that source can no longer be locked in order.
+ */
+export async function lockForOperatorChange(
+  tx: Tx,
+  operatorId: number,
+  also: { sources?: readonly number[]; operators?: readonly number[] } = {},
+): Promise<SourceRules[]> {
+  const served = await sourcesServedBy(tx, operatorId);
+  const rules = await lockSourcesAndOperators(
+    tx,
+    [...served, ...(also.sources ?? [])],
+    [operatorId, ...(also.operators ?? [])],
+  );
+  if (tx.dialect === 'postgres') {
+    const locked = new Set(rules.map((r) => r.id));
+    const now = await sourcesServedBy(tx, operatorId);
+    if (now.some((id) => !locked.has(id))) throw new LockSetChanged(operatorId);
+  }
+  return rules;
+}
