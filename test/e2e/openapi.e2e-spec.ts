@@ -245,6 +245,26 @@ describe('OpenAPI document (e2e)', () => {
       expect(outcome.closed.status).toBe('closed');
       const stats = outcome.stats.find((entry) => entry.source_id === outcome.sourceId);
       expect(stats).toMatchObject({ total_requests: 1, unassigned_requests: 0 });
+      // Each partial PATCH changed the one field it named, nothing else (no default applied:
+      // Alice's max_load stays 5, not the 10 a new operator gets).
+      expect(outcome.patched.operator).toMatchObject({
+        id: outcome.operatorIds[0],
+        name: 'Alice',
+        is_active: false,
+        max_load: 5,
+      });
+      expect(outcome.patched.source).toMatchObject({
+        id: outcome.sourceId,
+        name: 'Telegram Bot',
+        description: 'Main support channel',
+        strategy: null,
+        sticky: true,
+      });
+      expect(outcome.patched.webhook).toMatchObject({
+        url: 'https://crm.example.com/hooks',
+        source_id: outcome.sourceId,
+        is_active: false,
+      });
     });
   });
 });
