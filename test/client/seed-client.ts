@@ -9,6 +9,9 @@ import type { components, paths } from './generated/schema';
 
 type Request = components['schemas']['RequestResponseDto'];
 type SourceStats = components['schemas']['SourceStatsDto'];
+type Operator = components['schemas']['OperatorResponseDto'];
+type Source = components['schemas']['SourceResponseDto'];
+type Webhook = components['schemas']['WebhookResponseDto'];
 
 export interface SeedOutcome {
   operatorIds: number[];
@@ -16,6 +19,8 @@ export interface SeedOutcome {
   request: Request;
   closed: Request;
   stats: SourceStats[];
+  /** Each answer to a PATCH that named one field only. */
+  patched: { operator: Operator; source: Source; webhook: Webhook };
 }
 
 /** Fails with the response's error body when a call does not succeed. */
@@ -71,11 +76,45 @@ export async function runSeedScenario(baseUrl: string, apiKey?: string): Promise
   );
   const stats = ok(await client.GET('/requests/distribution/stats', { params: { query: {} } }));
 
+  // A PATCH body names only the fields it changes: these do not build if the document makes any
+  // other field required (a `default` in a PATCH schema does, for openapi-typescript).
+  const operator = ok(
+    await client.PATCH('/operators/{id}', {
+      params: { path: { id: alice.id } },
+      body: { is_active: false },
+    }),
+  );
+  const patchedSource = ok(
+    await client.PATCH('/sources/{id}', {
+      params: { path: { id: source.id } },
+      body: { sticky: true },
+    }),
+  );
+  // Created after the last change, so no delivery is queued for it; paused at once.
+  const webhook = ok(
+    await client.POST('/webhooks', {
+      body: { url: 'https://crm.example.com/hooks', source_id: source.id },
+    }),
+  );
+  const patchedWebhook = ok(
+    await client.PATCH('/webhooks/{id}', {
+      params: { path: { id: webhook.id } },
+      body: { is_active: false },
+    }),
+  );
+
   // Compile-time checks on the generated types: these lines do not build if a field is mistyped.
   const message: string | null = request.message;
   const operatorId: number | null = request.operator_id;
   const status: 'active' | 'closed' = closed.status;
   void [message, operatorId, status];
 
-  return { operatorIds: [alice.id, bob.id], sourceId: source.id, request, closed, stats };
+  return {
+    operatorIds: [alice.id, bob.id],
+    sourceId: source.id,
+    request,
+    closed,
+    stats,
+    patched: { operator, source: patchedSource, webhook: patchedWebhook },
+  };
 }

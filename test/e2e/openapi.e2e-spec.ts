@@ -42,6 +42,42 @@ function* schemas(node: unknown, path = '#'): Generator<[string, Json]> {
   }
 }
 
+/**
+ * The JSON paths of every `default` keyword under `schema`, following `$ref`s into `document`
+ * (each component once). A property named "default", or a key of an example value, is not one.
+ */
+function defaultsUnder(document: Json, schema: unknown, path: string): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const visit = (node: unknown, at: string, inProperties: boolean) => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, `${at}/${index}`, false));
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const object = node as Json;
+    if (typeof object.$ref === 'string' && !seen.has(object.$ref)) {
+      seen.add(object.$ref);
+      const target = object.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((parent, key) => (parent as Json | undefined)?.[key], document);
+      visit(target, object.$ref, false);
+    }
+    for (const [key, value] of Object.entries(object)) {
+      if (inProperties) {
+        visit(value, `${at}/${key}`, false);
+      } else if (key === 'default') {
+        found.push(`${at}/default`);
+      } else if (key !== 'example' && key !== 'examples') {
+        visit(value, `${at}/${key}`, key === 'properties');
+      }
+    }
+  };
+  visit(schema, path, false);
+  return found;
+}
+
 // The linters and the type-check read only the committed file: once (in the SQLite run) is enough.
 const once = process.env.E2E_DATABASE === 'postgres' ? it.skip : it;
 
@@ -92,6 +128,21 @@ describe('OpenAPI document (e2e)', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('implies no default in a PATCH body: a generated client would make the field required', () => {
+    const defaults: string[] = [];
+    let bodies = 0;
+    for (const [path, item] of Object.entries(committed.paths as Json)) {
+      const content = (item as Json).patch?.requestBody?.content as Json | undefined;
+      for (const [type, media] of Object.entries(content ?? {})) {
+        bodies += 1;
+        const found = defaultsUnder(committed, (media as Json).schema, 'schema');
+        defaults.push(...found.map((where) => `PATCH ${path} (${type}): ${where}`));
+      }
+    }
+    expect(bodies).toBeGreaterThanOrEqual(3); // operators, sources, webhooks (at least)
+    expect(defaults).toEqual([]);
   });
 
   it('describes every response and tag, the servers and the key schemes truthfully', () => {
@@ -194,6 +245,26 @@ describe('OpenAPI document (e2e)', () => {
       expect(outcome.closed.status).toBe('closed');
       const stats = outcome.stats.find((entry) => entry.source_id === outcome.sourceId);
       expect(stats).toMatchObject({ total_requests: 1, unassigned_requests: 0 });
+      // Each partial PATCH changed the one field it named, nothing else (no default applied:
+      // Alice's max_load stays 5, not the 10 a new operator gets).
+      expect(outcome.patched.operator).toMatchObject({
+        id: outcome.operatorIds[0],
+        name: 'Alice',
+        is_active: false,
+        max_load: 5,
+      });
+      expect(outcome.patched.source).toMatchObject({
+        id: outcome.sourceId,
+        name: 'Telegram Bot',
+        description: 'Main support channel',
+        strategy: null,
+        sticky: true,
+      });
+      expect(outcome.patched.webhook).toMatchObject({
+        url: 'https://crm.example.com/hooks',
+        source_id: outcome.sourceId,
+        is_active: false,
+      });
     });
   });
 });
