@@ -13,11 +13,11 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * PostgreSQL serialization failure or deadlock, or the service's own TransientConflict: the
- * transaction can simply run again.
+ * PostgreSQL serialization failure, deadlock or a NOWAIT lock refused, or the service's own
+ * TransientConflict: the transaction can simply run again.
  */
 export function isTransientConflict(error: unknown): boolean {
   if (error instanceof TransientConflict) return true;
   const code = driverCode(error);
-  return code === '40001' || code === '40P01';
+  return code === '40001' || code === '40P01' || code === '55P03';
 }

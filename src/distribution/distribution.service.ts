@@ -34,8 +34,10 @@ export interface ChooseOptions {
   /**
    * Takes one unit of the operator's capacity, or returns false when another transaction took
    * the last one first. Supplied by the request lifecycle, the only writer of current_load.
+   * `afterLoss`: an earlier claim of this choice was lost (see lock-order.ts on why that one's
+   * row lock is kept, and why this claim must not wait).
    */
-  claim: (operatorId: number) => Promise<boolean>;
+  claim: (operatorId: number, afterLoss: boolean) => Promise<boolean>;
   /** On a sticky source: the lead's last operator there, tried first when eligible now. */
   stickyOperatorId?: number | null;
   /** Never choose these (a reassignment away from the current operator). */
@@ -62,14 +64,13 @@ export class DistributionService {
    * to store with the request. The assignment is null when nobody can take it.
    *
    * Queries: the configured operators (with the round-robin state when the strategy keeps one),
-   * the capacity claim, and for round-robin the state upsert. On PostgreSQL a round-robin source
-   * is first locked, so that instances take turns on its state.
+   * the capacity claim, and for round-robin the state upsert. The caller holds the source's lock
+   * (lock-order.ts), so `source` is as committed; on PostgreSQL a round-robin choice also takes
+   * the source's turn, so that instances take turns on its state.
    */
   async choose(tx: Tx, source: SourceRules, options: ChooseOptions): Promise<AssignmentOutcome> {
-    let strategy = this.registry.effective(source.strategy);
-    if (strategy.stateful && tx.dialect === 'postgres') {
-      strategy = this.registry.effective(await this.lockSource(tx, source.id));
-    }
+    const strategy = this.registry.effective(source.strategy);
+    if (strategy.stateful && tx.dialect === 'postgres') await this.takeTurn(tx, source.id);
     const configured = await this.configuredOperators(tx, source.id, strategy.stateful);
     const excluded = new Set(options.excludeOperatorIds ?? []);
     let candidates = eligibleCandidates(configured).filter((c) => !excluded.has(c.operatorId));
@@ -83,7 +84,7 @@ export class DistributionService {
 
     const sticky = candidates.find((c) => c.operatorId === context.stickyOperatorId);
     if (sticky) {
-      if (await options.claim(sticky.operatorId)) {
+      if (await options.claim(sticky.operatorId, false)) {
         return {
           assignment: { operatorId: sticky.operatorId, operatorName: sticky.operatorName },
           decision: buildDecision(context, configured, claimsLost, sticky.operatorId, null, true),
@@ -99,7 +100,7 @@ export class DistributionService {
     while (candidates.length > 0) {
       const selection = strategy.select(candidates, state);
       const chosen = candidates.find((c) => c.operatorId === selection.operatorId)!;
-      if (await options.claim(chosen.operatorId)) {
+      if (await options.claim(chosen.operatorId, claimsLost.length > 0)) {
         if (selection.nextState) await this.saveState(tx, source.id, selection.nextState);
         return {
           assignment: { operatorId: chosen.operatorId, operatorName: chosen.operatorName },
@@ -124,9 +125,13 @@ export class DistributionService {
     };
   }
 
-  /** True when choose locks the source first on PostgreSQL (a strategy that keeps state). */
-  locksSource(source: SourceRules): boolean {
-    return this.registry.effective(source.strategy).stateful;
+  /**
+   * A round-robin source's turn (PostgreSQL): intakes hold their source's lock in share mode
+   * together, so its state is serialised by a transaction-scoped advisory lock on the source id,
+   * taken after the source's lock and before any operator's (lock-order.ts).
+   */
+  private async takeTurn(tx: Tx, sourceId: number): Promise<void> {
+    await tx.query(TAKE_TURN, [ROUND_ROBIN_TURN, sourceId]);
   }
 
   /**
@@ -268,6 +273,9 @@ export class DistributionService {
   }
 }
 
+// pg_advisory_xact_lock(key1, key2): key1 says whose lock it is, key2 the source.
+const ROUND_ROBIN_TURN = 0x5252;
+const TAKE_TURN = 'SELECT pg_advisory_xact_lock(?, ?)';
 const SELECT_SOURCE_STRATEGY = 'SELECT strategy FROM sources WHERE id = ?';
 // FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
 const LOCK_SOURCE = `${SELECT_SOURCE_STRATEGY} FOR NO KEY UPDATE`;

@@ -34,9 +34,12 @@ export interface IntakeSource {
 
 const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
 // PostgreSQL: the source and the insert-or-ignore of the lead in one round trip (a missing source
-// rolls the transaction, and with it the lead, back).
+// rolls the transaction, and with it the lead, back). The source is locked in share mode until
+// the commit: intakes share it, and no change that frees room for the source runs meanwhile, so
+// a request stored as waiting cannot miss a wake-up (src/requests/lifecycle/lock-order.ts).
 const SELECT_SOURCE_WITH_NEW_LEAD = `WITH lead AS (${INSERT_LEAD_IF_NEW})
-  SELECT s.id, s.strategy, s.sticky, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?`;
+  SELECT s.id, s.strategy, s.sticky, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?
+  FOR SHARE OF s`;
 
 const givenContact = (contact: LeadContact) => ({
   name: contact.name ?? null,

@@ -5,26 +5,31 @@ import type { SourceRules } from '../../distribution/distribution.service';
 /*
  * THE LOCK ORDER. Every write path takes row locks in this order, and only in this order, so no
  * two transactions can wait on each other in a cycle (PostgreSQL; SQLite runs one write
- * transaction at a time and the functions below only read there):
+ * transaction at a time, and the functions below only read there):
  *
- *   1. requests   — the request being changed (lockRequest), or an operator's active requests
- *                   in id order (release);
- *   2. sources    — every source the change may drain, in one statement, in id order;
- *   3. operators  — a transaction that may touch several operators (a drain, a move, a release)
- *                   locks all of them in one statement, in id order, right after its sources;
- *                   a transaction that touches one operator (an intake's claim, a reopen's claim)
- *                   takes that one lock and no row lock after it.
+ *   1. requests   the request being changed (lockRequest), or an operator's active requests in
+ *                 id order (release);
+ *   2. sources    every source the change may drain, in one statement, in id order, FOR NO KEY
+ *                 UPDATE; an intake holds its one source in share mode instead (FOR SHARE, in
+ *                 its first statement), so intakes do not wait for each other; then, for a
+ *                 round-robin choice, the source's turn (an advisory lock on its id);
+ *   3. operators  a change that may touch several operators (a drain, a move, a release, a
+ *                 reopen) locks all of them in one statement, in id order, right after its
+ *                 sources; an intake claims operators one at a time, and takes no lock after.
  *
- * Outside the order: a lead row (intake upserts it before anything else, and nothing that holds
- * a source or an operator waits for a lead), waiting rows taken by a drain (FOR UPDATE SKIP
- * LOCKED never waits), and rows a transaction inserts (nobody else can see them).
+ * A claim (the conditional UPDATE of current_load) that waited for another transaction and then
+ * found no room keeps its row lock until the end, as PostgreSQL does for every UPDATE that
+ * re-checks a row. So an intake's claim after a lost one must not wait: it is made with NOWAIT,
+ * and a refusal runs the transaction again (TransactionRunner), never a wait in a cycle.
+ *
+ * Outside the order: lead rows (only intakes lock them, and an intake never waits for a lock that
+ * a lead's holder could need), waiting rows taken by a drain (FOR UPDATE SKIP LOCKED never
+ * waits), and rows a transaction inserts (nobody else can see them).
  *
  * Wake-ups. The insert of a waiting request and the freeing of room for it both hold the source's
- * lock: an intake that finds nobody with room takes its source's lock in share mode and chooses
- * again before it stores the request as waiting, and every change that frees a unit locks the
- * sources its operator serves (FOR NO KEY UPDATE, which conflicts with share) before it frees
- * it. Whichever commits first, the other sees it. Waiting intakes share the lock, so a busy
- * source does not make its intakes take turns.
+ * lock: an intake holds it in share mode from its first statement, before it reads who has room,
+ * and every change that frees a unit locks the sources its operator serves (FOR NO KEY UPDATE,
+ * which conflicts with share) before it frees it. Whichever commits first, the other sees it.
  */
 
 /** A weight change committed between reading an operator's sources and locking them: run again. */
@@ -56,16 +61,6 @@ const lockOperators = (sources: number, named: number) =>
   `SELECT o.id FROM operators o WHERE o.id IN (SELECT w.operator_id FROM operator_source_weights w
       WHERE w.source_id IN (${placeholders(sources)}) AND w.weight > 0)
     OR o.id IN (${placeholders(named)}) ORDER BY o.id FOR NO KEY UPDATE`;
-
-const SHARE_SOURCE = 'SELECT id FROM sources WHERE id = ? FOR SHARE';
-
-/**
- * Before an intake stores its request as waiting (PostgreSQL): the source's lock in share mode,
- * which no change that frees room for the source can hold at the same time.
- */
-export async function shareSourceLock(tx: Tx, sourceId: number): Promise<void> {
-  if (tx.dialect === 'postgres') await tx.query(SHARE_SOURCE, [sourceId]);
-}
 
 /** The sources this operator may take work of (weight > 0), by id. */
 export async function sourcesServedBy(tx: Tx, operatorId: number): Promise<number[]> {

@@ -10,7 +10,7 @@ import type { AssignmentTrigger, EventActor } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { RequestView } from '../dto/request-response.dto';
 import { RequestEventsWriter } from './request-events.writer';
-import { lockForOperatorChange, lockSourcesAndOperators, shareSourceLock } from './lock-order';
+import { lockForOperatorChange, lockSourcesAndOperators } from './lock-order';
 import * as store from './request-store';
 import { WaitingQueue } from './waiting-queue';
 
@@ -48,19 +48,9 @@ export class RequestLifecycle {
   async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
     const { source } = input;
     const at = new Date();
-    let outcome = await this.choose(tx, source, input.leadId, 'intake');
-    if (
-      !outcome.assignment &&
-      tx.dialect === 'postgres' &&
-      !this.distribution.locksSource(source)
-    ) {
-      // About to wait: take the source's lock (share mode), which every change that frees room
-      // for it holds exclusively, and choose again. A unit freed meanwhile is seen now; one freed
-      // later is freed by a change that waits for this commit, then drains this request
-      // (lock-order.ts). A round-robin source was locked before its first choice already.
-      await shareSourceLock(tx, source.id);
-      outcome = await this.choose(tx, source, input.leadId, 'intake');
-    }
+    // The caller holds the source's lock (share mode): no change that frees room for it is in
+    // flight, so a request stored as waiting here is seen by the next one (lock-order.ts).
+    const outcome = await this.choose(tx, source, input.leadId, 'intake');
     const operatorId = outcome.assignment?.operatorId ?? null;
     const id = await store.insertRequest(tx, {
       leadId: input.leadId,
@@ -118,6 +108,13 @@ export class RequestLifecycle {
     const current = await store.lockRequest(tx, id);
     if (current.status === 'active') return current;
     const at = new Date();
+    // Either way the source may get waiting work and drain: it, its operators and the previous
+    // operator are locked before any claim (a lost claim keeps its row lock: lock-order.ts).
+    const rules = await lockSourcesAndOperators(
+      tx,
+      [current.sourceId],
+      current.operatorId === null ? [] : [current.operatorId],
+    );
     const operator =
       current.operatorId === null ? null : await store.findOperator(tx, current.operatorId);
     if (operator?.isActive && (await this.claimForReopen(tx, id, operator.id))) {
@@ -131,7 +128,6 @@ export class RequestLifecycle {
       return reopened;
     }
 
-    const rules = await lockSourcesAndOperators(tx, [current.sourceId]);
     if (!(await store.reopenWaiting(tx, id, at))) {
       throw new ConflictException(`request ${id} changed meanwhile; try again`);
     }
@@ -161,8 +157,8 @@ export class RequestLifecycle {
    * deactivated meanwhile (the request waits instead); 409 when it is active and full.
    */
   private async claimForReopen(tx: Tx, id: number, operatorId: number): Promise<boolean> {
-    if (await store.claimCapacity(tx, operatorId)) return true;
-    // The failed claim waited for any concurrent change of the row: this read sees its outcome.
+    if (await store.claimCapacity(tx, operatorId, false)) return true;
+    // The row is locked by this transaction: this read is its state until the commit.
     const now = await store.findOperator(tx, operatorId);
     if (!now?.isActive) return false;
     throw new ConflictException(
@@ -193,7 +189,7 @@ export class RequestLifecycle {
         : await lockForOperatorChange(tx, previous, { operators: [operatorId] });
     const operator = (await store.findOperator(tx, operatorId))!;
     if (!operator.isActive) throw new ConflictException(`operator ${operatorId} is inactive`);
-    if (!(await store.claimCapacity(tx, operatorId))) {
+    if (!(await store.claimCapacity(tx, operatorId, false))) {
       throw new ConflictException(
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
       );
@@ -375,7 +371,7 @@ export class RequestLifecycle {
       : null;
     return this.distribution.choose(tx, source, {
       trigger,
-      claim: (operatorId) => store.claimCapacity(tx, operatorId),
+      claim: (operatorId, afterLoss) => store.claimCapacity(tx, operatorId, afterLoss),
       stickyOperatorId,
       excludeOperatorIds: exclude,
     });

@@ -29,6 +29,11 @@ const UNASSIGN = `UPDATE requests SET operator_id = NULL, assigned_at = NULL, up
 // The capacity check and the increment are one statement: no interleaving can pass max_load.
 const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
   WHERE id = ? AND current_load < max_load AND is_active = ? RETURNING id`;
+// After a lost claim (PostgreSQL): the same claim, but an operator locked by another transaction
+// is a conflict (55P03, the transaction runs again) instead of a wait (see lock-order.ts).
+const CLAIM_ACTIVE_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load + 1
+  WHERE id = (SELECT id FROM operators WHERE id = ? FOR NO KEY UPDATE NOWAIT)
+    AND current_load < max_load AND is_active = ? RETURNING id`;
 const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
 const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
   max_load AS "maxLoad" FROM operators WHERE id = ?`;
@@ -123,8 +128,14 @@ export async function unassign(tx: Tx, id: number, from: number, at: Date): Prom
   return changed(await tx.query(UNASSIGN, [at, id, from]));
 }
 
-export async function claimCapacity(tx: Tx, operatorId: number): Promise<boolean> {
-  return changed(await tx.query(CLAIM_ACTIVE_OPERATOR, [operatorId, true]));
+export async function claimCapacity(
+  tx: Tx,
+  operatorId: number,
+  afterLoss: boolean,
+): Promise<boolean> {
+  const sql =
+    afterLoss && tx.dialect === 'postgres' ? CLAIM_ACTIVE_OPERATOR_NOWAIT : CLAIM_ACTIVE_OPERATOR;
+  return changed(await tx.query(sql, [operatorId, true]));
 }
 
 export async function releaseCapacity(tx: Tx, operatorId: number): Promise<void> {
