@@ -197,6 +197,53 @@ describe('GET /events/stream (e2e)', () => {
       await late.end().catch(() => undefined);
     }
   });
+
+  it('a stream opened while a lower id is uncommitted gets that event when it commits', async () => {
+    const as = () => given({ ...a, http: () => withAdmin(a) });
+    const source = await as().source();
+    const first = await as().request(source.id);
+    const late = new Client({ connectionString: database.env.DATABASE_URL });
+    const streams: SseClient[] = [];
+    try {
+      // A transaction takes the next id and stays open...
+      await late.connect();
+      await late.query('BEGIN');
+      const { rows } = await late.query(
+        `INSERT INTO request_events
+           (event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger,
+            actor, request, created_at)
+         SELECT 'evt_OPEN_BEFORE', request_id, source_id, 'closed', NULL, NULL, NULL, 'admin',
+                request, created_at
+         FROM request_events WHERE request_id = $1 ORDER BY id LIMIT 1
+         RETURNING id`,
+        [first.id],
+      );
+      const lateId = Number(rows[0].id);
+      // ...while instance A commits higher ids: the newest event is above the open one.
+      const second = await as().request(source.id);
+      const { body: history } = await withAdmin(a).get(`/requests/${second.id}/events`);
+      expect(Math.min(...history.map((e: { id: number }) => e.id))).toBeGreaterThan(lateId);
+
+      // Fresh streams on both instances, opened before the lower id commits.
+      for (const app of [a, b]) streams.push(await openSse(`${app.url}/events/stream`, admin));
+      await late.query('COMMIT');
+      const third = await as().request(source.id);
+
+      for (const stream of streams) {
+        // The late event and the two of the request made after it; nothing from before.
+        const messages = await stream.waitFor(3, 3000);
+        const ids = messages.map((m) => body(m).id);
+        expect(ids).toContain('evt_OPEN_BEFORE');
+        expect(
+          messages.filter((m) => body(m).data.request.id === third.id).map((m) => m.event),
+        ).toEqual(['request.created', 'request.waiting']);
+        expect(messages.some((m) => body(m).data.request.id === second.id)).toBe(false);
+      }
+    } finally {
+      streams.forEach((s) => s.close());
+      await late.end().catch(() => undefined);
+    }
+  });
 });
 
 /** supertest bound to the app, with the admin key on every call. */

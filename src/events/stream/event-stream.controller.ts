@@ -78,7 +78,8 @@ export class EventStreamController {
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     response.setHeader('Cache-Control', 'no-cache, no-transform');
     response.setHeader('X-Accel-Buffering', 'no');
-    response.flushHeaders();
+    // The headers go out with the stream's first bytes, once its start is fixed: a client that
+    // has them gets every event committed from then on.
     const close = await this.stream.open(response, after);
     // The response closes when the client goes away (or the stream ends).
     response.on('close', close);

@@ -1,30 +1,69 @@
 import { FindOperator, type Repository } from 'typeorm';
 import type { RequestEvent } from '../../requests/entities/request-event.entity';
 import { EventNotifier } from '../event-notifier';
-import { EventStreamService, type StreamSink } from './event-stream.service';
+import {
+  EventStreamService,
+  STREAM_GAP_WAIT_MS,
+  STREAM_MAX_BUFFERED_BYTES,
+  STREAM_MAX_GAPS,
+  STREAM_PAGE_BYTES,
+  type StreamSink,
+} from './event-stream.service';
 
-/** request_events rows 1..n, read through the two queries the service makes. */
+/**
+ * request_events rows 1..n, read through the queries the service makes: `find` by id (after a
+ * cursor, in runs, in a list, newest first) and, on PostgreSQL, the start window's holes.
+ */
 function fakeEvents(count: number, type: 'sqlite' | 'postgres' = 'sqlite') {
   const rows: RequestEvent[] = Array.from({ length: count }, (_, i) => row(i + 1));
+  type IdWhere = { id: FindOperator<number> };
+  /** One `where` as a plain test on ids (OR over an array of them). */
+  const test = (where: IdWhere): ((id: number) => boolean) => {
+    const { type: operator, value } = where.id;
+    if (operator === 'moreThan') return (id) => id > value;
+    if (operator === 'in') {
+      const wanted = new Set(value as unknown as number[]);
+      return (id) => wanted.has(id);
+    }
+    if (operator === 'between') {
+      const [from, to] = value as unknown as [number, number];
+      return (id) => from <= id && id <= to;
+    }
+    throw new Error(`unexpected operator ${operator}`);
+  };
   const repository = {
     manager: { connection: { options: { type } } },
     find: jest.fn(
-      (options: {
-        where?: { id: FindOperator<number> };
-        order: { id: 'ASC' | 'DESC' };
-        take?: number;
-      }) => {
+      (options: { where?: IdWhere | IdWhere[]; order: { id: 'ASC' | 'DESC' }; take?: number }) => {
         let result = [...rows];
-        const id = options.where?.id;
-        if (id?.type === 'moreThan') result = result.filter((r) => r.id > id.value);
-        if (id?.type === 'in') {
-          const wanted = id.value as unknown as number[];
-          result = result.filter((r) => wanted.includes(r.id));
+        if (options.where) {
+          const tests = [options.where].flat().map(test);
+          result = result.filter((r) => tests.some((matches) => matches(r.id)));
         }
         result.sort((a, b) => (options.order.id === 'ASC' ? a.id - b.id : b.id - a.id));
         return Promise.resolve(result.slice(0, options.take ?? result.length));
       },
     ),
+    // The start window (PostgreSQL): the newest id, and the runs of ids missing below it.
+    query: jest.fn((_sql: string, [window, limit]: [number, number]) => {
+      const newest = Math.max(0, ...rows.map((r) => r.id));
+      const low = Math.max(newest - window, 0);
+      const present = rows
+        .map((r) => r.id)
+        .filter((id) => id > low)
+        .sort((a, b) => a - b);
+      const holes: { newest: string; first: string | null; last: string | null }[] = [];
+      present.forEach((id, i) => {
+        const previous = i === 0 ? low : present[i - 1];
+        if (id > previous + 1) {
+          holes.push({ newest: `${newest}`, first: `${previous + 1}`, last: `${id - 1}` });
+        }
+      });
+      const kept = holes.reverse().slice(0, limit);
+      return Promise.resolve(
+        kept.length ? kept : [{ newest: `${newest}`, first: null, last: null }],
+      );
+    }),
   };
   return { rows, repository: repository as unknown as Repository<RequestEvent> };
 }
@@ -45,19 +84,38 @@ function row(id: number): RequestEvent {
   };
 }
 
-function sink() {
+/**
+ * A client connection that sends everything at once; with `mark`, one whose client reads only
+ * on `drain()`: it keeps what is written and says "wait" (false) once that much is unsent.
+ */
+function sink(mark = Infinity) {
   const chunks: string[] = [];
-  const target: StreamSink & { chunks: string[]; ended: boolean; text(): string } = {
+  const drains: (() => void)[] = [];
+  const target = {
     chunks,
     ended: false,
-    write: (chunk: string) => chunks.push(chunk),
+    destroyed: false,
+    writableLength: 0,
+    write(chunk: string) {
+      chunks.push(chunk);
+      if (mark !== Infinity) target.writableLength += chunk.length;
+      return target.writableLength < mark;
+    },
     end: () => (target.ended = true),
+    destroy: () => (target.destroyed = true),
+    once: (_event: 'drain', listener: () => void) => drains.push(listener),
+    drain() {
+      target.writableLength = 0;
+      drains.splice(0).forEach((listener) => listener());
+    },
     text: () => chunks.join(''),
   };
-  return target;
+  return target satisfies StreamSink;
 }
 
 const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+const eventIds = (text: string) =>
+  [...text.matchAll(/^data: \{"id":"evt_(\d+)"/gm)].map((m) => Number(m[1]));
 
 describe(EventStreamService.name, () => {
   it('resumes right after Last-Event-ID, in order, as id/event/data messages', async () => {
@@ -124,5 +182,120 @@ describe(EventStreamService.name, () => {
     rows.push(row(2));
     await sut.tick();
     expect(client.text()).toMatch(/id: 4\nevent: request.created\ndata: \{"id":"evt_2"/);
+  });
+
+  it('on PostgreSQL, a new stream also gets ids below the newest one that commit after it opened', async () => {
+    const { rows, repository } = fakeEvents(5, 'postgres');
+    rows.splice(2, 1); // id 3 is still in an open transaction; 5 is the newest
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const client = sink();
+    await sut.open(client);
+    await sut.tick();
+    expect(eventIds(client.text())).toEqual([]); // 1, 2, 4 and 5 were there before
+    rows.push(row(3), row(6));
+    await sut.tick();
+    expect(eventIds(client.text()).sort()).toEqual([3, 6]);
+    expect(ids(client.text())).toEqual([5, 6]); // nothing awaited anymore: resume after 5, 6
+  });
+
+  it('on PostgreSQL, waits for a hole of 20 000 ids like any other (none is dropped)', async () => {
+    const { rows, repository } = fakeEvents(1, 'postgres');
+    rows.push(row(20002)); // 2..20001 taken by transactions still open
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const client = sink();
+    await sut.open(client, 0);
+    await sut.tick();
+    expect(eventIds(client.text())).toEqual([1, 20002]);
+    expect(ids(client.text())).toEqual([1, 1]);
+    rows.push(row(5000));
+    await sut.tick();
+    expect(eventIds(client.text())).toEqual([1, 20002, 5000]);
+    expect(ids(client.text())).toEqual([1, 1, 1]); // 2..4999 and 5001..20001 still awaited
+  });
+
+  it('writes a page, then reads no more until the client took it (drain)', async () => {
+    const { repository } = fakeEvents(6000);
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const mark = 16 * 1024;
+    const client = sink(mark);
+    await sut.open(client, 0);
+    await sut.tick();
+    await sut.tick(); // a poll while the client does not read
+    const first = client.text();
+    expect(first.length).toBeGreaterThan(mark);
+    expect(first.length).toBeLessThan(mark + STREAM_PAGE_BYTES + 1024);
+    expect(ids(first).length).toBeLessThan(6000);
+    const reads = (repository.find as jest.Mock).mock.calls.length;
+    await sut.tick();
+    expect((repository.find as jest.Mock).mock.calls.length).toBe(reads);
+
+    // Each drain lets one more page through, until the backlog is sent, in order.
+    for (let round = 0; round < 1000 && !client.text().includes('"evt_6000"'); round++) {
+      client.drain();
+      await sut.tick();
+      expect(client.writableLength).toBeLessThan(mark + STREAM_PAGE_BYTES + 1024);
+    }
+    expect(eventIds(client.text())).toEqual(Array.from({ length: 6000 }, (_, i) => i + 1));
+  });
+
+  it('skips the heartbeat of a stream waiting for drain, and cuts it on shutdown', async () => {
+    const { repository } = fakeEvents(2000);
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const stalled = sink(1024);
+    await sut.open(stalled, 0);
+    await sut.tick();
+    const written = stalled.text();
+    sut.heartbeat();
+    expect(stalled.text()).toBe(written);
+    sut.beforeApplicationShutdown();
+    expect([stalled.destroyed, stalled.ended, sut.openStreams]).toEqual([true, false, 0]);
+  });
+
+  it('closes a stream whose unsent data goes over the bound (the client resumes)', async () => {
+    const { repository } = fakeEvents(3);
+    const sut = new EventStreamService(repository, new EventNotifier());
+    const client = sink();
+    await sut.open(client, 0);
+    client.writableLength = STREAM_MAX_BUFFERED_BYTES + 1; // as if a write had not waited
+    await sut.tick();
+    expect([client.destroyed, sut.openStreams]).toEqual([true, 0]);
+  });
+
+  it('on PostgreSQL, with STREAM_MAX_GAPS runs awaited, holds before the next hole until they fill or expire', async () => {
+    const { rows, repository } = fakeEvents(0, 'postgres');
+    // Odd ids only: every even id is a transaction still open, one more than can be tracked.
+    for (let id = 1; id <= 2 * STREAM_MAX_GAPS + 3; id += 2) rows.push(row(id));
+    const now = jest.spyOn(Date, 'now');
+    const start = Date.now();
+    try {
+      now.mockReturnValue(start);
+      const sut = new EventStreamService(repository, new EventNotifier());
+      const client = sink();
+      await sut.open(client, 0);
+      await sut.tick();
+      const sent = eventIds(client.text());
+      expect(sent.at(-1)).toBe(2 * STREAM_MAX_GAPS + 1);
+      expect(sent).not.toContain(2 * STREAM_MAX_GAPS + 3);
+      expect(ids(client.text()).at(-1)).toBe(1); // resume after 1: 2 is awaited
+
+      // One awaited id commits: it is sent, and the held event gets the room it freed.
+      rows.push(row(2 * STREAM_MAX_GAPS));
+      await sut.tick();
+      expect(eventIds(client.text()).slice(-2)).toEqual([
+        2 * STREAM_MAX_GAPS,
+        2 * STREAM_MAX_GAPS + 3,
+      ]);
+
+      // A new hole waits again; once the runs expire (taken for rolled back) the stream goes on.
+      rows.push(row(2 * STREAM_MAX_GAPS + 5));
+      await sut.tick();
+      expect(eventIds(client.text())).not.toContain(2 * STREAM_MAX_GAPS + 5);
+      now.mockReturnValue(start + STREAM_GAP_WAIT_MS + 1);
+      await sut.tick();
+      await sut.tick();
+      expect(eventIds(client.text()).at(-1)).toBe(2 * STREAM_MAX_GAPS + 5);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, Repository } from 'typeorm';
+import { Between, MoreThan, Repository } from 'typeorm';
 import { RequestEvent } from '../../requests/entities/request-event.entity';
 import { EventNotifier } from '../event-notifier';
 import { type RequestEventRecord, toPublicEvent } from '../request-event';
@@ -15,30 +15,65 @@ export const STREAM_POLL_MS = 1000;
 /** A comment line this often keeps proxies and the browser from timing the stream out. */
 export const STREAM_HEARTBEAT_MS = 15000;
 /** Events read per query; a client far behind catches up in several reads. */
-export const STREAM_BATCH = 500;
+export const STREAM_BATCH = 200;
+/**
+ * At most this much text is written to a client at once; the next page is read only after the
+ * connection has taken it ('drain'). With the response's own buffer mark (16 KiB) this is what a
+ * client that stops reading can hold on the server, however far behind it is.
+ */
+export const STREAM_PAGE_BYTES = 256 * 1024;
+/**
+ * A client whose unsent data goes over this is closed (it reconnects with Last-Event-ID). Waiting
+ * for 'drain' keeps every stream below it; this is the bound should a write ever skip the wait.
+ */
+export const STREAM_MAX_BUFFERED_BYTES = 1024 * 1024;
 /**
  * PostgreSQL hands out ids when rows are inserted, not when they commit: an id skipped by a read
  * may belong to a transaction still open. It is looked for again for this long (longer than a
  * statement may run), then taken for a rolled-back one.
  */
 export const STREAM_GAP_WAIT_MS = 30000;
-const MAX_GAPS = 10000;
+/** Runs of skipped ids a stream remembers at most (see `send` for what happens beyond). */
+export const STREAM_MAX_GAPS = 2000;
+/**
+ * A new stream (PostgreSQL) also waits for the ids missing among this many below the newest one:
+ * transactions still open when it started may hold them (at 6 000 events/s, 1.6 s of events).
+ */
+export const STREAM_START_WINDOW = 10000;
+/** Runs of skipped ids looked up per query. */
+const GAPS_PER_QUERY = 100;
 
-/** Where a stream writes: an Express response, or anything that takes text (tests). */
+/** Where a stream writes: an Express response, or a stand-in with the same contract (tests). */
 export interface StreamSink {
-  write(chunk: string): unknown;
+  /** false once the unsent data is over the sink's mark: write more only after 'drain'. */
+  write(chunk: string): boolean;
   end(): unknown;
+  /** Drops the connection, with whatever it has not sent. */
+  destroy(): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  /** Bytes written and not yet handed to the connection. */
+  readonly writableLength: number;
+}
+
+/** Ids from..to (inclusive) a stream read past before they were visible. */
+interface Gap {
+  from: number;
+  to: number;
+  /** When the stream first missed them. */
+  since: number;
 }
 
 interface Client {
   sink: StreamSink;
   /** The highest request_events.id read. */
   cursor: number;
-  /** Ids below the cursor not seen yet (PostgreSQL), with when they were first missed. */
-  gaps: Map<number, number>;
+  /** Ids below the cursor not seen yet (PostgreSQL), in ascending order. */
+  gaps: Gap[];
   /** The read running for this client; `again` asks it for one more round. */
   running?: Promise<number>;
   again: boolean;
+  /** Waiting for 'drain': nothing is read or written for this client until it comes. */
+  blocked: boolean;
   closed: boolean;
 }
 
@@ -73,7 +108,9 @@ export function toRecord(row: RequestEvent): RequestEventRecord {
  * The console's live feed (GET /events/stream): every open stream reads request_events after its
  * own cursor from the database, so a client sees the events of every instance that writes there.
  * A commit in this process wakes the streams at once (EventNotifier); a short poll finds the
- * commits of other instances. Streams end when the application shuts down.
+ * commits of other instances. A stream reads a page, writes it, and reads the next only when the
+ * client has taken it, so a slow or stalled client costs the server one page, not its backlog.
+ * Streams end when the application shuts down.
  */
 @Injectable()
 export class EventStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -116,17 +153,23 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
 
   /**
    * Opens a stream that sends every event after `lastEventId`, or, without one, every event
-   * committed from now on. Returns the function that closes it (call it when the client leaves).
+   * committed from now on (on PostgreSQL including those under ids below the newest one, from
+   * transactions still open now). Writes the first bytes (and so the response's headers) once
+   * that start is fixed. Returns the function that closes it (call it when the client leaves).
    */
   async open(sink: StreamSink, lastEventId?: number): Promise<() => void> {
-    const latest = await this.latestId();
+    const newest = lastEventId === undefined ? undefined : await this.latestId();
     // An id from the future (another database, a reset) would wait forever: start from now.
-    const cursor = lastEventId !== undefined && lastEventId <= latest ? lastEventId : latest;
+    const start =
+      lastEventId !== undefined && lastEventId <= newest!
+        ? { cursor: lastEventId, gaps: [] }
+        : await this.startNow();
     const client: Client = {
       sink,
-      cursor,
-      gaps: new Map(),
+      cursor: start.cursor,
+      gaps: start.gaps,
       again: false,
+      blocked: false,
       closed: false,
     };
     if (this.stopping) {
@@ -134,8 +177,8 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
       return () => undefined;
     }
     this.clients.add(client);
-    // Tells the browser how soon to reconnect, and flushes the headers.
-    sink.write(`retry: 2000\n: connected\n\n`);
+    // Tells the browser how soon to reconnect, and sends the headers.
+    this.write(client, `retry: 2000\n: connected\n\n`);
     this.wake(client);
     return () => this.close(client);
   }
@@ -153,6 +196,39 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
       take: 1,
     });
     return latest ? Number(latest.id) : 0;
+  }
+
+  /**
+   * Where a stream without Last-Event-ID starts: after the newest event, and, on PostgreSQL,
+   * waiting (as for any gap) for the ids missing among the STREAM_START_WINDOW below it, which
+   * transactions still open may hold. One statement, so one snapshot: an event either is in it
+   * (and not sent) or commits after it (and is sent). At most half of STREAM_MAX_GAPS runs are
+   * kept, the newest: an older hole is far more likely a rollback than an open transaction.
+   */
+  private async startNow(): Promise<{ cursor: number; gaps: Gap[] }> {
+    if (!this.tracksGaps) return { cursor: await this.latestId(), gaps: [] };
+    const rows = await this.events.query<
+      { newest: string; first: string | null; last: string | null }[]
+    >(
+      `WITH newest AS (SELECT COALESCE(MAX(id), 0) AS id FROM request_events),
+       present AS (
+         SELECT e.id, LAG(e.id, 1, GREATEST(newest.id - $1, 0)) OVER (ORDER BY e.id) AS previous
+         FROM request_events e, newest
+         WHERE e.id > newest.id - $1 AND e.id <= newest.id
+       )
+       SELECT newest.id AS newest, holes.first, holes.last
+       FROM newest LEFT JOIN LATERAL (
+         SELECT previous + 1 AS first, id - 1 AS last FROM present
+         WHERE id > previous + 1 ORDER BY id DESC LIMIT $2
+       ) holes ON true`,
+      [STREAM_START_WINDOW, Math.floor(STREAM_MAX_GAPS / 2)],
+    );
+    const since = Date.now();
+    const gaps = rows
+      .filter((row) => row.first !== null && row.last !== null)
+      .map((row) => ({ from: Number(row.first), to: Number(row.last), since }))
+      .sort((x, y) => x.from - y.from);
+    return { cursor: rows.length > 0 ? Number(rows[0].newest) : 0, gaps };
   }
 
   private wakeAll(): void {
@@ -174,18 +250,28 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     client.running = this.send(client).finally(() => {
       client.running = undefined;
       // A wake-up between the last read and here would otherwise wait for the next poll.
-      if (client.again && !client.closed) this.wake(client);
+      if (client.again && !client.closed && !client.blocked) this.wake(client);
     });
     return client.running;
   }
 
+  /**
+   * Sends the events after the cursor, a page at a time, stopping while the client has not taken
+   * the last page (its 'drain' resumes it).
+   *
+   * Gap overflow: a stream tracks at most STREAM_MAX_GAPS runs of skipped ids. When a read finds
+   * one more with no room left, the stream stops before that event and keeps its cursor there:
+   * it goes on once earlier gaps are filled or expire (within STREAM_GAP_WAIT_MS), so the events
+   * after it come late, and none is dropped unwaited for. (Closing the stream instead would not
+   * help: the client resumes below the oldest gap and meets the same holes again.)
+   */
   private async send(client: Client): Promise<number> {
     let sent = 0;
     do {
       client.again = false;
+      if (client.closed || client.blocked) return sent;
       sent += await this.fillGaps(client);
-      for (;;) {
-        if (client.closed) return sent;
+      while (!client.closed && !client.blocked) {
         const rows = await this.events.find({
           where: { id: MoreThan(client.cursor) },
           order: { id: 'ASC' },
@@ -193,23 +279,25 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
         });
         if (client.closed || rows.length === 0) break;
         const now = Date.now();
-        let oldestGap = this.oldestGap(client);
         let text = '';
+        let taken = 0;
+        let held = false;
         for (const row of rows) {
           const id = Number(row.id);
-          const width = id - client.cursor - 1;
-          if (this.tracksGaps && width > 0 && client.gaps.size + width <= MAX_GAPS) {
-            for (let missing = client.cursor + 1; missing < id; missing++) {
-              client.gaps.set(missing, now);
-            }
-            oldestGap ??= client.cursor + 1;
+          if (this.tracksGaps && id > client.cursor + 1) {
+            held = client.gaps.length >= STREAM_MAX_GAPS; // see above
+            if (held) break;
+            client.gaps.push({ from: client.cursor + 1, to: id - 1, since: now });
           }
           client.cursor = id;
-          text += formatEvent(toRecord(row), oldestGap === undefined ? id : oldestGap - 1);
+          text += formatEvent(toRecord(row), this.resumeId(client));
+          taken++;
+          if (text.length >= STREAM_PAGE_BYTES) break;
         }
-        client.sink.write(text);
-        sent += rows.length;
-        if (rows.length < STREAM_BATCH) break;
+        if (taken > 0) this.write(client, text);
+        sent += taken;
+        // Held at a gap, or caught up: the next wake-up goes on.
+        if (held || (taken === rows.length && rows.length < STREAM_BATCH)) break;
       }
     } while (client.again);
     return sent;
@@ -217,39 +305,89 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
 
   /** Sends the events that committed late under ids read past; forgets ids waited on too long. */
   private async fillGaps(client: Client): Promise<number> {
-    if (client.gaps.size === 0) return 0;
-    const late = await this.events.find({
-      where: { id: In([...client.gaps.keys()].slice(0, STREAM_BATCH)) },
-      order: { id: 'ASC' },
-    });
-    if (client.closed) return 0;
-    for (const row of late) client.gaps.delete(Number(row.id));
-    const expired = Date.now() - STREAM_GAP_WAIT_MS;
-    for (const [id, since] of client.gaps) if (since < expired) client.gaps.delete(id);
-    if (late.length > 0) {
-      const oldestGap = this.oldestGap(client);
-      const resumeId = oldestGap === undefined ? client.cursor : oldestGap - 1;
-      client.sink.write(late.map((row) => formatEvent(toRecord(row), resumeId)).join(''));
+    let sent = 0;
+    // Looks the runs up in order, GAPS_PER_QUERY at a time; `after` is where the last look ended.
+    let after = 0;
+    while (client.gaps.length > 0 && !client.closed && !client.blocked) {
+      const runs = client.gaps.filter((gap) => gap.to > after).slice(0, GAPS_PER_QUERY);
+      if (runs.length === 0) break;
+      const late = await this.events.find({
+        where: runs.map((gap) => ({ id: Between(Math.max(gap.from, after + 1), gap.to) })),
+        order: { id: 'ASC' },
+        take: STREAM_BATCH,
+      });
+      if (client.closed) return sent;
+      for (const row of late) this.removeFromGaps(client, Number(row.id));
+      if (late.length > 0) {
+        const resumeId = this.resumeId(client);
+        this.write(client, late.map((row) => formatEvent(toRecord(row), resumeId)).join(''));
+        sent += late.length;
+      }
+      after = late.length === STREAM_BATCH ? Number(late[late.length - 1].id) : runs.at(-1)!.to;
     }
-    return late.length;
+    // Only runs looked up in this pass may expire: a blocked client looks the rest up later.
+    if (client.closed || client.blocked) return sent;
+    const expired = Date.now() - STREAM_GAP_WAIT_MS;
+    if (client.gaps.some((gap) => gap.since < expired)) {
+      client.gaps = client.gaps.filter((gap) => gap.since >= expired);
+    }
+    return sent;
   }
 
-  /** The lowest id still awaited: a reconnect must resume below it to miss nothing. */
-  private oldestGap(client: Client): number | undefined {
-    let oldest: number | undefined;
-    for (const id of client.gaps.keys()) oldest = oldest === undefined ? id : Math.min(oldest, id);
-    return oldest;
+  /** Takes one id that has now been seen out of the gaps, splitting its run. */
+  private removeFromGaps(client: Client, id: number): void {
+    const index = client.gaps.findIndex((gap) => gap.from <= id && id <= gap.to);
+    if (index < 0) return;
+    const gap = client.gaps[index];
+    const parts: Gap[] = [];
+    if (gap.from < id) parts.push({ from: gap.from, to: id - 1, since: gap.since });
+    if (id < gap.to) parts.push({ from: id + 1, to: gap.to, since: gap.since });
+    client.gaps.splice(index, 1, ...parts);
   }
 
-  /** Writes a comment line to every open stream (proxies and browsers drop silent ones). */
+  /**
+   * The `id:` to send: the cursor, or, while an earlier id may still commit, the id just below the
+   * lowest one awaited, so that a reconnect gets that one too.
+   */
+  private resumeId(client: Client): number {
+    return client.gaps.length > 0 ? client.gaps[0].from - 1 : client.cursor;
+  }
+
+  /**
+   * Writes to the client; past the sink's mark, stops the client until 'drain', and past
+   * STREAM_MAX_BUFFERED_BYTES closes it.
+   */
+  private write(client: Client, text: string): void {
+    const taken = client.sink.write(text);
+    if (client.sink.writableLength > STREAM_MAX_BUFFERED_BYTES) {
+      this.logger.warn('event stream closed: the client fell too far behind');
+      this.close(client);
+      return;
+    }
+    if (taken || client.blocked) return;
+    client.blocked = true;
+    client.sink.once('drain', () => {
+      client.blocked = false;
+      if (!client.closed) this.wake(client);
+    });
+  }
+
+  /**
+   * Writes a comment line to every open stream (proxies and browsers drop silent ones); a stream
+   * waiting for 'drain' has data on the way already.
+   */
   heartbeat(): void {
-    for (const client of this.clients) client.sink.write(`: keep-alive\n\n`);
+    for (const client of this.clients) {
+      if (!client.blocked) this.write(client, `: keep-alive\n\n`);
+    }
   }
 
+  /** Ends the stream; one whose client does not read is cut, or its end would wait for it. */
   private close(client: Client): void {
     if (client.closed) return;
     client.closed = true;
     this.clients.delete(client);
-    client.sink.end();
+    if (client.blocked || client.sink.writableLength > 0) client.sink.destroy();
+    else client.sink.end();
   }
 }
