@@ -20,7 +20,7 @@ import {
 import { retryDelayMs } from './backoff';
 import { WebhookMetrics } from './webhook-metrics';
 import { type ClaimedDelivery, WebhookOutbox } from './webhook-outbox';
-import type { OutgoingWebhook, SendResult } from './webhook-sender';
+import type { OutgoingWebhook, SendResult } from './send-result';
 import { WebhookSendThread } from './webhook-send-thread';
 
 /** Deliveries claimed per pass (and sent at once). */

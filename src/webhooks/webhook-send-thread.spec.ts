@@ -54,6 +54,30 @@ describe('WebhookSendThread', () => {
     }
   });
 
+  it('fails a webhook that cannot be signed on its own: its batch neighbours are sent', async () => {
+    const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
+    try {
+      const results = await thread.send([
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_p1', body: '{}' },
+        { url: `${url}/ok`, secret: 'whsec_not base64!', id: 'evt_p2', body: '{}' },
+        { url: `${url}/ok`, secret: '', id: 'evt_p3', body: '{}' },
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_p4', body: '{}' },
+      ]);
+      expect(results).toEqual([
+        { delivered: true, statusCode: 204, error: null },
+        { delivered: false, statusCode: null, error: expect.stringMatching(/could not be signed/) },
+        { delivered: false, statusCode: null, error: expect.stringMatching(/could not be signed/) },
+        { delivered: true, statusCode: 204, error: null },
+      ]);
+      expect(results[1].error).not.toContain('not base64');
+      const ids = received.map((r) => r.headers['webhook-id']);
+      expect(ids).not.toContain('evt_p2');
+      expect(ids).not.toContain('evt_p3');
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('fails the pending batch when its thread ends, and starts a new thread for the next one', async () => {
     const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
     try {

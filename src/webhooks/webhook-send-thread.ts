@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { OutgoingWebhook, SendResult } from './webhook-sender';
+import type { OutgoingWebhook, SendResult } from './send-result';
 import type { SendBatchMessage, SendBatchResult, SendThreadOptions } from './webhook-send.worker';
 
 interface Pending {

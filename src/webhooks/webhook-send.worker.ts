@@ -1,6 +1,7 @@
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type OutgoingWebhook, type SendResult, WebhookSender } from './webhook-sender';
+import { notSent, type OutgoingWebhook, type SendResult } from './send-result';
+import { WebhookSender } from './webhook-sender';
 
 /** A batch to send, and the answer: one result per webhook, in order. */
 export interface SendBatchMessage {
@@ -26,19 +27,25 @@ if (parentPort) {
   const { timeoutMs, allowPrivate } = workerData as SendThreadOptions;
   const sender = new WebhookSender(timeoutMs, allowPrivate);
   port.on('message', (message: SendBatchMessage) => {
-    void Promise.all(
-      message.webhooks.map((webhook) =>
-        sender.send(webhook).catch(
-          // A webhook that cannot even be signed fails like any attempt (and ends dead).
-          (error: unknown): SendResult => ({
-            delivered: false,
-            statusCode: null,
-            error: String(error).slice(0, 500),
-          }),
-        ),
-      ),
-    ).then((results) => port.postMessage({ id: message.id, results } satisfies SendBatchResult));
+    void Promise.all(message.webhooks.map((webhook) => attempt(sender, webhook))).then((results) =>
+      port.postMessage({ id: message.id, results } satisfies SendBatchResult),
+    );
   });
+}
+
+/**
+ * One webhook's outcome, whatever happens: one that throws (synchronously or not) fails like
+ * any attempt, on its own, and ends dead after its attempts; its batch goes on. Thrown here, it
+ * would end the thread and fail the whole batch unrecorded.
+ */
+function attempt(sender: WebhookSender, webhook: OutgoingWebhook): Promise<SendResult> {
+  try {
+    return sender
+      .send(webhook)
+      .catch((error: unknown) => notSent(webhook, 'could not be sent', error));
+  } catch (error) {
+    return Promise.resolve(notSent(webhook, 'could not be sent', error));
+  }
 }
 
 /**

@@ -364,6 +364,48 @@ describe('Webhooks (e2e)', () => {
       await t.http().get(`/webhooks/${subscription.id}/deliveries?status=lost`).expect(400);
     });
 
+    it('fails a delivery that cannot be signed on its own (dead after its attempts); its batch neighbours are delivered', async () => {
+      const { source, subscription: poison } = await setUp('/poison', {
+        events: ['request.created'],
+      });
+      const neighbour = await subscribe(
+        { source_id: source.id, events: ['request.created'] },
+        '/neighbour',
+      );
+      // A secret the signer throws on (written by hand, or by an older version).
+      await write('UPDATE webhook_subscriptions SET secret = ? WHERE id = ?', [
+        'whsec_not base64!',
+        poison.id,
+      ]);
+      // Each request's two deliveries are claimed at insert and sent in one batch.
+      await given(t).request(source.id);
+      await given(t).request(source.id);
+      await eventually(
+        () => receiver.delivered().filter((r) => r.path === '/neighbour').length === 2,
+        10000,
+        'the neighbours',
+      );
+      expect(verified(neighbour.secret, '/neighbour')).toHaveLength(2);
+      await eventually(
+        async () => (await deliveriesOf(poison, '&status=dead')).length === 2,
+        10000,
+        'the poison deliveries dead',
+      );
+      for (const delivery of await deliveriesOf(poison)) {
+        // WEBHOOK_MAX_ATTEMPTS=4: every attempt recorded, none sent.
+        expect(delivery).toMatchObject({ status: 'dead', attempts: 4, last_status_code: null });
+        expect(delivery.last_error).toMatch(/could not be signed/);
+        expect(delivery.last_error).not.toContain('not base64');
+      }
+      expect(receiver.received.filter((r) => r.path === '/poison')).toEqual([]);
+      expect((await deliveriesOf(neighbour)).map((d) => d.status)).toEqual([
+        'delivered',
+        'delivered',
+      ]);
+      await t.http().delete(`/webhooks/${poison.id}`).expect(204);
+      await t.http().delete(`/webhooks/${neighbour.id}`).expect(204);
+    });
+
     it('announces nothing for a rolled-back change', async () => {
       const { subscription } = await setUp('/rollback');
       await t.http().patch(`/webhooks/${subscription.id}`).send({ source_id: null }).expect(200);
