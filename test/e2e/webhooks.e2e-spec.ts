@@ -406,6 +406,52 @@ describe('Webhooks (e2e)', () => {
       await t.http().delete(`/webhooks/${neighbour.id}`).expect(204);
     });
 
+    it('fails a claimed delivery whose body cannot be built on its own; its batch neighbours are delivered', async () => {
+      const a = await setUp('/unbuildable', { events: ['request.created'] });
+      const b = await setUp('/buildable', { events: ['request.created'] });
+      receiver.respondWith(() => 503);
+      await given(t).request(a.source.id);
+      await given(t).request(b.source.id);
+      await eventually(() => receiver.received.length >= 2, 10000, 'the first attempts');
+      // Both wait as due rows (claimed in one batch when active again).
+      for (const { subscription } of [a, b]) {
+        await t.http().patch(`/webhooks/${subscription.id}`).send({ is_active: false }).expect(200);
+      }
+      const unclaimed = `lock_token IS NULL AND status = 'pending' AND subscription_id IN (${a.subscription.id}, ${b.subscription.id})`;
+      await eventually(async () => (await countRows(t, 'webhook_deliveries', unclaimed)) === 2);
+      // a's event can no longer be rendered (a stored timestamp that is no instant).
+      const [delivery] = await deliveriesOf(a.subscription);
+      await write('UPDATE request_events SET created_at = ? WHERE event_id = ?', [
+        'infinity',
+        delivery.event_id,
+      ]);
+      receiver.respondWith(() => 200);
+      for (const { subscription } of [a, b]) {
+        await t.http().patch(`/webhooks/${subscription.id}`).send({ is_active: true }).expect(200);
+      }
+      await t.app.get(WebhookDispatcher).tick();
+      await eventually(
+        () => receiver.delivered().some((r) => r.path === '/buildable'),
+        10000,
+        'the neighbour',
+      );
+      await eventually(
+        async () => (await deliveriesOf(a.subscription, '&status=dead')).length === 1,
+        10000,
+        'the unbuildable delivery dead',
+      );
+      expect((await deliveriesOf(a.subscription))[0]).toMatchObject({
+        status: 'dead',
+        attempts: 4,
+        last_status_code: null,
+        last_error: expect.stringMatching(/could not be built/),
+      });
+      expect(receiver.delivered().filter((r) => r.path === '/unbuildable')).toEqual([]);
+      for (const { subscription } of [a, b]) {
+        await t.http().delete(`/webhooks/${subscription.id}`).expect(204);
+      }
+    });
+
     it('announces nothing for a rolled-back change', async () => {
       const { subscription } = await setUp('/rollback');
       await t.http().patch(`/webhooks/${subscription.id}`).send({ source_id: null }).expect(200);
