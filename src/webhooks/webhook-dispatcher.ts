@@ -29,7 +29,9 @@ export const BATCH_SIZE = 200;
 export const LEASE_MARGIN_MS = 60_000;
 /**
  * A delivery claimed at insert is sent from memory only while this much of its lease is left
- * beyond an attempt's timeout.
+ * beyond an attempt's timeout. The sending thread settles a batch within the timeout plus
+ * BATCH_DEADLINE_MARGIN_MS (and replaces itself a second after), under this: the outcomes are
+ * recorded while the claims hold.
  */
 const LEASE_SAFETY_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;

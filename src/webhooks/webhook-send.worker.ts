@@ -15,6 +15,8 @@ export interface SendBatchResult {
 export interface SendThreadOptions {
   timeoutMs: number;
   allowPrivate: boolean;
+  /** A whole batch is answered within this (default: batchDeadlineMs(timeoutMs)). */
+  batchDeadlineMs?: number;
 }
 
 /**
@@ -24,12 +26,48 @@ export interface SendThreadOptions {
 if (parentPort) {
   yieldToIntake();
   const port = parentPort;
-  const { timeoutMs, allowPrivate } = workerData as SendThreadOptions;
-  const sender = new WebhookSender(timeoutMs, allowPrivate);
+  const options = workerData as Required<SendThreadOptions>;
+  const sender = new WebhookSender(options.timeoutMs, options.allowPrivate);
   port.on('message', (message: SendBatchMessage) => {
-    void Promise.all(message.webhooks.map((webhook) => attempt(sender, webhook))).then((results) =>
+    sendBatch(sender, message.webhooks, options.batchDeadlineMs, (results) =>
       port.postMessage({ id: message.id, results } satisfies SendBatchResult),
     );
+  });
+}
+
+/**
+ * Sends a batch and answers once: when every webhook has settled, or at the batch deadline with
+ * what settled by then and the rest as failed attempts (each attempt has its own deadline, so
+ * this only ends what something unforeseen holds up).
+ */
+function sendBatch(
+  sender: WebhookSender,
+  webhooks: OutgoingWebhook[],
+  deadlineMs: number,
+  answer: (results: SendResult[]) => void,
+): void {
+  const results = new Array<SendResult | undefined>(webhooks.length);
+  let left = webhooks.length;
+  let answered = false;
+  const finish = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(deadline);
+    const late = `not settled within the batch deadline (${deadlineMs} ms)`;
+    answer(
+      Array.from(
+        results,
+        (result) => result ?? { delivered: false, statusCode: null, error: late },
+      ),
+    );
+  };
+  const deadline = setTimeout(finish, deadlineMs);
+  webhooks.forEach((webhook, i) => {
+    void attempt(sender, webhook).then((result) => {
+      if (answered) return;
+      results[i] = result;
+      if (--left === 0) finish();
+    });
   });
 }
 
