@@ -603,11 +603,24 @@ describe('Webhooks: access and SSRF (e2e)', () => {
     ['http://10.0.0.1/hooks', /private/],
     ['http://192.168.1.10/hooks', /private/],
     ['http://100.64.0.1/hooks', /carrier-grade NAT/],
+    // IPv4-compatible, NAT64 and 6to4 forms of loopback, private and metadata addresses.
+    ['http://[::127.0.0.1]/hooks', /IPv4-compatible form of a loopback/],
+    ['http://[::7f00:1]/hooks', /IPv4-compatible form of a loopback/],
+    ['http://[::a9fe:a9fe]/latest/meta-data/', /IPv4-compatible form of a link-local/],
+    ['http://[64:ff9b::127.0.0.1]/hooks', /NAT64/],
+    ['http://[64:ff9b::a00:1]/hooks', /NAT64/],
+    ['http://[64:ff9b:1::7f00:1]/hooks', /local-use NAT64/],
+    ['http://[64:ff9b:1:a00:1::]/hooks', /local-use NAT64/],
+    ['http://[2002:7f00:1::]/hooks', /6to4 form of a loopback/],
+    ['http://[2002:a00:1::1]/hooks', /6to4 form of a private/],
+    ['http://[2002:a9fe:a9fe::]/latest/meta-data/', /6to4 form of a link-local/],
     [`http://${ownName}:8080/hooks`, /resolves to a/],
   ])('refuses %s with 400 at creation', async (url, why) => {
     const response = await t.http().post('/webhooks').set(admin).send({ url });
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body.message)).toMatch(why);
+    // Naming the field, as every validation message does.
+    expect(response.body.message).toEqual([expect.stringMatching(/^url /)]);
   });
 
   it('refuses a private target on PATCH too', async () => {
