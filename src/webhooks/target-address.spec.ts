@@ -1,6 +1,5 @@
 import type { LookupAddress } from 'node:dns';
 import {
-  addressBytes,
   blockedReason,
   BlockedTargetError,
   refusedName,
@@ -20,8 +19,8 @@ describe(blockedReason.name, () => {
     ['169.254.169.254', 'link-local (cloud metadata)'],
     ['0.0.0.0', 'unspecified'],
     ['224.0.0.1', 'multicast'],
-    ['::1', 'unspecified or loopback'],
-    ['::', 'unspecified or loopback'],
+    ['::1', 'loopback'],
+    ['::', 'unspecified'],
     ['fd00:ec2::254', 'unique local (incl. metadata fd00:ec2::254)'],
     ['fc00::1', 'unique local (incl. metadata fd00:ec2::254)'],
     ['fe80::1', 'link-local'],
@@ -29,22 +28,41 @@ describe(blockedReason.name, () => {
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:169.254.169.254', 'link-local (cloud metadata)'],
     ['64:ff9b::7f00:1', 'NAT64 (an embedded IPv4 address)'],
+    ['64:ff9b::127.0.0.1', 'NAT64 (an embedded IPv4 address)'],
+    ['64:ff9b::8.8.8.8', 'NAT64 (an embedded IPv4 address)'],
+    ['64:ff9b:1::7f00:1', 'local-use NAT64'],
+    ['64:ff9b:1:7f00:1::', 'local-use NAT64'],
+    ['::127.0.0.1', 'IPv4-compatible form of a loopback'],
+    ['::7f00:1', 'IPv4-compatible form of a loopback'],
+    ['::a00:1', 'IPv4-compatible form of a private'],
+    ['::a9fe:a9fe', 'IPv4-compatible form of a link-local (cloud metadata)'],
+    ['::ffff:0:7f00:1', 'IPv4-translated form of a loopback'],
+    ['2002:7f00:1::', '6to4 form of a loopback'],
+    ['2002:7f00:1:0:0:0:0:1', '6to4 form of a loopback'],
+    ['2002:a00:1::1', '6to4 form of a private'],
+    ['2002:c0a8:101::', '6to4 form of a private'],
+    ['2002:a9fe:a9fe::1', '6to4 form of a link-local (cloud metadata)'],
+    ['[fe80::1%eth0]', 'link-local'],
   ])('refuses %s (%s)', (ip, why) => {
     expect(blockedReason(ip)).toBe(why);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '1.1.1.1'])(
-    'allows the public address %s',
-    (ip) => {
-      expect(blockedReason(ip)).toBeNull();
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '1.1.1.1',
+    // 6to4 of a public address is public.
+    '2002:808:808::1',
+  ])('allows the public address %s', (ip) => {
+    expect(blockedReason(ip)).toBeNull();
+  });
 
-  it('parses IPv6 forms to 16 bytes', () => {
-    expect(addressBytes('::1')).toEqual([...Array<number>(15).fill(0), 1]);
-    expect(addressBytes('1.2.3.4')?.slice(10)).toEqual([0xff, 0xff, 1, 2, 3, 4]);
-    expect(addressBytes('[fe80::1%eth0]')?.slice(0, 2)).toEqual([0xfe, 0x80]);
-    expect(addressBytes('example.com')).toBeUndefined();
+  it('is not fooled by what is not an address', () => {
+    expect(blockedReason('example.com')).toBe('not an IP address');
+    expect(blockedReason('')).toBe('not an IP address');
   });
 });
 
@@ -60,6 +78,12 @@ describe(refusedUrl.name, () => {
     ['http://169.254.169.254/latest/meta-data', /metadata/],
     ['http://[fd00:ec2::254]/', /metadata/],
     ['http://10.0.0.5/', /private/],
+    ['http://[::127.0.0.1]/hook', /IPv4-compatible form of a loopback/],
+    ['http://[::7f00:1]/hook', /IPv4-compatible form of a loopback/],
+    ['http://[64:ff9b::127.0.0.1]/hook', /NAT64/],
+    ['http://[64:ff9b:1::7f00:1]/hook', /local-use NAT64/],
+    ['http://[2002:7f00:1::]/hook', /6to4 form of a loopback/],
+    ['http://[2002:a9fe:a9fe::]/latest/meta-data', /6to4 form of a link-local \(cloud metadata\)/],
     ['https://user:pass@example.com/', /credentials/],
   ])('refuses %s', (url, why) => {
     expect(refusedUrl(url, false)).toMatch(why);
@@ -68,6 +92,9 @@ describe(refusedUrl.name, () => {
   it('allows public http(s) URLs, and private ones only when told to', () => {
     expect(refusedUrl('https://crm.example.com/hooks', false)).toBeNull();
     expect(refusedUrl('http://127.0.0.1:8080/hook', true)).toBeNull();
+    expect(refusedUrl('http://[::127.0.0.1]/hook', true)).toBeNull();
+    expect(refusedUrl('http://[64:ff9b:1::7f00:1]/hook', true)).toBeNull();
+    expect(refusedUrl('http://[2002:7f00:1::]/hook', true)).toBeNull();
     expect(refusedUrl('ftp://127.0.0.1/', true)).toMatch(/http or https/);
   });
 });
@@ -100,6 +127,16 @@ describe(safeLookup.name, () => {
     const { error } = await lookupWith(resolvingTo('127.0.0.1'));
     expect(error).toBeInstanceOf(BlockedTargetError);
     expect(error?.message).toMatch(/loopback/);
+  });
+
+  it.each([
+    ['::7f00:1', /IPv4-compatible form of a loopback/],
+    ['64:ff9b:1::a00:1', /local-use NAT64/],
+    ['2002:a00:1::1', /6to4 form of a private/],
+  ])('refuses a name that resolves to %s', async (address, why) => {
+    const { error } = await lookupWith(resolvingTo(address));
+    expect(error).toBeInstanceOf(BlockedTargetError);
+    expect(error?.message).toMatch(why);
   });
 
   it('refuses a name when any of its addresses is private', async () => {

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * SSRF guard for webhook targets: which addresses a webhook may not reach (unless
@@ -7,86 +8,107 @@ import { isIP, type LookupFunction } from 'node:net';
  * the connection itself (safeLookup), so a name that is re-pointed later cannot slip through.
  */
 
-/** 16 bytes of an IPv6 address (IPv4 as ::ffff:a.b.c.d), or undefined if `ip` is not an address. */
-export function addressBytes(ip: string): number[] | undefined {
-  const address = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const version = isIP(address);
-  if (version === 4) return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...ipv4Bytes(address)];
-  if (version !== 6) return undefined;
-  let text = address;
-  let tail: number[] = [];
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    tail = ipv4Bytes(dotted[1]);
-    text = text.slice(0, -dotted[1].length) + '0:0';
-  }
-  const [head, rest] = text.split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  const left = groups(head);
-  const right = groups(rest);
-  const missing = rest === undefined ? 0 : 8 - left.length - right.length;
-  const all = [...left, ...Array<string>(missing).fill('0'), ...right];
-  const bytes = all.flatMap((group) => {
-    const value = parseInt(group, 16);
-    return [value >> 8, value & 0xff];
-  });
-  if (tail.length) bytes.splice(12, 4, ...tail);
-  return bytes;
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
+
+/**
+ * ipaddr.js's classification (range()) of the addresses a webhook may not reach, and why (what
+ * a refusal says). What it calls unicast is public, but for the ranges below.
+ */
+const REFUSED_V4: Partial<Record<ReturnType<IPv4['range']>, string>> = {
+  unspecified: 'unspecified',
+  broadcast: 'broadcast',
+  multicast: 'multicast',
+  linkLocal: 'link-local (cloud metadata)',
+  loopback: 'loopback',
+  carrierGradeNat: 'carrier-grade NAT',
+  private: 'private',
+  reserved: 'reserved', // 192.0.0.0/24, the documentation networks, 240.0.0.0/4
+};
+const REFUSED_V6: Partial<Record<ReturnType<IPv6['range']>, string>> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  linkLocal: 'link-local',
+  multicast: 'multicast',
+  uniqueLocal: 'unique local (incl. metadata fd00:ec2::254)',
+  // The well-known NAT64 prefix, whatever the IPv4 address in it: refused as a whole.
+  rfc6052: 'NAT64 (an embedded IPv4 address)',
+  reserved: 'documentation', // 2001:db8::/32
+};
+
+/** Ranges the ipaddr.js in the tree (1.9) does not name: [network, prefix length, why]. */
+const MORE_REFUSED_V4 = [[...ipaddr.IPv4.parseCIDR('198.18.0.0/15'), 'benchmarking'] as const];
+const MORE_REFUSED_V6 = [
+  // RFC 8215: a NAT64 prefix for one network's own use; where its IPv4 address sits, and what
+  // it reaches, only that network knows.
+  [...ipaddr.IPv6.parseCIDR('64:ff9b:1::/48'), 'local-use NAT64'] as const,
+  [...ipaddr.IPv6.parseCIDR('fec0::/10'), 'site-local'] as const,
+];
+/** ::a.b.c.d, deprecated (RFC 4291) but still an IPv4 address to some stacks. */
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+
+function ipv4Reason(address: IPv4): string | null {
+  return (
+    REFUSED_V4[address.range()] ??
+    MORE_REFUSED_V4.find(([net, bits]) => address.match(net, bits))?.[2] ??
+    null
+  );
 }
 
-function ipv4Bytes(address: string): number[] {
-  return address.split('.').map(Number);
+/**
+ * The IPv4 address an IPv6 one stands for, if any, and the form's name (none for the mapped
+ * ::ffff:a.b.c.d, which is that address): these reach what their IPv4 address reaches.
+ */
+function embeddedIpv4(address: IPv6): { form?: string; ipv4: IPv4 } | undefined {
+  const parts = address.parts;
+  const ipv4 = (high: number, low: number) =>
+    new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  switch (address.range()) {
+    case 'ipv4Mapped':
+      return { ipv4: address.toIPv4Address() };
+    case 'rfc6145': // ::ffff:0:a.b.c.d
+      return { form: 'IPv4-translated', ipv4: ipv4(parts[6], parts[7]) };
+    case '6to4': // 2002:aabb:ccdd::/48
+      return { form: '6to4', ipv4: ipv4(parts[1], parts[2]) };
+    default:
+      return address.match(IPV4_COMPATIBLE)
+        ? { form: 'IPv4-compatible', ipv4: ipv4(parts[6], parts[7]) }
+        : undefined;
+  }
 }
 
-/** [prefix bytes, prefix length in bits, why] over the 16-byte form. */
-type Range = [number[], number, string];
-
-const v4 = (a: number, b: number, c: number, d: number, bits: number, why: string): Range => [
-  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d],
-  96 + bits,
-  why,
-];
-const v6 = (prefix: number[], bits: number, why: string): Range => [
-  [...prefix, ...Array<number>(16 - prefix.length).fill(0)],
-  bits,
-  why,
-];
-
-const BLOCKED: Range[] = [
-  v4(0, 0, 0, 0, 8, 'unspecified'),
-  v4(10, 0, 0, 0, 8, 'private'),
-  v4(100, 64, 0, 0, 10, 'carrier-grade NAT'),
-  v4(127, 0, 0, 0, 8, 'loopback'),
-  v4(169, 254, 0, 0, 16, 'link-local (cloud metadata)'),
-  v4(172, 16, 0, 0, 12, 'private'),
-  v4(192, 0, 0, 0, 24, 'IETF protocol assignments'),
-  v4(192, 168, 0, 0, 16, 'private'),
-  v4(198, 18, 0, 0, 15, 'benchmarking'),
-  v4(224, 0, 0, 0, 4, 'multicast'),
-  v4(240, 0, 0, 0, 4, 'reserved'),
-  v6([], 127, 'unspecified or loopback'), // :: and ::1
-  v6([0x00, 0x64, 0xff, 0x9b], 96, 'NAT64 (an embedded IPv4 address)'),
-  v6([0xfc], 7, 'unique local (incl. metadata fd00:ec2::254)'),
-  v6([0xfe, 0x80], 10, 'link-local'),
-  v6([0xfe, 0xc0], 10, 'site-local'),
-  v6([0xff], 8, 'multicast'),
-  v6([0x20, 0x01, 0x0d, 0xb8], 32, 'documentation'),
-];
-
-function inRange(bytes: number[], [prefix, bits]: Range): boolean {
-  for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((bytes[i] & mask) !== (prefix[i] & mask)) return false;
-  }
-  return true;
+function ipv6Reason(address: IPv6): string | null {
+  const why =
+    REFUSED_V6[address.range()] ??
+    MORE_REFUSED_V6.find(([net, bits]) => address.match(net, bits))?.[2];
+  if (why) return why;
+  const embedded = embeddedIpv4(address);
+  const inner = embedded && ipv4Reason(embedded.ipv4);
+  if (!inner) return null;
+  return embedded.form ? `${embedded.form} form of a ${inner}` : inner;
 }
 
 /** Why a webhook may not reach this address, or null when it may (a public address). */
 export function blockedReason(ip: string): string | null {
-  const bytes = addressBytes(ip);
-  if (!bytes) return 'not an IP address';
-  for (const range of BLOCKED) if (inRange(bytes, range)) return range[2];
-  return null;
+  const address = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  // Only the standard forms (what URLs and DNS give); ipaddr.js would also read 0x7f.1.
+  const version = isIP(address);
+  if (version === 0) return 'not an IP address';
+  try {
+    if (version === 4) return ipv4Reason(ipaddr.IPv4.parse(address));
+    return ipv6Reason(ipaddr.IPv6.parse(hexTail(address)));
+  } catch {
+    return 'malformed'; // refused: what cannot be classified is not known to be public
+  }
+}
+
+/** `::a.b.c.d` as `::XXXX:XXXX`: ipaddr.js 1.9 reads a dotted tail only after ::ffff:. */
+function hexTail(address: string): string {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (!dotted) return address;
+  const [a, b, c, d] = dotted.slice(1).map(Number);
+  const hex = (high: number, low: number) => ((high << 8) | low).toString(16);
+  return `${address.slice(0, dotted.index)}${hex(a, b)}:${hex(c, d)}`;
 }
 
 /** A URL a webhook may not use, with the reason; checks the scheme and a literal host only. */

@@ -18,9 +18,9 @@ import {
   publicEventJson,
 } from '../events/request-event';
 import { retryDelayMs } from './backoff';
+import { notSent, type OutgoingWebhook, type SendResult } from './send-result';
 import { WebhookMetrics } from './webhook-metrics';
 import { type ClaimedDelivery, WebhookOutbox } from './webhook-outbox';
-import type { OutgoingWebhook, SendResult } from './webhook-sender';
 import { WebhookSendThread } from './webhook-send-thread';
 
 /** Deliveries claimed per pass (and sent at once). */
@@ -29,7 +29,9 @@ export const BATCH_SIZE = 200;
 export const LEASE_MARGIN_MS = 60_000;
 /**
  * A delivery claimed at insert is sent from memory only while this much of its lease is left
- * beyond an attempt's timeout.
+ * beyond an attempt's timeout. The sending thread settles a batch within the timeout plus
+ * BATCH_DEADLINE_MARGIN_MS (and replaces itself a second after), under this: the outcomes are
+ * recorded while the claims hold.
  */
 const LEASE_SAFETY_MS = 10_000;
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -122,6 +124,8 @@ interface Outgoing {
   attempts: number;
   token: string;
   webhook: OutgoingWebhook;
+  /** Could not be prepared: this failed attempt is its outcome, and it is not sent. */
+  unsent?: SendResult;
 }
 
 interface ClaimedRow {
@@ -303,19 +307,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         );
         // A full claim may have left more.
         if (claimed.length === BATCH_SIZE - batch.length) this.mayBeDue = true;
-        for (const row of claimed) {
-          batch.push({
-            id: row.id,
-            attempts: Number(row.attempts),
-            token,
-            webhook: { url: row.url, secret: row.secret, id: row.eventId, body: body(row) },
-          });
-        }
+        for (const row of claimed) batch.push(outgoing(row, token));
       }
     }
     if (batch.length === 0) return 0;
-    const results = await this.sender.send(batch.map((delivery) => delivery.webhook));
-    await this.record(batch, results);
+    const sent = await this.sender.send(
+      batch.filter((delivery) => !delivery.unsent).map((delivery) => delivery.webhook),
+    );
+    let next = 0;
+    await this.record(
+      batch,
+      batch.map((delivery) => delivery.unsent ?? sent[next++]),
+    );
     return batch.length;
   }
 
@@ -475,6 +478,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       Math.max(0, at - Date.now()) + 5,
     );
     this.retryTimer.unref();
+  }
+}
+
+/**
+ * A claimed row as a delivery to send. One whose body cannot be built (a stored event that no
+ * longer renders) is a failed attempt of its own, so that it ends dead like any other, and its
+ * batch goes on without it.
+ */
+function outgoing(row: ClaimedRow, token: string): Outgoing {
+  const webhook = { url: row.url, secret: row.secret, id: row.eventId, body: '' };
+  const delivery = { id: row.id, attempts: Number(row.attempts), token, webhook };
+  try {
+    webhook.body = body(row);
+    return delivery;
+  } catch (error) {
+    return { ...delivery, unsent: notSent(webhook, 'could not be built', error) };
   }
 }
 

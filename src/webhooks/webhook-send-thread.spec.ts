@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { WebhookSendThread } from './webhook-send-thread';
+import { STUCK_AFTER_DEADLINE_MS, WebhookSendThread } from './webhook-send-thread';
 
 const SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
 
@@ -18,7 +20,10 @@ describe('WebhookSendThread', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         received.push({ headers: request.headers, body });
-        if (!hold) response.writeHead(request.url === '/fail' ? 500 : 204).end();
+        // /never: no answer, ever (the batch deadline's tests).
+        if (!hold && request.url !== '/never') {
+          response.writeHead(request.url === '/fail' ? 500 : 204).end();
+        }
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,6 +59,30 @@ describe('WebhookSendThread', () => {
     }
   });
 
+  it('fails a webhook that cannot be signed on its own: its batch neighbours are sent', async () => {
+    const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
+    try {
+      const results = await thread.send([
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_p1', body: '{}' },
+        { url: `${url}/ok`, secret: 'whsec_not base64!', id: 'evt_p2', body: '{}' },
+        { url: `${url}/ok`, secret: '', id: 'evt_p3', body: '{}' },
+        { url: `${url}/ok`, secret: SECRET, id: 'evt_p4', body: '{}' },
+      ]);
+      expect(results).toEqual([
+        { delivered: true, statusCode: 204, error: null },
+        { delivered: false, statusCode: null, error: expect.stringMatching(/could not be signed/) },
+        { delivered: false, statusCode: null, error: expect.stringMatching(/could not be signed/) },
+        { delivered: true, statusCode: 204, error: null },
+      ]);
+      expect(results[1].error).not.toContain('not base64');
+      const ids = received.map((r) => r.headers['webhook-id']);
+      expect(ids).not.toContain('evt_p2');
+      expect(ids).not.toContain('evt_p3');
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('fails the pending batch when its thread ends, and starts a new thread for the next one', async () => {
     const thread = new WebhookSendThread({ timeoutMs: 5000, allowPrivate: true });
     try {
@@ -75,6 +104,93 @@ describe('WebhookSendThread', () => {
     } finally {
       hold = false;
       await thread.close();
+    }
+  });
+
+  /** `promise`, or a failure after `ms`: the deadline tests fail instead of hanging. */
+  const within = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) =>
+        setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms).unref(),
+      ),
+    ]);
+
+  it('answers a batch by its deadline: what settled keeps its outcome, the rest are failed attempts', async () => {
+    // Each attempt may take 5 s; the batch, 300 ms.
+    const thread = new WebhookSendThread({
+      timeoutMs: 5000,
+      allowPrivate: true,
+      batchDeadlineMs: 300,
+    });
+    try {
+      // Started (the thread's start-up, ts-node compiling it here, is not what is measured).
+      await thread.send([{ url: `${url}/ok`, secret: SECRET, id: 'evt_d0', body: '{}' }]);
+      const started = Date.now();
+      const results = await within(
+        thread.send([
+          { url: `${url}/ok`, secret: SECRET, id: 'evt_d1', body: '{}' },
+          { url: `${url}/never`, secret: SECRET, id: 'evt_d2', body: '{}' },
+        ]),
+        2000,
+      );
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(results).toEqual([
+        { delivered: true, statusCode: 204, error: null },
+        {
+          delivered: false,
+          statusCode: null,
+          error: 'not settled within the batch deadline (300 ms)',
+        },
+      ]);
+      // The thread goes on with the next batch.
+      expect(
+        (await thread.send([{ url: `${url}/ok`, secret: SECRET, id: 'evt_d3', body: '{}' }]))[0]
+          .delivered,
+      ).toBe(true);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('replaces a thread that does not answer by the deadline; its batch counts as failed attempts', async () => {
+    // A stand-in thread whose event loop never comes back from a batch with a webhook "stuck".
+    const dir = mkdtempSync(join(tmpdir(), 'send-thread-'));
+    const file = join(dir, 'stuck.worker.js');
+    writeFileSync(
+      file,
+      `const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', ({ id, webhooks }) => {
+        if (webhooks.some((w) => w.id === 'stuck')) for (;;);
+        parentPort.postMessage({ id, results: webhooks.map(() => ({ delivered: true, statusCode: 200, error: null })) });
+      });`,
+    );
+    const thread = new WebhookSendThread(
+      { timeoutMs: 100, allowPrivate: true, batchDeadlineMs: 200 },
+      file,
+    );
+    try {
+      const webhook = { url: `${url}/ok`, secret: SECRET, body: '{}' };
+      const stuck = await within(
+        thread.send([
+          { ...webhook, id: 'stuck' },
+          { ...webhook, id: 'evt_s2' },
+        ]),
+        200 + STUCK_AFTER_DEADLINE_MS + 2000,
+      );
+      expect(stuck).toEqual(
+        Array(2).fill({
+          delivered: false,
+          statusCode: null,
+          error: 'the sending thread did not answer within the batch deadline (200 ms)',
+        }),
+      );
+      // The next batch goes to a new thread (the stuck one would never answer it).
+      const next = await within(thread.send([{ ...webhook, id: 'evt_s3' }]), 2000);
+      expect(next[0].delivered).toBe(true);
+    } finally {
+      await thread.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,7 @@
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type OutgoingWebhook, type SendResult, WebhookSender } from './webhook-sender';
+import { notSent, type OutgoingWebhook, type SendResult } from './send-result';
+import { WebhookSender } from './webhook-sender';
 
 /** A batch to send, and the answer: one result per webhook, in order. */
 export interface SendBatchMessage {
@@ -14,6 +15,8 @@ export interface SendBatchResult {
 export interface SendThreadOptions {
   timeoutMs: number;
   allowPrivate: boolean;
+  /** A whole batch is answered within this (default: batchDeadlineMs(timeoutMs)). */
+  batchDeadlineMs?: number;
 }
 
 /**
@@ -23,22 +26,64 @@ export interface SendThreadOptions {
 if (parentPort) {
   yieldToIntake();
   const port = parentPort;
-  const { timeoutMs, allowPrivate } = workerData as SendThreadOptions;
-  const sender = new WebhookSender(timeoutMs, allowPrivate);
+  const options = workerData as Required<SendThreadOptions>;
+  const sender = new WebhookSender(options.timeoutMs, options.allowPrivate);
   port.on('message', (message: SendBatchMessage) => {
-    void Promise.all(
-      message.webhooks.map((webhook) =>
-        sender.send(webhook).catch(
-          // A webhook that cannot even be signed fails like any attempt (and ends dead).
-          (error: unknown): SendResult => ({
-            delivered: false,
-            statusCode: null,
-            error: String(error).slice(0, 500),
-          }),
-        ),
-      ),
-    ).then((results) => port.postMessage({ id: message.id, results } satisfies SendBatchResult));
+    sendBatch(sender, message.webhooks, options.batchDeadlineMs, (results) =>
+      port.postMessage({ id: message.id, results } satisfies SendBatchResult),
+    );
   });
+}
+
+/**
+ * Sends a batch and answers once: when every webhook has settled, or at the batch deadline with
+ * what settled by then and the rest as failed attempts (each attempt has its own deadline, so
+ * this only ends what something unforeseen holds up).
+ */
+function sendBatch(
+  sender: WebhookSender,
+  webhooks: OutgoingWebhook[],
+  deadlineMs: number,
+  answer: (results: SendResult[]) => void,
+): void {
+  const results = new Array<SendResult | undefined>(webhooks.length);
+  let left = webhooks.length;
+  let answered = false;
+  const finish = () => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(deadline);
+    const late = `not settled within the batch deadline (${deadlineMs} ms)`;
+    answer(
+      Array.from(
+        results,
+        (result) => result ?? { delivered: false, statusCode: null, error: late },
+      ),
+    );
+  };
+  const deadline = setTimeout(finish, deadlineMs);
+  webhooks.forEach((webhook, i) => {
+    void attempt(sender, webhook).then((result) => {
+      if (answered) return;
+      results[i] = result;
+      if (--left === 0) finish();
+    });
+  });
+}
+
+/**
+ * One webhook's outcome, whatever happens: one that throws (synchronously or not) fails like
+ * any attempt, on its own, and ends dead after its attempts; its batch goes on. Thrown here, it
+ * would end the thread and fail the whole batch unrecorded.
+ */
+function attempt(sender: WebhookSender, webhook: OutgoingWebhook): Promise<SendResult> {
+  try {
+    return sender
+      .send(webhook)
+      .catch((error: unknown) => notSent(webhook, 'could not be sent', error));
+  } catch (error) {
+    return Promise.resolve(notSent(webhook, 'could not be sent', error));
+  }
 }
 
 /**

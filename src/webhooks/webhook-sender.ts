@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { Agent, type Dispatcher } from 'undici';
+import { notSent, type OutgoingWebhook, type SendResult } from './send-result';
 import { refusedUrl, safeLookup } from './target-address';
 
 /** At most this much of a receiver's response is read (then the connection is dropped). */
@@ -8,20 +9,6 @@ export const MAX_RESPONSE_BYTES = 4096;
 
 /** Keep-alive connections per receiver (origin), at most. */
 const CONNECTIONS_PER_ORIGIN = 32;
-
-export interface SendResult {
-  delivered: boolean;
-  statusCode: number | null;
-  error: string | null;
-}
-
-export interface OutgoingWebhook {
-  url: string;
-  secret: string;
-  /** The event id: webhook-id, the same on every attempt. */
-  id: string;
-  body: string;
-}
 
 /** A webhook URL as the sender found it: refused (why), or where to send it. */
 type Target =
@@ -87,29 +74,42 @@ export class WebhookSender {
     void this.agent.destroy().catch(() => undefined);
   }
 
+  /**
+   * One attempt; never throws or rejects. A webhook that cannot be signed (a secret that is not
+   * a whsec_ key) or handed to the agent is a failed attempt of its own, not its batch's.
+   */
   send(webhook: OutgoingWebhook, now = new Date()): Promise<SendResult> {
     const target = this.target(webhook.url);
     if (target.refused !== undefined) {
       return Promise.resolve({ delivered: false, statusCode: null, error: target.refused });
     }
-    const signature = this.signer(webhook.secret).sign(webhook.id, now, webhook.body);
+    let signature: string;
+    try {
+      signature = this.signer(webhook.secret).sign(webhook.id, now, webhook.body);
+    } catch (error) {
+      return Promise.resolve(notSent(webhook, 'could not be signed', error));
+    }
     return new Promise<SendResult>((resolve) => {
-      this.agent.dispatch(
-        {
-          origin: target.origin,
-          path: target.path,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'lead-distribution-service-webhooks',
-            'webhook-id': webhook.id,
-            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-            'webhook-signature': signature,
+      try {
+        this.agent.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'lead-distribution-service-webhooks',
+              'webhook-id': webhook.id,
+              'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+              'webhook-signature': signature,
+            },
+            body: webhook.body,
           },
-          body: webhook.body,
-        },
-        new ResponseReader(resolve, this.timeoutMs),
-      );
+          new ResponseReader(resolve, this.timeoutMs),
+        );
+      } catch (error) {
+        resolve(notSent(webhook, 'could not be sent', error));
+      }
     });
   }
 }

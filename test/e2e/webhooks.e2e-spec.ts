@@ -364,6 +364,94 @@ describe('Webhooks (e2e)', () => {
       await t.http().get(`/webhooks/${subscription.id}/deliveries?status=lost`).expect(400);
     });
 
+    it('fails a delivery that cannot be signed on its own (dead after its attempts); its batch neighbours are delivered', async () => {
+      const { source, subscription: poison } = await setUp('/poison', {
+        events: ['request.created'],
+      });
+      const neighbour = await subscribe(
+        { source_id: source.id, events: ['request.created'] },
+        '/neighbour',
+      );
+      // A secret the signer throws on (written by hand, or by an older version).
+      await write('UPDATE webhook_subscriptions SET secret = ? WHERE id = ?', [
+        'whsec_not base64!',
+        poison.id,
+      ]);
+      // Each request's two deliveries are claimed at insert and sent in one batch.
+      await given(t).request(source.id);
+      await given(t).request(source.id);
+      await eventually(
+        () => receiver.delivered().filter((r) => r.path === '/neighbour').length === 2,
+        10000,
+        'the neighbours',
+      );
+      expect(verified(neighbour.secret, '/neighbour')).toHaveLength(2);
+      await eventually(
+        async () => (await deliveriesOf(poison, '&status=dead')).length === 2,
+        10000,
+        'the poison deliveries dead',
+      );
+      for (const delivery of await deliveriesOf(poison)) {
+        // WEBHOOK_MAX_ATTEMPTS=4: every attempt recorded, none sent.
+        expect(delivery).toMatchObject({ status: 'dead', attempts: 4, last_status_code: null });
+        expect(delivery.last_error).toMatch(/could not be signed/);
+        expect(delivery.last_error).not.toContain('not base64');
+      }
+      expect(receiver.received.filter((r) => r.path === '/poison')).toEqual([]);
+      expect((await deliveriesOf(neighbour)).map((d) => d.status)).toEqual([
+        'delivered',
+        'delivered',
+      ]);
+      await t.http().delete(`/webhooks/${poison.id}`).expect(204);
+      await t.http().delete(`/webhooks/${neighbour.id}`).expect(204);
+    });
+
+    it('fails a claimed delivery whose body cannot be built on its own; its batch neighbours are delivered', async () => {
+      const a = await setUp('/unbuildable', { events: ['request.created'] });
+      const b = await setUp('/buildable', { events: ['request.created'] });
+      receiver.respondWith(() => 503);
+      await given(t).request(a.source.id);
+      await given(t).request(b.source.id);
+      await eventually(() => receiver.received.length >= 2, 10000, 'the first attempts');
+      // Both wait as due rows (claimed in one batch when active again).
+      for (const { subscription } of [a, b]) {
+        await t.http().patch(`/webhooks/${subscription.id}`).send({ is_active: false }).expect(200);
+      }
+      const unclaimed = `lock_token IS NULL AND status = 'pending' AND subscription_id IN (${a.subscription.id}, ${b.subscription.id})`;
+      await eventually(async () => (await countRows(t, 'webhook_deliveries', unclaimed)) === 2);
+      // a's event can no longer be rendered (a stored timestamp that is no instant).
+      const [delivery] = await deliveriesOf(a.subscription);
+      await write('UPDATE request_events SET created_at = ? WHERE event_id = ?', [
+        'infinity',
+        delivery.event_id,
+      ]);
+      receiver.respondWith(() => 200);
+      for (const { subscription } of [a, b]) {
+        await t.http().patch(`/webhooks/${subscription.id}`).send({ is_active: true }).expect(200);
+      }
+      await t.app.get(WebhookDispatcher).tick();
+      await eventually(
+        () => receiver.delivered().some((r) => r.path === '/buildable'),
+        10000,
+        'the neighbour',
+      );
+      await eventually(
+        async () => (await deliveriesOf(a.subscription, '&status=dead')).length === 1,
+        10000,
+        'the unbuildable delivery dead',
+      );
+      expect((await deliveriesOf(a.subscription))[0]).toMatchObject({
+        status: 'dead',
+        attempts: 4,
+        last_status_code: null,
+        last_error: expect.stringMatching(/could not be built/),
+      });
+      expect(receiver.delivered().filter((r) => r.path === '/unbuildable')).toEqual([]);
+      for (const { subscription } of [a, b]) {
+        await t.http().delete(`/webhooks/${subscription.id}`).expect(204);
+      }
+    });
+
     it('announces nothing for a rolled-back change', async () => {
       const { subscription } = await setUp('/rollback');
       await t.http().patch(`/webhooks/${subscription.id}`).send({ source_id: null }).expect(200);
@@ -515,11 +603,24 @@ describe('Webhooks: access and SSRF (e2e)', () => {
     ['http://10.0.0.1/hooks', /private/],
     ['http://192.168.1.10/hooks', /private/],
     ['http://100.64.0.1/hooks', /carrier-grade NAT/],
+    // IPv4-compatible, NAT64 and 6to4 forms of loopback, private and metadata addresses.
+    ['http://[::127.0.0.1]/hooks', /IPv4-compatible form of a loopback/],
+    ['http://[::7f00:1]/hooks', /IPv4-compatible form of a loopback/],
+    ['http://[::a9fe:a9fe]/latest/meta-data/', /IPv4-compatible form of a link-local/],
+    ['http://[64:ff9b::127.0.0.1]/hooks', /NAT64/],
+    ['http://[64:ff9b::a00:1]/hooks', /NAT64/],
+    ['http://[64:ff9b:1::7f00:1]/hooks', /local-use NAT64/],
+    ['http://[64:ff9b:1:a00:1::]/hooks', /local-use NAT64/],
+    ['http://[2002:7f00:1::]/hooks', /6to4 form of a loopback/],
+    ['http://[2002:a00:1::1]/hooks', /6to4 form of a private/],
+    ['http://[2002:a9fe:a9fe::]/latest/meta-data/', /6to4 form of a link-local/],
     [`http://${ownName}:8080/hooks`, /resolves to a/],
   ])('refuses %s with 400 at creation', async (url, why) => {
     const response = await t.http().post('/webhooks').set(admin).send({ url });
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body.message)).toMatch(why);
+    // Naming the field, as every validation message does.
+    expect(response.body.message).toEqual([expect.stringMatching(/^url /)]);
   });
 
   it('refuses a private target on PATCH too', async () => {
