@@ -157,16 +157,26 @@ export class SqliteStatements {
 
   // The values go as one array (better-sqlite3 binds its items in order): no spread of a long
   // parameter list into arguments.
+  // A failing statement throws TypeORM's QueryFailedError around better-sqlite3's error, as a
+  // statement through TypeORM or PostgresTx does (see database-errors.ts).
   run<T>(sql: string, params: readonly unknown[]): T[] {
-    const statement = this.prepared(sql);
-    const values = params.map(sqliteValue);
-    if (statement.reader) return statement.all(values) as T[];
-    statement.run(values);
-    return [];
+    try {
+      const statement = this.prepared(sql);
+      const values = params.map(sqliteValue);
+      if (statement.reader) return statement.all(values) as T[];
+      statement.run(values);
+      return [];
+    } catch (error) {
+      throw new QueryFailedError(sql, [...params], error as Error);
+    }
   }
 
   insert(sql: string, params: readonly unknown[]): number {
-    return Number(this.prepared(sql).run(params.map(sqliteValue)).lastInsertRowid);
+    try {
+      return Number(this.prepared(sql).run(params.map(sqliteValue)).lastInsertRowid);
+    } catch (error) {
+      throw new QueryFailedError(sql, [...params], error as Error);
+    }
   }
 
   private prepared(sql: string): Statement {
