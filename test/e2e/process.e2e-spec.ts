@@ -124,6 +124,7 @@ once('The service process (e2e)', () => {
     ['TRUST_PROXY', () => ({ TRUST_PROXY: 'maybe' })],
     ['HOST', () => ({ HOST: 'not-a-host.invalid' })],
     ['SQLITE_PATH', () => ({ SQLITE_PATH: '/proc/crm.sqlite' })],
+    ['SQLITE_SYNCHRONOUS', () => ({ SQLITE_SYNCHRONOUS: 'off' })],
     ['SQLITE_PATH', () => ({ SQLITE_PATH: join(dir, 'a-file', 'data', 'crm.sqlite') })],
     ['PORT', () => ({ PORT: String(busyPort), HOST: '127.0.0.1' })],
   ])(
