@@ -8,6 +8,7 @@ describe(AppConfig.name, () => {
       HOST: '0.0.0.0',
       SQLITE_PATH: 'data/crm.sqlite',
       SQLITE_SYNCHRONOUS: 'full',
+      SQLITE_TRANSACTION_TIMEOUT_MS: 30000,
       DATABASE_URL: undefined,
       DISTRIBUTION_STRATEGY: 'weighted-random',
       LOG_LEVEL: 'info',
@@ -77,6 +78,7 @@ describe(AppConfig.name, () => {
     ['DISTRIBUTION_STRATEGY', 'fastest-first'],
     ['SQLITE_SYNCHRONOUS', 'off'],
     ['SQLITE_SYNCHRONOUS', 'extra'],
+    ['SQLITE_TRANSACTION_TIMEOUT_MS', '0'],
   ])('refuses %s=%p with one line naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(
       new RegExp(`^Invalid configuration: ${name} `),

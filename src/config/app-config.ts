@@ -105,6 +105,13 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * SQLite: a write transaction still running after this long is rolled back and fails (the
+   * group commit runs one at a time, so a stuck one, such as a nested run, would hold up all).
+   */
+  @IsIntegerBetween(100, 3600000)
+  SQLITE_TRANSACTION_TIMEOUT_MS = 30000;
+
   @IsIntegerBetween(1, 1000)
   DATABASE_POOL_SIZE = 10;
 
