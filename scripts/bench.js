@@ -6,6 +6,8 @@
  *   plain   LOG_LEVEL=warn, no API keys
  *   auth    ADMIN_API_KEYS set; POST /requests sent with a source intake key
  *   info    LOG_LEVEL=info (one JSON line per request)
+ *   normal  SQLITE_SYNCHRONOUS=normal (not in the default set): the cost of a durable commit,
+ *           against plain (synchronous FULL, the default), e.g. BENCH_VARIANTS=plain,normal
  *
  * When ../shared/bench (the benchmark kit beside this checkout) is there, the same run also measures
  * its `ceiling` (the smallest Nest + Express app with the same hot path) and `yardstick` (bare
@@ -308,6 +310,7 @@ const VARIANTS = {
   plain: { env: {} },
   auth: { env: { ADMIN_API_KEYS: ADMIN_KEY }, admin: true, key: true },
   info: { env: { LOG_LEVEL: 'info' } },
+  normal: { env: { SQLITE_SYNCHRONOUS: 'normal' } },
 };
 
 async function main() {
@@ -319,7 +322,7 @@ async function main() {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
     for (const variant of variants) {
       const spec = VARIANTS[variant];
-      if (!spec) throw new Error(`unknown variant ${variant} (plain, auth, info)`);
+      if (!spec) throw new Error(`unknown variant ${variant} (${Object.keys(VARIANTS).join(', ')})`);
       await withDirectory((dir) =>
         startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
       );

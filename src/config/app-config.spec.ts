@@ -7,6 +7,8 @@ describe(AppConfig.name, () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       SQLITE_PATH: 'data/crm.sqlite',
+      SQLITE_SYNCHRONOUS: 'full',
+      SQLITE_TRANSACTION_TIMEOUT_MS: 30000,
       DATABASE_URL: undefined,
       DISTRIBUTION_STRATEGY: 'weighted-random',
       LOG_LEVEL: 'info',
@@ -74,6 +76,9 @@ describe(AppConfig.name, () => {
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT', 'huge'],
     ['DISTRIBUTION_STRATEGY', 'fastest-first'],
+    ['SQLITE_SYNCHRONOUS', 'off'],
+    ['SQLITE_SYNCHRONOUS', 'extra'],
+    ['SQLITE_TRANSACTION_TIMEOUT_MS', '0'],
   ])('refuses %s=%p with one line naming the variable', (name, value) => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(
       new RegExp(`^Invalid configuration: ${name} `),

@@ -18,6 +18,9 @@ import { isIP } from 'node:net';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const SQLITE_SYNCHRONOUS_MODES = ['full', 'normal'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+
 /** Variables without a default (absent from `new AppConfig()`). */
 const OPTIONAL_VARIABLES = [
   'DATABASE_URL',
@@ -88,9 +91,26 @@ export class AppConfig {
   @IsString()
   SQLITE_PATH = 'data/crm.sqlite';
 
+  /**
+   * SQLite `synchronous`: `full` syncs the WAL at every commit, so a 201 survives a power loss;
+   * `normal` syncs at checkpoints only (a killed process loses nothing, an OS crash or power loss
+   * can lose the last commits).
+   */
+  @IsIn(SQLITE_SYNCHRONOUS_MODES, {
+    message: `SQLITE_SYNCHRONOUS must be one of: ${SQLITE_SYNCHRONOUS_MODES.join(', ')}`,
+  })
+  SQLITE_SYNCHRONOUS: SqliteSynchronous = 'full';
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /**
+   * SQLite: a write transaction still running after this long is rolled back and fails (the
+   * group commit runs one at a time, so a stuck one, such as a nested run, would hold up all).
+   */
+  @IsIntegerBetween(100, 3600000)
+  SQLITE_TRANSACTION_TIMEOUT_MS = 30000;
 
   @IsIntegerBetween(1, 1000)
   DATABASE_POOL_SIZE = 10;

@@ -2,15 +2,11 @@ import { lookup } from 'node:dns/promises';
 import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve, sep } from 'node:path';
+import { lockSqliteFile } from '../database/sqlite-lock';
 import { AppConfig } from './app-config';
+import { ConfigurationError } from './configuration-error';
 
-/** A start-up problem with a setting: main.ts prints its message, one line, and exits 1. */
-export class ConfigurationError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigurationError';
-  }
-}
+export { ConfigurationError };
 
 const LOOKUP_TIMEOUT_MS = 5000;
 
@@ -140,9 +136,16 @@ export function listenError(error: unknown, port: number, host: string): Error {
   }
 }
 
-/** Everything about the environment that must hold before the service starts. */
+/**
+ * Everything about the environment that must hold before the service starts. On SQLite this
+ * also takes the file's lock (see sqlite-lock.ts), held until the process exits: a second
+ * process on the same file stops here, with one line, before it opens anything.
+ */
 export async function checkStartupEnvironment(config: AppConfig): Promise<void> {
   await checkHost(config.HOST);
-  if (!config.usesPostgres) checkSqlitePath(config.SQLITE_PATH);
+  if (!config.usesPostgres) {
+    checkSqlitePath(config.SQLITE_PATH);
+    lockSqliteFile(config.SQLITE_PATH);
+  }
   await checkPortFree(config.PORT, config.HOST);
 }

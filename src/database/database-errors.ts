@@ -1,23 +1,50 @@
 import { QueryFailedError } from 'typeorm';
 import { TransientConflict } from './transient-conflict';
 
+/**
+ * One error shape for both databases: a statement that fails leaves the database layer as
+ * TypeORM's QueryFailedError, its `driverError.code` the driver's own code (PostgreSQL's
+ * SQLSTATE, such as 23505; better-sqlite3's extended result code, such as
+ * SQLITE_CONSTRAINT_UNIQUE). TypeORM wraps what goes through it; PostgresTx and SqliteStatements
+ * wrap their own statements the same way. The predicates below also read a bare driver error, for
+ * code that reaches a connection directly.
+ */
 function driverCode(error: unknown): string | undefined {
-  if (!(error instanceof QueryFailedError)) return undefined;
-  const driverError = error.driverError as { code?: unknown } | undefined;
-  return typeof driverError?.code === 'string' ? driverError.code : undefined;
+  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const code = (source as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
+const UNIQUE_VIOLATIONS = new Set([
+  '23505', // PostgreSQL unique_violation (primary keys included)
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+
+const TRANSIENT_CONFLICTS = new Set([
+  '40001', // PostgreSQL serialization_failure
+  '40P01', // PostgreSQL deadlock_detected
+  '55P03', // PostgreSQL lock_not_available: a claim after a lost one is NOWAIT (lock-order.ts)
+  // SQLite: another connection holds the write lock (this service is the file's only writer
+  // process, so only a tool beside it can cause this); the transaction can run again.
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_TIMEOUT',
+]);
+
+/** A unique index refused the row (the key is taken), on either database. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = driverCode(error);
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return code !== undefined && UNIQUE_VIOLATIONS.has(code);
 }
 
 /**
- * PostgreSQL serialization failure, deadlock or a NOWAIT lock refused, or the service's own
+ * A conflict with a concurrent transaction that ran no part of this one, or the service's own
  * TransientConflict: the transaction can simply run again.
  */
 export function isTransientConflict(error: unknown): boolean {
   if (error instanceof TransientConflict) return true;
   const code = driverCode(error);
-  return code === '40001' || code === '40P01' || code === '55P03';
+  return code !== undefined && TRANSIENT_CONFLICTS.has(code);
 }

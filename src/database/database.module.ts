@@ -17,8 +17,12 @@ import {
   sqliteFile,
 } from './database-options';
 import { runMigrations } from './run-migrations';
+import { lockSqliteFile } from './sqlite-lock';
 import { TransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';
+
+/** Each SQLite writer's hold on its file's lock, released when the writer closes. */
+const sqliteUnlocks = new WeakMap<DataSource, (() => void) | undefined>();
 
 /** The writer connection: opened and migrated before the reader (and so any module) starts. */
 @Module({
@@ -27,9 +31,17 @@ import { WalCheckpointer } from './wal-checkpointer';
       provide: WRITER,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        const writer = await new DataSource(databaseOptions(config)).initialize();
-        await runMigrations(writer);
-        return writer;
+        // The one writer process of the file (see sqlite-lock.ts): taken before the file opens.
+        const unlock = config.usesPostgres ? undefined : lockSqliteFile(config.SQLITE_PATH);
+        try {
+          const writer = await new DataSource(databaseOptions(config)).initialize();
+          sqliteUnlocks.set(writer, unlock);
+          await runMigrations(writer);
+          return writer;
+        } catch (error) {
+          unlock?.();
+          throw error;
+        }
       },
     },
   ],
@@ -54,6 +66,7 @@ class WriterModule implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.writer.isInitialized) await this.writer.destroy();
+    sqliteUnlocks.get(this.writer)?.();
     removeThrowawayFile(this.config);
   }
 }

@@ -28,6 +28,26 @@ export class NestedTransactionError extends Error {
   }
 }
 
+/** SQLite: a transaction ran past SQLITE_TRANSACTION_TIMEOUT_MS; it was rolled back. */
+export class TransactionTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(
+      `a transaction ran longer than ${timeoutMs} ms (SQLITE_TRANSACTION_TIMEOUT_MS) and was ` +
+        'rolled back; a TransactionRunner.run inside another one waits on itself like this: ' +
+        'pass the Tx down instead',
+    );
+  }
+}
+
+/** SQLite: the writer is still inside a transaction that ROLLBACK could not end. */
+export class WriterStuckError extends Error {
+  constructor(cause: unknown) {
+    super(`the SQLite writer could not roll back a failed transaction: ${String(cause)}`, {
+      cause,
+    });
+  }
+}
+
 interface QueuedTransaction {
   work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -55,7 +75,17 @@ type Settled =
  * A nested run (a defect: the Tx must be passed down) is refused with NestedTransactionError
  * outside production. The check needs an AsyncLocalStorage, which on Node 20 turns on async hooks
  * for every promise of the process (about 3% of the hot path's CPU in a profile); production runs
- * without it.
+ * without it. There, on SQLite, a watchdog ends it instead: a transaction still running after
+ * SQLITE_TRANSACTION_TIMEOUT_MS (30 s) fails with TransactionTimeoutError and is rolled back to
+ * its savepoint, and the queue goes on. One timer per burst of work checks the running job's
+ * start time; a job costs a timestamp, not a timer.
+ *
+ * SQLite failure paths: when SQLite itself ended the whole transaction (a full disk), every job
+ * of the group fails with that error and none of their effects runs. When ROLLBACK fails, it is
+ * tried again at once and before the next group; while the writer stays inside the failed
+ * transaction, writes fail with WriterStuckError and `writerFailure` says so (/health answers
+ * 503), rather than every later write failing on "cannot start a transaction within a
+ * transaction" behind a healthy /health.
  */
 @Injectable()
 export class TransactionRunner {
@@ -63,6 +93,11 @@ export class TransactionRunner {
   private readonly open?: AsyncLocalStorage<Tx>;
   private readonly queue: QueuedTransaction[] = [];
   private flushing = false;
+  private readonly timeoutMs: number;
+  /** The SQLite job whose work is running now, for the watchdog. */
+  private running?: { since: number; fail: (error: Error) => void };
+  /** Why the SQLite writer is stuck inside a transaction it could not roll back, while it is. */
+  private stuck?: unknown;
   private readonly sqlite?: {
     db: Database;
     statements: SqliteStatements;
@@ -75,6 +110,7 @@ export class TransactionRunner {
     @Optional() config?: AppConfig,
   ) {
     if (!config?.isProduction) this.open = new AsyncLocalStorage<Tx>();
+    this.timeoutMs = config?.SQLITE_TRANSACTION_TIMEOUT_MS ?? 30_000;
     if (writer.options.type === 'better-sqlite3') {
       const db = (writer.driver as unknown as { databaseConnection: Database }).databaseConnection;
       this.sqlite = {
@@ -88,6 +124,16 @@ export class TransactionRunner {
   /** True while the caller runs inside a transaction opened here (always false in production). */
   get inTransaction(): boolean {
     return this.open?.getStore() !== undefined;
+  }
+
+  /**
+   * undefined while writes can run; otherwise why they cannot (SQLite: the writer is stuck in a
+   * transaction it could not roll back). /health and /health/ready report the database down.
+   */
+  get writerFailure(): string | undefined {
+    return this.stuck === undefined
+      ? undefined
+      : 'the writer connection is stuck in a transaction it could not roll back';
   }
 
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -110,17 +156,60 @@ export class TransactionRunner {
 
   /** Commits the queue in groups until it is empty. */
   private async flush(): Promise<void> {
+    const watchdog = setInterval(
+      () => this.endStuckJob(),
+      Math.min(1000, Math.max(10, Math.floor(this.timeoutMs / 4))),
+    );
+    watchdog.unref();
     try {
       while (this.queue.length > 0) {
         await this.commitGroup();
         if (this.queue.length > 0) await nextTurn();
       }
     } catch (error) {
-      // Not even BEGIN ran (the connection is closed, say): nothing queued can run.
+      // Not even BEGIN ran (the connection is closed, or stuck): nothing queued can run.
       for (const job of this.queue.splice(0)) job.reject(error);
     } finally {
+      clearInterval(watchdog);
       this.flushing = false;
     }
+  }
+
+  /** The watchdog: fails the running job once it has run longer than the timeout. */
+  private endStuckJob(): void {
+    const running = this.running;
+    if (running === undefined || Date.now() - running.since < this.timeoutMs) return;
+    this.running = undefined;
+    const error = new TransactionTimeoutError(this.timeoutMs);
+    this.logger.error(error.message);
+    running.fail(error);
+  }
+
+  /** The job's work, which the watchdog can fail (its promise cannot be cancelled, only left). */
+  private watched(work: Promise<unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.running = { since: Date.now(), fail: reject };
+      work.then(resolve, reject);
+    });
+  }
+
+  /**
+   * ROLLBACK, tried twice; true when the writer is out of the transaction. When it is not, the
+   * writer is stuck (writerFailure) until a later try succeeds (before the next group).
+   */
+  private rollBack(): boolean {
+    const { db, statements } = this.sqlite!;
+    for (let attempt = 1; attempt <= 2 && db.inTransaction; attempt++) {
+      try {
+        statements.run('ROLLBACK', []);
+      } catch (error) {
+        this.logger.error(`rollback failed (attempt ${attempt}): ${String(error)}`);
+        this.stuck = error;
+      }
+    }
+    if (db.inTransaction) return false;
+    this.stuck = undefined;
+    return true;
   }
 
   /**
@@ -135,6 +224,8 @@ export class TransactionRunner {
     const typeorm = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
     const settled: Settled[] = [];
     const started = Date.now();
+    // A transaction an earlier ROLLBACK could not end: end it first, or fail the queue.
+    if (db.inTransaction && !this.rollBack()) throw new WriterStuckError(this.stuck);
     statements.run('BEGIN', []);
     typeorm.isTransactionActive = true;
     typeorm.transactionDepth = 1;
@@ -146,13 +237,18 @@ export class TransactionRunner {
           if (this.queue.length === 0) break;
         }
         const job = this.queue.shift()!;
+        let tx: SqliteTx | undefined;
         try {
           statements.run('SAVEPOINT tx', []);
-          const tx = new SqliteTx(runner.manager, statements);
-          const value = await this.within(tx, job.work);
+          tx = new SqliteTx(runner.manager, statements);
+          const value = await this.watched(this.within(tx, job.work));
+          this.running = undefined;
           statements.run('RELEASE tx', []);
+          tx.end();
           settled.push({ job, ok: true, value, tx });
         } catch (error) {
+          this.running = undefined;
+          tx?.end();
           settled.push({ job, ok: false, error });
           // SQLite itself may have ended the whole transaction (a full disk, say): then the
           // group's earlier work is gone too, and fails with this error.
@@ -163,11 +259,7 @@ export class TransactionRunner {
       }
       statements.run('COMMIT', []);
     } catch (error) {
-      try {
-        if (db.inTransaction) statements.run('ROLLBACK', []);
-      } catch (rollbackError) {
-        this.logger.error(`rollback failed: ${String(rollbackError)}`);
-      }
+      this.rollBack();
       for (const [i, outcome] of settled.entries()) {
         if (outcome.ok) settled[i] = { job: outcome.job, ok: false, error };
       }

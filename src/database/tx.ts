@@ -66,16 +66,38 @@ export function postgresPlaceholders(sql: string): string {
   return text;
 }
 
+/** A statement on a transaction that has already committed or rolled back. */
+export class TransactionEndedError extends Error {
+  constructor() {
+    super('this transaction has ended: a statement after its commit or rollback is refused');
+  }
+}
+
 abstract class BaseTx implements Tx {
   abstract readonly dialect: Dialect;
   readonly effects: Array<() => void> = [];
+  protected ended = false;
 
-  constructor(readonly manager: EntityManager) {}
+  constructor(private readonly entityManager: EntityManager) {}
+
+  get manager(): EntityManager {
+    if (this.ended) throw new TransactionEndedError();
+    return this.entityManager;
+  }
 
   abstract query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 
   afterCommit(effect: () => void): void {
     this.effects.push(effect);
+  }
+
+  /**
+   * The transaction has committed or rolled back: what its work still sends (work the runner
+   * gave up on, see TransactionRunner's watchdog) must not run in whatever transaction the
+   * connection is in now.
+   */
+  end(): void {
+    this.ended = true;
   }
 }
 
@@ -96,6 +118,7 @@ export class SqliteTx extends BaseTx {
   // async: a failing statement becomes a rejected promise, as on PostgreSQL.
   // eslint-disable-next-line @typescript-eslint/require-await
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    if (this.ended) throw new TransactionEndedError();
     return this.statements.run<T>(sql, params);
   }
 
@@ -105,6 +128,7 @@ export class SqliteTx extends BaseTx {
    */
   // eslint-disable-next-line @typescript-eslint/require-await
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    if (this.ended) throw new TransactionEndedError();
     return this.statements.insert(sql, params);
   }
 }
@@ -157,16 +181,26 @@ export class SqliteStatements {
 
   // The values go as one array (better-sqlite3 binds its items in order): no spread of a long
   // parameter list into arguments.
+  // A failing statement throws TypeORM's QueryFailedError around better-sqlite3's error, as a
+  // statement through TypeORM or PostgresTx does (see database-errors.ts).
   run<T>(sql: string, params: readonly unknown[]): T[] {
-    const statement = this.prepared(sql);
-    const values = params.map(sqliteValue);
-    if (statement.reader) return statement.all(values) as T[];
-    statement.run(values);
-    return [];
+    try {
+      const statement = this.prepared(sql);
+      const values = params.map(sqliteValue);
+      if (statement.reader) return statement.all(values) as T[];
+      statement.run(values);
+      return [];
+    } catch (error) {
+      throw new QueryFailedError(sql, [...params], error as Error);
+    }
   }
 
   insert(sql: string, params: readonly unknown[]): number {
-    return Number(this.prepared(sql).run(params.map(sqliteValue)).lastInsertRowid);
+    try {
+      return Number(this.prepared(sql).run(params.map(sqliteValue)).lastInsertRowid);
+    } catch (error) {
+      throw new QueryFailedError(sql, [...params], error as Error);
+    }
   }
 
   private prepared(sql: string): Statement {

@@ -111,6 +111,82 @@ once('The service process (e2e)', () => {
     START_TIMEOUT_MS + 3 * STOP_TIMEOUT_MS,
   );
 
+  it(
+    'a second process on the same SQLite file stops at once with one line naming SQLITE_PATH; the first keeps serving',
+    async () => {
+      const file = join(dir, 'shared.sqlite');
+      const started: Array<{ child: ChildProcess; output: { stderr: string } }> = [];
+      const start = (env: Record<string, string>, cwd = root) => {
+        const child = spawn(process.execPath, [join(root, 'scripts', 'start.js')], {
+          cwd,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            npm_lifecycle_event: '',
+            HOST: '127.0.0.1',
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'warn',
+            ...env,
+          },
+        });
+        const output = { stderr: '' };
+        child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+        started.push({ child, output });
+        return { child, output };
+      };
+      const firstPort = await freePort();
+      const first = start({ PORT: String(firstPort), SQLITE_PATH: file });
+      try {
+        await waitFor(() => accepts(firstPort), START_TIMEOUT_MS, 'the first server');
+        const url = `http://127.0.0.1:${firstPort}`;
+        // The same file under another spelling (relative to another working directory), as the
+        // default data/crm.sqlite is relative.
+        const second = start({ PORT: String(await freePort()), SQLITE_PATH: 'shared.sqlite' }, dir);
+        expect(await exited(second.child, 30_000)).toBe(1);
+        const lines = second.output.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^Invalid configuration: SQLITE_PATH "shared.sqlite" is in use by another process/,
+        );
+
+        // The first one never noticed.
+        const created = await fetch(`${url}/operators`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Still here' }),
+        });
+        expect(created.status).toBe(201);
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+
+        // The lock dies with its process, even with SIGKILL: the next start takes the file over.
+        killGroup(first.child);
+        await exited(first.child, STOP_TIMEOUT_MS);
+        const thirdPort = await freePort();
+        start({ PORT: String(thirdPort), SQLITE_PATH: file });
+        await waitFor(
+          () => accepts(thirdPort),
+          START_TIMEOUT_MS,
+          'the server after the first was killed',
+        );
+        const listed = await fetch(`http://127.0.0.1:${thirdPort}/operators`);
+        expect(((await listed.json()) as Array<{ name: string }>).map((o) => o.name)).toEqual([
+          'Still here',
+        ]);
+      } catch (error) {
+        const log = started
+          .map(
+            ({ output }, i) => `\n--- process ${i + 1} stderr ---\n${output.stderr.slice(-2000)}`,
+          )
+          .join('');
+        throw new Error(`${(error as Error).message}${log}`);
+      } finally {
+        started.forEach(({ child }) => killGroup(child));
+      }
+    },
+    2 * START_TIMEOUT_MS + 3 * STOP_TIMEOUT_MS,
+  );
+
   // A port another process holds, for the PORT case.
   const busy = createServer();
   let busyPort = 0;
@@ -124,6 +200,7 @@ once('The service process (e2e)', () => {
     ['TRUST_PROXY', () => ({ TRUST_PROXY: 'maybe' })],
     ['HOST', () => ({ HOST: 'not-a-host.invalid' })],
     ['SQLITE_PATH', () => ({ SQLITE_PATH: '/proc/crm.sqlite' })],
+    ['SQLITE_SYNCHRONOUS', () => ({ SQLITE_SYNCHRONOUS: 'off' })],
     ['SQLITE_PATH', () => ({ SQLITE_PATH: join(dir, 'a-file', 'data', 'crm.sqlite') })],
     ['PORT', () => ({ PORT: String(busyPort), HOST: '127.0.0.1' })],
   ])(

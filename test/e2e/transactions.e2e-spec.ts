@@ -221,6 +221,26 @@ describe('Transactions (e2e)', () => {
   );
 
   (e2eOnPostgres ? it.skip : it)(
+    'SQLite: a commit is durable by default (synchronous FULL); SQLITE_SYNCHRONOUS=normal trades that away',
+    async () => {
+      // PRAGMA synchronous on the writer: 2 = FULL (the WAL is synced at every commit, so a 201
+      // survives a power loss), 1 = NORMAL (synced at checkpoints only).
+      const synchronous = (app: TestApp) =>
+        app.app
+          .get(TransactionRunner)
+          .run((tx) => tx.query<{ synchronous: number }>('PRAGMA synchronous'))
+          .then(([row]) => Number(row.synchronous));
+      expect(await synchronous(t)).toBe(2);
+      const normal = await createTestApp({ env: { SQLITE_SYNCHRONOUS: 'normal' } });
+      try {
+        expect(await synchronous(normal)).toBe(1);
+      } finally {
+        await normal.close();
+      }
+    },
+  );
+
+  (e2eOnPostgres ? it.skip : it)(
     "SQLite: a group commit's savepoint journals are kept in memory, not in a temporary file",
     async () => {
       // temp_store 2 = MEMORY: the original of each page a savepoint changes is copied in memory
