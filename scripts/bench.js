@@ -35,6 +35,10 @@
  *                      round's ratio to the figure without a webhook; with
  *                      WEBHOOK_POLL_INTERVAL_MS=0 nothing is sent (outbox cost only)
  *   BENCH_STRATEGY     the new source's strategy (default: the service's default)
+ *   BENCH_BASELINE     a checkout of another build (its dist/ built, its node_modules there):
+ *                      measured as "service baseline plain" (and "service baseline PostgreSQL xN")
+ *                      in each round right after this build's, for before/after figures of one
+ *                      run, e.g. a `git worktree` of main before a change
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -92,8 +96,15 @@ async function startServer(args, env, cwd = root) {
   };
 }
 
-const startService = async (env) =>
-  startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+const startService = async (env, cwd = root) =>
+  startServer(['dist/main.js'], { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env }, cwd);
+
+const baseline = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
+if (baseline && !existsSync(join(baseline, 'dist', 'main.js'))) {
+  throw new Error(`BENCH_BASELINE: ${baseline}/dist/main.js is missing (build that checkout first)`);
+}
+/** This build, then the baseline's when one is given. */
+const builds = [{ label: '', cwd: root }, ...(baseline ? [{ label: 'baseline ', cwd: baseline }] : [])];
 
 /**
  * CPU time (user + system) the process (or, with its task file, its main thread: the event loop)
@@ -327,6 +338,13 @@ async function main() {
         startService({ SQLITE_PATH: join(dir, 'bench.sqlite'), ...spec.env }).then((server) => measure(`service ${variant}`, server, spec)),
       );
     }
+    if (baseline) {
+      await withDirectory((dir) =>
+        startService({ SQLITE_PATH: join(dir, 'bench.sqlite') }, baseline).then((server) =>
+          measure('service baseline plain', server, VARIANTS.plain),
+        ),
+      );
+    }
     if (hasKit) {
       const env = { NODE_PATH: join(root, 'node_modules') };
       await withDirectory((dir) =>
@@ -337,15 +355,16 @@ async function main() {
       );
     }
   }
-  if (process.env.BENCH_POSTGRES === '1') {
-    for (const count of [1, 2]) {
+  for (let round = 1; process.env.BENCH_POSTGRES === '1' && round <= rounds; round++) {
+    if (rounds > 1) console.log(`PostgreSQL round ${round} of ${rounds}`);
+    for (const build of builds) for (const count of [1, 2]) {
       await withPostgresDatabase(async (databaseUrl) => {
-        const first = await startService({ DATABASE_URL: databaseUrl });
+        const first = await startService({ DATABASE_URL: databaseUrl }, build.cwd);
         await first.ready; // migrate once before the second starts
-        const others = await Promise.all(Array.from({ length: count - 1 }, () => startService({ DATABASE_URL: databaseUrl })));
+        const others = await Promise.all(Array.from({ length: count - 1 }, () => startService({ DATABASE_URL: databaseUrl }, build.cwd)));
         await Promise.all(others.map((o) => o.ready));
         const setup = await setUp(first.url);
-        const name = `service PostgreSQL x${count}`;
+        const name = `service ${build.label}PostgreSQL x${count}`;
         try {
           const all = [first, ...others];
           const sum = (results) => ({

@@ -126,6 +126,51 @@ export class DistributionService {
   }
 
   /**
+   * PostgreSQL intake's first try (PostgresIntake): the same choice as `choose`, made on a read
+   * taken before any lock and without claiming; the caller's one statement claims the unit and
+   * stores the request, and chooses again from a fresh read when the claim loses. `lost`: the
+   * operators whose claims lost already (listed in the decision, never chosen again). Null when
+   * nobody is eligible in this read; never for a stateful strategy, whose turn needs a lock.
+   */
+  pick(
+    source: SourceRules,
+    configured: readonly ConfiguredOperator[],
+    options: { trigger: AssignmentTrigger; stickyOperatorId: number | null; lost: number[] },
+  ): { assignment: Assignment; decision: Decision } | null {
+    const strategy = this.registry.effective(source.strategy);
+    if (strategy.stateful) throw new Error('pick: a stateful strategy needs choose');
+    const lost = new Set(options.lost);
+    const candidates = eligibleCandidates(configured).filter((c) => !lost.has(c.operatorId));
+    const context = {
+      strategy: strategy.name,
+      trigger: options.trigger,
+      stickyOperatorId: source.sticky ? options.stickyOperatorId : null,
+      excluded: [],
+    };
+    if (candidates.length === 0) return null;
+    const sticky = candidates.find((c) => c.operatorId === context.stickyOperatorId);
+    const selection = sticky ? undefined : strategy.select(candidates);
+    const operator = sticky ?? candidates.find((c) => c.operatorId === selection!.operatorId)!;
+    const explain = selection ? selection.explain() : null;
+    return {
+      assignment: { operatorId: operator.operatorId, operatorName: operator.operatorName },
+      decision: buildDecision(
+        context,
+        configured,
+        options.lost,
+        operator.operatorId,
+        explain,
+        sticky !== undefined,
+      ),
+    };
+  }
+
+  /** True when the source's strategy keeps state (round-robin): `pick` cannot serve it. */
+  isStateful(source: SourceRules): boolean {
+    return this.registry.effective(source.strategy).stateful;
+  }
+
+  /**
    * A round-robin source's turn (PostgreSQL): intakes hold their source's lock in share mode
    * together, so its state is serialised by a transaction-scoped advisory lock on the source id,
    * taken after the source's lock and before any operator's (lock-order.ts).
