@@ -146,3 +146,62 @@ describe(DistributionService.name, () => {
     });
   });
 });
+
+describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () => {
+  // The draw 0.99 lands on the last operator by weight: the strategy's own choice is C.
+  const random = new WeightedRandomStrategy(() => 0.99);
+  const registry = new StrategyRegistry([random, new WeightedRoundRobinStrategy()], random);
+  const sut = new DistributionService(registry, undefined as unknown as DataSource);
+  const source = (extra: Partial<SourceRules> = {}): SourceRules => ({
+    id: 1,
+    strategy: null,
+    sticky: false,
+    ...extra,
+  });
+  const operator = (id: number, extra: Record<string, unknown> = {}) => ({
+    operatorId: id,
+    operatorName: `O${id}`,
+    isActive: true,
+    currentLoad: 0,
+    maxLoad: 5,
+    weight: 1,
+    ...extra,
+  });
+  const configured = [operator(1), operator(2, { currentLoad: 5 }), operator(3)];
+  const pick = (rules: SourceRules, lost: number[] = [], stickyOperatorId: number | null = null) =>
+    sut.pick(rules, configured, { trigger: 'intake', stickyOperatorId, lost });
+
+  it('picks by the strategy among the eligible, and explains it', () => {
+    const choice = pick(source())!;
+    expect(choice.assignment).toEqual({ operatorId: 3, operatorName: 'O3' });
+    expect(choice.decision).toMatchObject({
+      chosen_operator_id: 3,
+      claims_lost: [],
+      sticky: false,
+    });
+    expect(choice.decision.evidence).not.toBeNull();
+  });
+
+  it('never picks an operator whose claim was lost, and lists it', () => {
+    const choice = pick(source(), [3])!;
+    expect(choice.assignment.operatorId).toBe(1);
+    expect(choice.decision.claims_lost).toEqual([3]);
+  });
+
+  it("prefers a sticky source's last operator when it is eligible, not when it is full", () => {
+    expect(pick(source({ sticky: true }), [], 1)!.decision).toMatchObject({
+      chosen_operator_id: 1,
+      sticky: true,
+    });
+    expect(pick(source({ sticky: true }), [], 2)!.assignment.operatorId).toBe(3);
+  });
+
+  it('answers null when nobody is eligible in the read (the intake may have to wait)', () => {
+    expect(pick(source(), [1, 3])).toBeNull();
+  });
+
+  it('refuses a stateful strategy, whose turn needs the lock of a transaction', () => {
+    expect(sut.isStateful(source({ strategy: 'weighted-round-robin' }))).toBe(true);
+    expect(() => pick(source({ strategy: 'weighted-round-robin' }))).toThrow('stateful');
+  });
+});

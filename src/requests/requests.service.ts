@@ -14,6 +14,7 @@ import { RequestEventResponseDto, toRequestEventResponse } from './dto/request-e
 import { RequestResponseDto, toRequestResponse } from './dto/request-response.dto';
 import { RequestEvent } from './entities/request-event.entity';
 import { LeadRequest, RequestStatus } from './entities/request.entity';
+import { PostgresIntake } from './lifecycle/postgres-intake';
 import { RequestLifecycle } from './lifecycle/request-lifecycle.service';
 import { WAITING } from './lifecycle/waiting-queue';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
@@ -26,6 +27,7 @@ export class RequestsService {
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
     private readonly lifecycle: RequestLifecycle,
+    private readonly postgresIntake: PostgresIntake,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -44,6 +46,18 @@ export class RequestsService {
       throw new ForbiddenException(
         `this intake key may only create requests (POST /requests) for source ${principal.sourceId}`,
       );
+    }
+    if (idempotencyClaimId === undefined && this.postgresIntake.enabled) {
+      // PostgreSQL: most intakes are one read and one statement (PostgresIntake says when not).
+      const assigned = await this.postgresIntake.tryCreate({
+        leadExternalId: dto.lead_external_id,
+        leadName: dto.lead_name ?? null,
+        leadEmail: dto.lead_email ?? null,
+        leadPhone: dto.lead_phone ?? null,
+        sourceId: dto.source_id,
+        message: dto.message ?? null,
+      });
+      if (assigned) return toRequestResponse(assigned);
     }
     return this.transactions.run(async (tx) => {
       const found = await this.leads.findOrCreateForSource(

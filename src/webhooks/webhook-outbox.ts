@@ -74,7 +74,7 @@ export interface ClaimedDelivery {
 }
 
 /** When the rows are written; with a lease end, claimed by this instance until then. */
-interface InsertClaim {
+export interface InsertClaim {
   now: Date;
   leaseEndsAt: Date | undefined;
 }
@@ -85,7 +85,7 @@ interface ActiveSubscription {
   sourceId: number | null;
 }
 
-interface InsertedDelivery {
+export interface InsertedDelivery {
   id: number | string;
   subscriptionId: number | string;
   eventId: string;
@@ -169,6 +169,30 @@ export class WebhookOutbox {
   }
 
   /**
+   * PostgreSQL, for a statement of its own (PostgresIntake): the deliveries CTE to put after a CTE
+   * named `events`, its parameters, and the claim to hand to `afterStatement` with its rows.
+   */
+  deliveriesStatement(): { sql: string; params: unknown[]; claim: InsertClaim } {
+    const claim = this.newClaim();
+    return {
+      sql: DELIVERIES_OF_INSERTED_EVENTS,
+      params: [...this.claimParams(claim), true],
+      claim,
+    };
+  }
+
+  /** After `deliveriesStatement`'s statement: `effects` runs what its commit implies. */
+  afterStatement(
+    effects: Pick<Tx, 'afterCommit'>,
+    rows: InsertedDelivery[],
+    events: readonly Omit<RequestEventRecord, 'id'>[],
+    requestJson: string,
+    claim: InsertClaim,
+  ): void {
+    this.afterInsert(effects, rows, events, requestJson, claim);
+  }
+
+  /**
    * Whether unclaimed deliveries were committed since the last call: the dispatcher skips the
    * nudges of commits that matched no subscription (with none, webhooks cost intake one
    * statement).
@@ -210,7 +234,7 @@ export class WebhookOutbox {
   }
 
   private afterInsert(
-    tx: Tx,
+    tx: Pick<Tx, 'afterCommit'>,
     rows: InsertedDelivery[],
     events: readonly Omit<RequestEventRecord, 'id'>[],
     requestJson: string,

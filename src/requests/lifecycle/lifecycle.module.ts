@@ -3,6 +3,7 @@ import { DistributionModule } from '../../distribution/distribution.module';
 import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DrainSweep } from './drain-sweep';
 import { RequestEventsWriter } from './request-events.writer';
+import { PostgresIntake } from './postgres-intake';
 import { RequestLifecycle } from './request-lifecycle.service';
 import { WaitingQueue } from './waiting-queue';
 
@@ -11,7 +12,7 @@ import { WaitingQueue } from './waiting-queue';
  */
 @Module({
   imports: [DistributionModule, WebhooksModule],
-  providers: [RequestLifecycle, RequestEventsWriter, WaitingQueue, DrainSweep],
-  exports: [RequestLifecycle],
+  providers: [RequestLifecycle, RequestEventsWriter, WaitingQueue, DrainSweep, PostgresIntake],
+  exports: [RequestLifecycle, PostgresIntake],
 })
 export class LifecycleModule {}

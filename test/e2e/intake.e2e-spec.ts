@@ -1,0 +1,96 @@
+import { given } from '../factories';
+import { createTestApp, TestApp } from '../utils/create-test-app';
+import { expectQuiescentInvariants } from '../utils/invariants';
+
+type Body = Record<string, any>;
+
+/**
+ * What an intake stores, whichever way it went: on PostgreSQL an assigned intake is one read and
+ * one statement (PostgresIntake), a waiting or round-robin one a transaction (RequestLifecycle);
+ * on SQLite always the transaction. The rows must be the same.
+ */
+describe('Intake writes (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { DRAIN_INTERVAL_MS: '0' } });
+  });
+  afterAll(() => t.close());
+
+  async function storedEvents(requestId: number): Promise<Array<Record<string, unknown>>> {
+    return t.dataSource.query(
+      `SELECT type, operator_id, trigger, actor, request FROM request_events
+        WHERE request_id = ${Number(requestId)} ORDER BY id`,
+    );
+  }
+
+  it.each([
+    ['weighted-random', 'assigned at once'],
+    ['weighted-round-robin', 'with a round-robin turn'],
+  ])('%s: the events carry the request exactly as answered (%s)', async (strategy) => {
+    const operator = await given(t).operator({ max_load: 5 });
+    const source = await given(t).source({ strategy });
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    const body = (await given(t).request(source.id, { message: 'Hi "there"' }));
+    expect(body.operator_id).toBe(operator.id);
+
+    const events = await storedEvents(body.id);
+    expect(events.map((e) => [e.type, e.trigger, e.actor])).toEqual([
+      ['created', null, 'intake'],
+      ['assigned', 'intake', 'intake'],
+    ]);
+    expect(events.map((e) => Number(e.operator_id ?? 0))).toEqual([0, operator.id]);
+    // The very text the API answered with (webhooks and the stream send it as stored).
+    for (const event of events) expect(event.request).toBe(JSON.stringify(body));
+    const decision = (await t.http().get(`/requests/${body.id}/decision`).expect(200)).body;
+    expect(decision).toMatchObject({ chosen_operator_id: operator.id, trigger: 'intake' });
+    await expectQuiescentInvariants(t.dataSource);
+  });
+
+  it('fills missing contact fields of a returning lead and keeps the others', async () => {
+    const operator = await given(t).operator({ max_load: 5 });
+    const source = await given(t).source();
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    const lead = `returning-${Date.now()}`;
+    const first = await given(t).request(source.id, {
+      lead_external_id: lead,
+      lead_name: 'Jo',
+    });
+    const second = await given(t).request(source.id, {
+      lead_external_id: lead,
+      lead_name: 'Someone else',
+      lead_email: 'jo@example.com',
+      lead_phone: '+100',
+    });
+    expect(second.lead_id).toBe(first.lead_id);
+    const stored = (await t.http().get(`/leads/${first.lead_id}`).expect(200)).body as Body;
+    expect(stored).toMatchObject({ name: 'Jo', email: 'jo@example.com', phone: '+100' });
+    expect(stored.requests.map((r: Body) => r.id)).toEqual([first.id, second.id]);
+  });
+
+  it('a request for an unknown source is a 404 and writes no lead', async () => {
+    const lead = `nowhere-${Date.now()}`;
+    await t
+      .http()
+      .post('/requests')
+      .send({ lead_external_id: lead, source_id: 987654 })
+      .expect(404);
+    const rows: unknown[] = await t.dataSource.query(
+      `SELECT id FROM leads WHERE external_id = '${lead}'`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('waits when nobody has room, then takes the unit a close frees', async () => {
+    const operator = await given(t).operator({ max_load: 1 });
+    const source = await given(t).source();
+    await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    const held = await given(t).request(source.id);
+    const waiting = await given(t).request(source.id);
+    expect(waiting.operator_id).toBeNull();
+    expect((await storedEvents(waiting.id)).map((e) => e.type)).toEqual(['created', 'waiting']);
+    await t.http().patch(`/requests/${held.id}/status?status=closed`).expect(200);
+    const now = (await t.http().get(`/requests/${waiting.id}`).expect(200)).body as Body;
+    expect(now.operator_id).toBe(operator.id);
+    await expectQuiescentInvariants(t.dataSource);
+  });
+});
