@@ -30,7 +30,7 @@ describe('Intake writes (e2e)', () => {
     const operator = await given(t).operator({ max_load: 5 });
     const source = await given(t).source({ strategy });
     await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
-    const body = (await given(t).request(source.id, { message: 'Hi "there"' }));
+    const body = await given(t).request(source.id, { message: 'Hi "there"' });
     expect(body.operator_id).toBe(operator.id);
 
     const events = await storedEvents(body.id);
