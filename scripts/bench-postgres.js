@@ -170,11 +170,21 @@ function watchBackends(admin, name) {
       else seen.set(pid, { first: start >= startedAt ? 0 : cpu, last: cpu });
     }
   };
-  let sampling = sample();
-  const timer = setInterval(() => (sampling = sampling.then(sample)), 200);
+  // Samples run one after the other; a failed one stops them and fails the phase at its end.
+  let failure;
+  let sampling = Promise.resolve();
+  const next = () => {
+    sampling = sampling.then(sample).catch((error) => {
+      failure ??= error;
+      clearInterval(timer);
+    });
+  };
+  const timer = setInterval(next, 200);
+  next();
   return async () => {
     clearInterval(timer);
     await sampling;
+    if (failure) throw failure;
     await sample();
     let total = 0;
     for (const { first, last } of seen.values()) total += last - first;
@@ -492,7 +502,7 @@ function summarize() {
       const same = rows.filter((r) => r.mode === mode && r.variant === variant);
       if (same.length === 0) continue;
       const pick = (key) => median(same.map((r) => r[key]));
-      const round = (v, digits = 1) => (v === undefined ? undefined : Number(v.toFixed(digits)));
+      const round = (v, digits = 1) => (v === undefined ? '' : Number(v.toFixed(digits)));
       table.push({
         sources: mode,
         variant,
@@ -519,9 +529,11 @@ function summarize() {
       const figures = byRound(variant);
       const ratios = figures.map((r, i) => (r && base[i] ? r.rps / base[i].rps : undefined)).filter((v) => v !== undefined);
       if (ratios.length === 0) continue;
+      const spread = figures.filter(Boolean).map((r) => r.p99 / r.p50);
       console.log(
         `${mode}: ${variant} / ${reference} req/s: ${median(ratios).toFixed(2)} ` +
-          `(rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
+          `(rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')}); ${variant} p99 / p50: ` +
+          `${median(spread).toFixed(1)} (rounds: ${spread.map((r) => r.toFixed(1)).join(' ')})`,
       );
     }
   }
@@ -573,6 +585,7 @@ async function main() {
 
 main()
   .catch((error) => {
+    if (interrupted) return; // what the cleanup broke
     console.error(error);
     process.exitCode = 1;
   })
