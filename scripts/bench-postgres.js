@@ -40,7 +40,8 @@ const { join, resolve } = require('node:path');
 const { Client } = require('pg');
 
 const root = resolve(__dirname, '..');
-const intakeScript = join(__dirname, 'bench-postgres', 'intake.sql');
+// BENCH_PG_SCRIPT: another script of scripts/bench-postgres (intake-transaction.sql: the transactional path).
+const intakeScript = join(__dirname, 'bench-postgres', process.env.BENCH_PG_SCRIPT || 'intake.sql');
 const seconds = Number(process.env.BENCH_SECONDS || 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS || 3);

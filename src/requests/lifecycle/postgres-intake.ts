@@ -58,7 +58,9 @@ const fill = (column: string) =>
 
 /**
  * Everything an assigned intake writes, as one statement and so one implicit transaction: the
- * lead upsert, the capacity claim (the one conditional UPDATE), the request, its two events and
+ * lead upsert, the capacity claim (the one conditional UPDATE, which also re-checks the weight the
+ * read saw, so an operator taken off the source meanwhile is not chosen), the request, its two
+ * events and
  * their webhook deliveries. When the claim matches nothing (another intake took the last unit),
  * the request and its events are not written and no row comes back; the lead is, as a retry
  * would write it anyway. The request's JSON in the events is spliced around its new id.
@@ -68,7 +70,9 @@ const intakeStatement = (deliveries: string) => `WITH lead AS (
     ON CONFLICT (external_id) DO UPDATE SET ${fill('name')}, ${fill('email')}, ${fill('phone')}
     RETURNING id),
   claim AS (UPDATE operators SET current_load = current_load + 1
-    WHERE id = ? AND current_load < max_load AND is_active RETURNING id),
+    WHERE id = ? AND current_load < max_load AND is_active AND EXISTS (SELECT 1
+      FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
+        AND w.weight > 0) RETURNING id),
   request AS (INSERT INTO requests
       (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
     SELECT lead.id, CAST(? AS integer), claim.id, 'active', CAST(? AS text), CAST(? AS text),
@@ -190,6 +194,7 @@ export class PostgresIntake {
         input.leadPhone,
         at,
         assignment.operatorId,
+        input.sourceId,
         input.sourceId,
         input.message,
         decision,
