@@ -165,6 +165,11 @@ export class DistributionService {
     };
   }
 
+  /** True when the source's strategy chooses on nothing that every assignment changes. */
+  choosesWithoutLoad(source: SourceRules): boolean {
+    return this.registry.effective(source.strategy).readsLoad === false;
+  }
+
   /** True when the source's strategy keeps state (round-robin): `pick` cannot serve it. */
   isStateful(source: SourceRules): boolean {
     return this.registry.effective(source.strategy).stateful;

@@ -1,3 +1,4 @@
+import { PostgresIntake, READ_REUSE_MS } from '../../src/requests/lifecycle/postgres-intake';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { expectQuiescentInvariants } from '../utils/invariants';
@@ -44,6 +45,35 @@ describe('Intake writes (e2e)', () => {
     const decision = (await t.http().get(`/requests/${body.id}/decision`).expect(200)).body;
     expect(decision).toMatchObject({ chosen_operator_id: operator.id, trigger: 'intake' });
     await expectQuiescentInvariants(t.dataSource);
+  });
+
+  it('never assigns to an operator taken off the source or deactivated a moment before', async () => {
+    const [a, b] = [
+      await given(t).operator({ max_load: 50 }),
+      await given(t).operator({ max_load: 50 }),
+    ];
+    const source = await given(t).source();
+    await given(t).weights(source.id, [
+      { operator_id: a.id, weight: 1 },
+      { operator_id: b.id, weight: 1 },
+    ]);
+    // These intakes leave a read of the source behind, which on PostgreSQL serves the next
+    // intakes for a moment (here for the whole test): the claim must refuse what changed since.
+    t.app.get(PostgresIntake).readReuseMs = 60_000;
+    for (let i = 0; i < 4; i++) await given(t).request(source.id);
+    await given(t).weights(source.id, [
+      { operator_id: a.id, weight: 0 },
+      { operator_id: b.id, weight: 1 },
+    ]);
+    for (let i = 0; i < 8; i++) expect((await given(t).request(source.id)).operator_id).toBe(b.id);
+    await given(t).weights(source.id, [
+      { operator_id: a.id, weight: 1 },
+      { operator_id: b.id, weight: 1 },
+    ]);
+    await t.http().patch(`/operators/${b.id}`).send({ is_active: false }).expect(200);
+    for (let i = 0; i < 8; i++) expect((await given(t).request(source.id)).operator_id).toBe(a.id);
+    await expectQuiescentInvariants(t.dataSource);
+    t.app.get(PostgresIntake).readReuseMs = READ_REUSE_MS;
   });
 
   it('fills missing contact fields of a returning lead and keeps the others', async () => {

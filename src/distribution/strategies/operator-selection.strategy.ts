@@ -33,6 +33,11 @@ export interface OperatorSelectionStrategy {
   readonly description: string;
   /** True when select() reads `state` and returns `nextState` (kept per source and operator). */
   readonly stateful: boolean;
+  /**
+   * False when select() looks at nothing that changes with every assignment (loads): its choice
+   * may then come from a read a moment old (PostgresIntake). Unset counts as true.
+   */
+  readonly readsLoad?: boolean;
   select(candidates: readonly Candidate[], state?: StrategyState): Selection;
 }
 

@@ -24,6 +24,7 @@ export class WeightedLeastLoadedStrategy implements OperatorSelectionStrategy {
   readonly description =
     'The eligible operator with the smallest (current_load + 1) / weight; ties: higher weight, then lower id.';
   readonly stateful = false;
+  readonly readsLoad = true;
 
   select(candidates: readonly Candidate[]): Selection {
     assertCandidates(candidates);

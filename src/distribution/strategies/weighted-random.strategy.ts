@@ -13,6 +13,7 @@ export class WeightedRandomStrategy implements OperatorSelectionStrategy {
   readonly name = 'weighted-random';
   readonly description = 'Each eligible operator is picked with probability weight / total weight.';
   readonly stateful = false;
+  readonly readsLoad = false;
 
   constructor(@Inject(RANDOM) private readonly random: RandomSource) {}
 

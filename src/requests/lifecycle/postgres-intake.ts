@@ -23,8 +23,16 @@ export interface IntakeRequest {
   message: string | null;
 }
 
-/** Claims that lose before the intake goes the transactional way (RequestLifecycle.create). */
+/** Tries before the intake goes the transactional way (RequestLifecycle.create). */
 const PICKS = 3;
+
+/**
+ * How long a source's read may serve further choices, when neither the strategy (it ignores
+ * loads) nor the source (not sticky) needs anything a moment old would get wrong. The claim
+ * re-checks activity, capacity and weight; a lost claim or a read that finds nobody eligible is
+ * read again. A rename shows in new requests after this long at most.
+ */
+export const READ_REUSE_MS = 100;
 
 // What a choice needs, in one read taken before any lock: the source's rules, its operators
 // with their loads and weights, and on a sticky source the lead's last operator there. Stale
@@ -110,8 +118,15 @@ interface WrittenRow {
  */
 @Injectable()
 export class PostgresIntake {
+  /** READ_REUSE_MS; a test lengthens it to prove that the claim re-checks what a read saw. */
+  readReuseMs = READ_REUSE_MS;
   private readonly writer?: Pool;
   private readonly reader?: Pool;
+  /** Per source: its last read that may be reused (see READ_REUSE_MS), and when it was taken. */
+  private readonly reads = new Map<
+    number,
+    { read: { source: SourceRules; configured: ConfiguredOperator[] }; at: number }
+  >();
 
   constructor(
     @Inject(WRITER) writer: DataSource,
@@ -139,27 +154,48 @@ export class PostgresIntake {
   async tryCreate(input: IntakeRequest): Promise<RequestView | undefined> {
     if (!this.writer || !this.reader) return undefined;
     const lost: number[] = [];
+    let fresh = false;
     for (let pick = 0; pick < PICKS; pick++) {
-      const rows = await run<ReadRow>(this.reader, READ, [input.leadExternalId, input.sourceId]);
-      if (rows.length === 0) throw new NotFoundException(`source ${input.sourceId} not found`);
-      const source: SourceRules = {
-        id: input.sourceId,
-        strategy: rows[0].strategy,
-        sticky: Boolean(rows[0].sticky),
-      };
+      const { source, configured, stickyOperatorId, reused } = await this.read(input, fresh);
       if (this.distribution.isStateful(source)) return undefined;
-      const choice = this.distribution.pick(source, configuredOperators(rows), {
+      const choice = this.distribution.pick(source, configured, {
         trigger: 'intake',
-        stickyOperatorId:
-          rows[0].stickyOperatorId === null ? null : Number(rows[0].stickyOperatorId),
+        stickyOperatorId,
         lost,
       });
-      if (!choice) return undefined;
+      fresh = true;
+      if (!choice) {
+        if (reused) continue;
+        return undefined;
+      }
       const view = await this.write(input, choice.assignment, JSON.stringify(choice.decision));
       if (view) return view;
       lost.push(choice.assignment.operatorId);
+      this.reads.delete(input.sourceId);
     }
     return undefined;
+  }
+
+  /** The source's rules and operators: a read of the last READ_REUSE_MS where that is safe. */
+  private async read(input: IntakeRequest, fresh: boolean) {
+    const now = Date.now();
+    const kept = fresh ? undefined : this.reads.get(input.sourceId);
+    if (kept && now - kept.at < this.readReuseMs) {
+      return { ...kept.read, stickyOperatorId: null, reused: true };
+    }
+    const rows = await run<ReadRow>(this.reader!, READ, [input.leadExternalId, input.sourceId]);
+    if (rows.length === 0) throw new NotFoundException(`source ${input.sourceId} not found`);
+    const read = {
+      source: { id: input.sourceId, strategy: rows[0].strategy, sticky: Boolean(rows[0].sticky) },
+      configured: configuredOperators(rows),
+    };
+    if (!read.source.sticky && this.distribution.choosesWithoutLoad(read.source)) {
+      this.reads.set(input.sourceId, { read, at: now });
+    } else {
+      this.reads.delete(input.sourceId);
+    }
+    const sticky = rows[0].stickyOperatorId;
+    return { ...read, stickyOperatorId: sticky === null ? null : Number(sticky), reused: false };
   }
 
   private async write(
