@@ -29,6 +29,8 @@
  *   BENCH_ROUNDS (3)  BENCH_SECONDS (8)  BENCH_WARMUP_SECONDS (3)  BENCH_CONNECTIONS (50)
  *   DATABASE_POOL_SIZE (10)  BENCH_PG_SOURCES (1; a list runs each)
  *   BENCH_PG_VARIANTS (service-1,service-2,pgbench-pool,pgbench-connections)
+ *   BENCH_BASELINE     another checkout's build, measured as baseline-1 after service-1
+ *   BENCH_PG_SCRIPT    another file of scripts/bench-postgres for pgbench (intake-transaction.sql)
  *   TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres): an admin URL; the bench
  *                     creates lds_pgbench_test_* databases and drops them, also on error and Ctrl-C
  */
@@ -42,6 +44,9 @@ const { Client } = require('pg');
 const root = resolve(__dirname, '..');
 // BENCH_PG_SCRIPT: another script of scripts/bench-postgres (intake-transaction.sql: the transactional path).
 const intakeScript = join(__dirname, 'bench-postgres', process.env.BENCH_PG_SCRIPT || 'intake.sql');
+// BENCH_BASELINE: a checkout of another build (dist/ built): measured as `baseline-1` (one instance)
+// right after service-1 in every round, for before/after figures of one run.
+const baseline = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
 const seconds = Number(process.env.BENCH_SECONDS || 8);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS || 3);
@@ -216,11 +221,11 @@ function cpuSeconds(pid) {
   }
 }
 
-async function startService(database) {
+async function startService(database, cwd = root) {
   const port = await freePort();
   const child = track(
     spawn(process.execPath, ['dist/main.js'], {
-      cwd: root,
+      cwd,
       env: {
         ...process.env,
         PORT: String(port),
@@ -339,11 +344,11 @@ end
 }
 
 /** Service variants: `count` instances on a copy of the template, each with its share of the connections. */
-async function measureService(admin, template, count, label) {
+async function measureService(admin, template, count, label, cwd = root) {
   const name = await createDatabase(admin, template.name);
   const services = [];
   try {
-    for (let i = 0; i < count; i++) services.push(await startService(name)); // one after the other: one migrates
+    for (let i = 0; i < count; i++) services.push(await startService(name, cwd)); // one after the other: one migrates
     const share = (i) => Math.floor(connections / count) + (i < connections % count ? 1 : 0);
     const tag = (phase, i) => `${label}-${phase}-${i}-${process.pid}-${Date.now()}`;
     if (warmupSeconds > 0) {
@@ -526,7 +531,7 @@ function summarize() {
       return figures;
     };
     const base = byRound(reference);
-    for (const variant of ['service-1', 'service-2']) {
+    for (const variant of ['service-1', 'service-2', 'baseline-1']) {
       const figures = byRound(variant);
       const ratios = figures.map((r, i) => (r && base[i] ? r.rps / base[i].rps : undefined)).filter((v) => v !== undefined);
       if (ratios.length === 0) continue;
@@ -557,6 +562,7 @@ async function main() {
     if (v === 'pgbench-connections') return { name: `pgbench-${connections}`, clients: connections };
     throw new Error(`unknown variant ${v} (service-1, service-2, pgbench-pool, pgbench-connections)`);
   });
+  if (baseline) variants.splice(1, 0, { name: 'baseline-1', instances: 1, cwd: baseline });
   console.log(
     `${rounds} round(s) of ${variants.map((v) => v.name).join(', ')}; ${seconds} s measured after ${warmupSeconds} s of warm-up; ` +
       `wrk -t1 -c${connections}; pool ${poolSize}; ${pgbench} -M prepared -f ${intakeScript}`,
@@ -572,7 +578,7 @@ async function main() {
         const mode = `${template.sourceCount} source${template.sourceCount === 1 ? '' : 's'}`;
         for (const variant of variants) {
           const figures = variant.instances
-            ? await measureService(admin, template, variant.instances, variant.name)
+            ? await measureService(admin, template, variant.instances, variant.name, variant.cwd)
             : await measurePgbench(admin, template, variant.clients, pgbench);
           record(mode, variant.name, round, figures);
         }
