@@ -645,15 +645,14 @@ describe('Console types against the OpenAPI document (e2e)', () => {
 
     await page
       .getByRole('table', { name: 'Sources' })
-      .getByRole('row', { name: /Weights channel/ })
+      .getByRole('row', { name: /Busy channel/ })
       .getByRole('button', { name: 'Edit weights' })
       .click();
+    // Busy channel's operators are full: the preview shows shares by weight and notes who is full.
     const editor = page.getByRole('dialog', { name: /Weights/ });
-    await editor.getByLabel('Eve', { exact: true }).fill('1');
-    await waitForText(
-      editor.getByRole('table', { name: 'Preview' }).getByRole('row', { name: /Eve/ }),
-      '50.0%',
-    );
+    const capacity = editor.getByRole('list', { name: 'Capacity now' });
+    await capacity.waitFor();
+    await capacity.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-weights.png') });
     await page.keyboard.press('Escape');
 
