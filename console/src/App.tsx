@@ -7,19 +7,25 @@ import type {
   RequestResponseDto,
   SourceResponseDto,
   SourceStatsDto,
+  StrategyResponseDto,
 } from './api-types';
 import { Distribution } from './Distribution';
 import { time } from './format';
+import { explain, type Names } from './names';
+import { OperatorForm } from './OperatorForm';
 import { Operators } from './Operators';
 import { RequestDetail } from './RequestDetail';
+import { NO_FILTER, RequestSearch, type SearchFilter } from './RequestSearch';
+import { SourceForm } from './SourceForm';
 import { SignIn } from './SignIn';
 import { Sources } from './Sources';
 import { connectStream, type StreamState } from './stream';
+import { POLL_MS } from './timing';
 import { Waiting } from './Waiting';
 import { WeightsEditor } from './WeightsEditor';
 
-/** Operators and sources change without request events: refreshed this often. */
-const REFRESH_MS = 1500;
+/** How often the waiting ages ("waiting 42 s") are redrawn; no request is made. */
+const TICK_MS = 10_000;
 const FEED_SIZE = 12;
 
 interface Message {
@@ -137,6 +143,12 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
   const [now, setNow] = useState(Date.now());
   const [editing, setEditing] = useState<SourceResponseDto | null>(null);
   const [detail, setDetail] = useState<{ id: number; version: number } | null>(null);
+  /** undefined: closed; null: adding; else: editing that one. */
+  const [operatorForm, setOperatorForm] = useState<OperatorResponseDto | null | undefined>();
+  const [sourceForm, setSourceForm] = useState<SourceResponseDto | null | undefined>();
+  const [strategies, setStrategies] = useState<StrategyResponseDto[]>([]);
+  const [filter, setFilter] = useState<SearchFilter>(NO_FILTER);
+  const [generation, setGeneration] = useState(0);
   const refreshing = useRef<Promise<void> | null>(null);
   const again = useRef(false);
 
@@ -157,6 +169,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           ]);
           setData({ operators, sources, waiting, stats });
           setLoaded(true);
+          setGeneration((n) => n + 1);
         } catch (error) {
           report(error);
           return;
@@ -169,11 +182,18 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
 
   useEffect(() => {
     void refresh();
-    const timer = window.setInterval(() => {
-      setNow(Date.now());
-      void refresh();
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
+    api<StrategyResponseDto[]>('GET', '/strategies').then(setStrategies, report);
+    const poll = window.setInterval(() => void refresh(), POLL_MS);
+    const tick = window.setInterval(() => setNow(Date.now()), TICK_MS);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(poll);
+      window.clearInterval(tick);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, []);
 
   useEffect(
@@ -183,8 +203,11 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           if (state === 'unauthorized')
             onUnauthorized('The service refused the key: sign in again.');
           else setLive(state);
+          // (Re)connected: catch up on whatever changed while the stream was down.
+          if (state === 'live') void refresh();
         },
         onEvent: (event) => {
+          setNow(Date.now());
           setFeed((list) => [event, ...list].slice(0, FEED_SIZE));
           setDetail((d) =>
             d && d.id === event.data.request.id ? { ...d, version: d.version + 1 } : d,
@@ -195,19 +218,38 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
     [],
   );
 
+  const sourceName = (id: number) => data.sources.find((s) => s.id === id)?.name ?? `source ${id}`;
+  const operatorName = (id: number | null) =>
+    id === null ? 'nobody' : (data.operators.find((o) => o.id === id)?.name ?? `operator ${id}`);
+  const names: Names = { operator: operatorName, source: sourceName };
+  /** The service's error in names; a refused key still signs out. */
+  const words = (error: unknown) => explain(error, names);
+  const fail = (error: unknown) =>
+    error instanceof ApiError && error.status === 401 ? report(error) : say('error', words(error));
+
   const act = async (work: () => Promise<unknown>, done?: string) => {
     try {
       await work();
       if (done) say('info', done);
     } catch (error) {
-      report(error);
+      fail(error);
     }
     await refresh();
   };
 
-  const sourceName = (id: number) => data.sources.find((s) => s.id === id)?.name ?? `source ${id}`;
-  const operatorName = (id: number | null) =>
-    id === null ? 'nobody' : (data.operators.find((o) => o.id === id)?.name ?? `operator ${id}`);
+  const saved = (text: string) => {
+    say('info', text);
+    void refresh();
+  };
+
+  const showRequestsOf = (operator: OperatorResponseDto) => {
+    setFilter({ ...NO_FILTER, operator: String(operator.id), status: 'active' });
+    window.requestAnimationFrame(() => {
+      const heading = document.getElementById('search-title');
+      heading?.scrollIntoView({ block: 'start' });
+      heading?.focus({ preventScroll: true });
+    });
+  };
 
   return (
     <>
@@ -221,6 +263,9 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onToggle={(operator, active) =>
             void act(() => api('PATCH', `/operators/${operator.id}`, { is_active: active }))
           }
+          onAdd={() => setOperatorForm(null)}
+          onEdit={setOperatorForm}
+          onShowRequests={showRequestsOf}
           onRelease={(operator) =>
             void act(async () => {
               const result = await api<ReleaseResponseDto>(
@@ -247,7 +292,12 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           }
           onOpen={(request) => setDetail({ id: request.id, version: 0 })}
         />
-        <Sources sources={data.sources} onEdit={setEditing} />
+        <Sources
+          sources={data.sources}
+          onEdit={setEditing}
+          onAdd={() => setSourceForm(null)}
+          onEditSource={setSourceForm}
+        />
         <Distribution stats={data.stats} />
         <section class="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Live events</h2>
@@ -274,24 +324,51 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
             </ol>
           )}
         </section>
+        <RequestSearch
+          filter={filter}
+          onFilter={setFilter}
+          operators={data.operators}
+          sources={data.sources}
+          names={names}
+          generation={generation}
+          onOpen={(id) => setDetail({ id, version: 0 })}
+          explain={words}
+        />
       </main>
       {editing && (
         <WeightsEditor
           source={editing}
           operators={data.operators}
           onClose={() => setEditing(null)}
-          onSaved={(text) => {
-            say('info', text);
-            void refresh();
-          }}
-          onError={report}
+          onSaved={saved}
+          onError={fail}
+        />
+      )}
+      {operatorForm !== undefined && (
+        <OperatorForm
+          operator={operatorForm}
+          onClose={() => setOperatorForm(undefined)}
+          onSaved={saved}
+          explain={words}
+        />
+      )}
+      {sourceForm !== undefined && (
+        <SourceForm
+          source={sourceForm}
+          strategies={strategies}
+          onClose={() => setSourceForm(undefined)}
+          onSaved={saved}
+          explain={words}
         />
       )}
       {detail && (
         <RequestDetail
           requestId={detail.id}
           version={detail.version}
+          operators={data.operators}
           operatorName={operatorName}
+          explain={words}
+          onChanged={saved}
           onClose={() => setDetail(null)}
         />
       )}

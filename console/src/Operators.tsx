@@ -5,15 +5,31 @@ interface Props {
   operators: OperatorResponseDto[];
   onToggle(operator: OperatorResponseDto, active: boolean): void;
   onRelease(operator: OperatorResponseDto): void;
+  onAdd(): void;
+  onEdit(operator: OperatorResponseDto): void;
+  /** Lists the operator's active requests (the search, filtered). */
+  onShowRequests(operator: OperatorResponseDto): void;
 }
 
-export function Operators({ operators, onToggle, onRelease }: Props) {
+export function Operators({
+  operators,
+  onToggle,
+  onRelease,
+  onAdd,
+  onEdit,
+  onShowRequests,
+}: Props) {
   return (
     <TableCard
       id="operators"
       title="Operators"
       columns={['Name', 'Load', 'Active', null]}
       empty={operators.length === 0 ? 'No operators yet.' : null}
+      toolbar={
+        <button type="button" class="secondary" onClick={onAdd}>
+          Add operator
+        </button>
+      }
     >
       {operators.map((operator) => (
         <tr key={operator.id}>
@@ -44,7 +60,23 @@ export function Operators({ operators, onToggle, onRelease }: Props) {
               <span aria-hidden="true">{operator.is_active ? 'On' : 'Off'}</span>
             </label>
           </td>
-          <td>
+          <td class="row-actions">
+            <button
+              type="button"
+              class="secondary"
+              aria-label={`Active requests of ${operator.name}`}
+              onClick={() => onShowRequests(operator)}
+            >
+              Requests
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              aria-label={`Edit operator ${operator.name}`}
+              onClick={() => onEdit(operator)}
+            >
+              Edit
+            </button>
             {!operator.is_active && operator.current_load > 0 && (
               <button type="button" onClick={() => onRelease(operator)}>
                 Release

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
-import type { DecisionResponseDto, RequestEventResponseDto, RequestResponseDto } from './api-types';
+import type {
+  DecisionResponseDto,
+  LeadResponseDto,
+  OperatorResponseDto,
+  RequestEventResponseDto,
+  RequestResponseDto,
+} from './api-types';
+import { AssignControl } from './AssignControl';
 import { Dialog } from './Dialog';
 import { time } from './format';
 
@@ -8,16 +15,27 @@ interface Props {
   requestId: number;
   /** Bumped whenever the stream brings an event of this request. */
   version: number;
+  operators: OperatorResponseDto[];
   operatorName(id: number | null): string;
+  explain(error: unknown): string;
+  /** After a successful action: the board says `message` and reloads. */
+  onChanged(message: string): void;
   onClose(): void;
 }
 
-/** The decision (why this operator) and the request's timeline, refreshed by its live events. */
-export function RequestDetail({ requestId, version, operatorName, onClose }: Props) {
+/**
+ * The customer, the decision (why this operator) and the request's timeline, refreshed by its
+ * live events; with the actions a team lead takes on it: close, reopen, reassign, assign.
+ */
+export function RequestDetail(props: Props) {
+  const { requestId, version, operators, operatorName, explain, onChanged, onClose } = props;
   const [request, setRequest] = useState<RequestResponseDto | null>(null);
+  const [lead, setLead] = useState<LeadResponseDto | null>(null);
   const [decision, setDecision] = useState<DecisionResponseDto | null>(null);
   const [events, setEvents] = useState<RequestEventResponseDto[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -31,16 +49,47 @@ export function RequestDetail({ requestId, version, operatorName, onClose }: Pro
         setRequest(r);
         setDecision(d);
         setEvents(e);
-        setProblem(null);
+        if (lead?.id !== r.lead_id) {
+          api<LeadResponseDto>('GET', `/leads/${r.lead_id}`).then(
+            (l) => !cancelled && setLead(l),
+            (error: unknown) => !cancelled && setProblem(explain(error)),
+          );
+        }
       },
       (error: unknown) => {
-        if (!cancelled) setProblem(error instanceof Error ? error.message : String(error));
+        if (!cancelled) setProblem(explain(error));
       },
     );
     return () => {
       cancelled = true;
     };
-  }, [requestId, version]);
+  }, [requestId, version, reloads]);
+
+  const act = async (
+    work: () => Promise<RequestResponseDto>,
+    done: (r: RequestResponseDto) => string,
+  ) => {
+    setBusy(true);
+    try {
+      const result = await work();
+      setProblem(null);
+      onChanged(done(result));
+    } catch (error) {
+      setProblem(explain(error));
+    } finally {
+      setBusy(false);
+      setReloads((n) => n + 1);
+    }
+  };
+  const setStatus = (status: 'closed' | 'active') =>
+    act(
+      () => api('PATCH', `/requests/${requestId}/status`, { status }),
+      (r) =>
+        status === 'closed'
+          ? `Request #${r.id} closed.`
+          : `Request #${r.id} reopened${r.operator_id === null ? ': waiting' : ` with ${operatorName(r.operator_id)}`}.`,
+    );
+  const waiting = request?.status === 'active' && request.operator_id === null;
 
   return (
     <Dialog title="Request detail" onClose={onClose}>
@@ -51,12 +100,74 @@ export function RequestDetail({ requestId, version, operatorName, onClose }: Pro
       )}
       {request && (
         <p class="detail-summary">
-          <strong>#{request.id}</strong> · {request.status} ·{' '}
+          <strong>#{request.id}</strong> · {waiting ? 'waiting' : request.status} ·{' '}
           {request.operator_id === null
             ? 'waiting for an operator'
             : `with ${request.operator_name}`}
           {request.message && <span class="meta"> · “{request.message}”</span>}
         </p>
+      )}
+      {lead && (
+        <section aria-labelledby="customer-title">
+          <h3 id="customer-title">Customer</h3>
+          <dl class="customer">
+            <dt>Name</dt>
+            <dd>{lead.name ?? '—'}</dd>
+            <dt>Email</dt>
+            <dd>{lead.email ? <a href={`mailto:${lead.email}`}>{lead.email}</a> : '—'}</dd>
+            <dt>Phone</dt>
+            <dd>{lead.phone ? <a href={`tel:${lead.phone}`}>{lead.phone}</a> : '—'}</dd>
+            <dt>Lead</dt>
+            <dd>
+              #{lead.id} · {lead.external_id}
+            </dd>
+          </dl>
+        </section>
+      )}
+      {request && (
+        <section aria-labelledby="actions-title" class="detail-actions">
+          <h3 id="actions-title">Actions</h3>
+          <div class="queue-actions">
+            {request.status === 'active' ? (
+              <button type="button" disabled={busy} onClick={() => void setStatus('closed')}>
+                Close request
+              </button>
+            ) : (
+              <button type="button" disabled={busy} onClick={() => void setStatus('active')}>
+                Reopen request
+              </button>
+            )}
+            {request.status === 'active' && request.operator_id !== null && (
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                onClick={() =>
+                  void act(
+                    () => api('POST', `/requests/${requestId}/reassign`),
+                    (r) => `Request #${r.id} reassigned to ${operatorName(r.operator_id)}.`,
+                  )
+                }
+              >
+                Reassign by the source’s rules
+              </button>
+            )}
+          </div>
+          {request.status === 'active' && (
+            <AssignControl
+              requestId={request.id}
+              operators={operators}
+              currentOperatorId={request.operator_id}
+              busy={busy}
+              onAssign={(operatorId) =>
+                void act(
+                  () => api('POST', `/requests/${requestId}/assign`, { operator_id: operatorId }),
+                  (r) => `Request #${r.id} assigned to ${operatorName(r.operator_id)}.`,
+                )
+              }
+            />
+          )}
+        </section>
       )}
       {decision && (
         <section aria-labelledby="decision-title">

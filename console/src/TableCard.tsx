@@ -8,16 +8,21 @@ interface Props {
   columns: ReadonlyArray<string | null>;
   /** Shown in one row across the table when there are no rows. */
   empty: string | null;
+  /** Controls beside the heading (an Add button). */
+  toolbar?: ComponentChildren;
   /** The rows (`<tr>`), each led by a `<th scope="row">`. */
   children: ComponentChildren;
 }
 
 /** A card holding one scrollable table: the shape of the Operators and Sources panels. */
-export function TableCard({ id, title, columns, empty, children }: Props) {
+export function TableCard({ id, title, columns, empty, toolbar, children }: Props) {
   const titleId = `${id}-title`;
   return (
     <section class="card" aria-labelledby={titleId}>
-      <h2 id={titleId}>{title}</h2>
+      <div class="card-header">
+        <h2 id={titleId}>{title}</h2>
+        {toolbar}
+      </div>
       <div class="scroll">
         <table aria-labelledby={titleId}>
           <thead>

@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
 import type { OperatorResponseDto, RequestResponseDto } from './api-types';
+import { AssignControl } from './AssignControl';
 import { age } from './format';
 
 interface Props {
@@ -46,11 +46,6 @@ interface ItemProps {
 }
 
 function WaitingItem({ request, operators, source, age, onAssign, onOpen }: ItemProps) {
-  const candidates = operators.filter((o) => o.is_active);
-  const [chosen, setChosen] = useState('');
-  const selectId = `assign-${request.id}`;
-  const withRoom = candidates.find((o) => o.current_load < o.max_load);
-  const value = chosen || (withRoom ? String(withRoom.id) : '');
   return (
     <li class="queue-item" aria-label={`Request #${request.id}`}>
       <div class="queue-text">
@@ -59,35 +54,17 @@ function WaitingItem({ request, operators, source, age, onAssign, onOpen }: Item
           #{request.id} · {source} · waiting {age}
         </span>
       </div>
-      <form
-        class="queue-actions"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (value) onAssign(request, Number(value));
-        }}
-      >
-        <label class="visually-hidden" for={selectId}>
-          Operator for request #{request.id}
-        </label>
-        <select
-          id={selectId}
-          value={value}
-          onChange={(event) => setChosen(event.currentTarget.value)}
-        >
-          {candidates.length === 0 && <option value="">No active operator</option>}
-          {candidates.map((o) => (
-            <option key={o.id} value={String(o.id)}>
-              {o.name} ({o.current_load}/{o.max_load})
-            </option>
-          ))}
-        </select>
-        <button type="submit" disabled={!value}>
-          Assign
-        </button>
+      <div class="queue-actions">
+        <AssignControl
+          requestId={request.id}
+          operators={operators}
+          currentOperatorId={null}
+          onAssign={(operatorId) => onAssign(request, operatorId)}
+        />
         <button type="button" class="secondary" onClick={() => onOpen(request)}>
           Details
         </button>
-      </form>
+      </div>
     </li>
   );
 }

@@ -70,6 +70,8 @@ export function WeightsEditor({ source, operators, onClose, onSaved, onError }: 
       api<SimulationResponseDto>('POST', `/sources/${source.id}/simulate`, {
         requests: PREVIEW_REQUESTS,
         weights: parsed.weights,
+        // Shares by weight: the question is "who gets what", not "who has room right now".
+        capacity: 'ignore',
       }).then(
         (result) => {
           if (cancelled) return;
@@ -138,37 +140,15 @@ export function WeightsEditor({ source, operators, onClose, onSaved, onError }: 
             ))}
           </div>
           <section aria-labelledby="preview-title" class="preview">
-            <h3 id="preview-title">Preview ({PREVIEW_REQUESTS} requests)</h3>
+            <h3 id="preview-title">Preview: share of new requests</h3>
+            <p class="hint">
+              By weight, as if everyone had room ({PREVIEW_REQUESTS} simulated requests with the
+              source’s strategy). Who is full now is noted below.
+            </p>
             <div role="status">
               {problem && <p class="error-text">{problem}</p>}
               {!problem && !preview && <p>Simulating…</p>}
-              {!problem && preview && (
-                <table aria-label="Preview">
-                  <thead>
-                    <tr>
-                      <th scope="col">Operator</th>
-                      <th scope="col">Share</th>
-                      <th scope="col">Expected</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.operators.map((o) => (
-                      <tr key={o.operator_id}>
-                        <th scope="row">{o.operator_name}</th>
-                        <td>{percent(o.share)}</td>
-                        <td>{percent(o.expected_share)}</td>
-                      </tr>
-                    ))}
-                    {preview.unassigned > 0 && (
-                      <tr>
-                        <th scope="row">Nobody (waiting)</th>
-                        <td>{percent(preview.unassigned / preview.requests)}</td>
-                        <td />
-                      </tr>
-                    )}
-                  </tbody>
-                </table>
-              )}
+              {!problem && preview && <PreviewTable preview={preview} />}
             </div>
           </section>
           <div class="dialog-actions">
@@ -179,5 +159,61 @@ export function WeightsEditor({ source, operators, onClose, onSaved, onError }: 
         </form>
       )}
     </Dialog>
+  );
+}
+
+function PreviewTable({ preview }: { preview: SimulationResponseDto }) {
+  const configured = preview.operators.filter((o) => o.weight > 0);
+  const notes = configured.flatMap((o) =>
+    o.reason === 'at_capacity'
+      ? [
+          `${o.operator_name} is full now (${o.current_load}/${o.max_load}): new requests wait or go to others.`,
+        ]
+      : o.reason === 'inactive'
+        ? [`${o.operator_name} is inactive: gets nothing until switched on.`]
+        : [],
+  );
+  if (preview.assigned === 0) {
+    notes.unshift('Nobody active has a weight above 0: every new request would wait.');
+  }
+  const total = preview.operators.reduce((sum, o) => sum + o.share, 0);
+  return (
+    <>
+      <table aria-label="Preview">
+        <thead>
+          <tr>
+            <th scope="col">Operator</th>
+            <th scope="col">Weight</th>
+            <th scope="col">Share</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.operators.map((o) => (
+            <tr key={o.operator_id}>
+              <th scope="row">{o.operator_name}</th>
+              <td>{o.weight}</td>
+              <td>{percent(o.share)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td />
+            <td>{percent(total)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      {notes.length > 0 && (
+        <div class="capacity-notes">
+          <h4 id="capacity-title">Capacity now</h4>
+          <ul aria-labelledby="capacity-title">
+            {notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
   );
 }

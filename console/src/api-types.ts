@@ -91,10 +91,24 @@ export interface SimulatedOperatorDto extends DecisionOperatorDto {
 export interface SimulationResponseDto {
   source_id: number;
   strategy: string;
+  capacity: 'current' | 'ignore';
   requests: number;
   assigned: number;
   unassigned: number;
   operators: SimulatedOperatorDto[];
+}
+
+export interface StrategyResponseDto {
+  name: string;
+  description: string;
+}
+
+export interface LeadResponseDto {
+  id: number;
+  external_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
 }
 
 export interface RequestEventResponseDto {
@@ -130,7 +144,9 @@ export interface PublicEvent {
 /** Every schema and field the console relies on, checked against /docs-json by the e2e test. */
 export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
   OperatorResponseDto: ['id', 'name', 'is_active', 'max_load', 'current_load'],
-  SourceResponseDto: ['id', 'name', 'strategy', 'sticky'],
+  SourceResponseDto: ['id', 'name', 'description', 'strategy', 'sticky'],
+  StrategyResponseDto: ['name', 'description'],
+  LeadResponseDto: ['id', 'external_id', 'name', 'email', 'phone'],
   SourceWeightResponseDto: ['operator_id', 'operator_name', 'weight'],
   RequestResponseDto: [
     'id',
@@ -146,7 +162,7 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
   OperatorStatsDto: ['operator_id', 'operator_name', 'weight', 'share', 'expected_share'],
   DecisionResponseDto: ['strategy', 'trigger', 'summary', 'chosen_operator_id', 'operators'],
   DecisionOperatorDto: ['operator_id', 'operator_name', 'eligible', 'reason'],
-  SimulationResponseDto: ['requests', 'assigned', 'unassigned', 'operators'],
+  SimulationResponseDto: ['capacity', 'requests', 'assigned', 'unassigned', 'operators'],
   SimulatedOperatorDto: ['operator_id', 'share'],
   RequestEventResponseDto: ['id', 'type', 'operator_id', 'trigger', 'actor', 'created_at'],
   ReleaseResponseDto: ['released', 'reassigned', 'waiting'],

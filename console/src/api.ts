@@ -3,6 +3,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The service's own words (`operator 3 is at capacity (1/1)`), without method and path. */
+    readonly detail: string = message,
   ) {
     super(message);
   }
@@ -37,6 +39,21 @@ function messageOf(body: unknown, status: number): string {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await call<T>(method, path, body)).body;
+}
+
+/** A page of a list route: its rows and X-Total-Count, the number of rows matching the filters. */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; total: number }> {
+  const { body, headers } = await call<T[]>('GET', path);
+  const total = Number(headers.get('X-Total-Count'));
+  return { items: body, total: Number.isFinite(total) ? total : body.length };
+}
+
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -59,9 +76,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     parsed = undefined;
   }
   if (!response.ok) {
-    throw new ApiError(response.status, `${method} ${path}: ${messageOf(parsed, response.status)}`);
+    const detail = messageOf(parsed, response.status);
+    throw new ApiError(response.status, `${method} ${path}: ${detail}`, detail);
   }
-  return parsed as T;
+  return { body: parsed as T, headers: response.headers };
 }
 
 /** Whether the service wants a key (ADMIN_API_KEYS set): a public route, so no failed call. */

@@ -206,7 +206,8 @@ export class DistributionService {
 
   /**
    * What-if: runs the strategy in memory on the current (or proposed) configuration, from the
-   * operators' current loads. Two reads, then pure computation; writes nothing.
+   * operators' current loads (`capacity: 'current'`, the default) or as if nobody were ever full
+   * (`'ignore'`). Two reads, then pure computation; writes nothing.
    */
   async simulate(sourceId: number, dto: SimulateRequestDto): Promise<SimulationResponseDto> {
     const manager = this.dataSource.manager;
@@ -229,13 +230,15 @@ export class DistributionService {
     }
     // Proposed weights would restart the sequence; the current ones continue from the stored state.
     const state = new Map(operators.map((o) => [o.operatorId, o.stateValue ?? 0]));
-    const { counts, unassigned } = simulate(strategy, operators, dto.requests, state);
+    const capacity = dto.capacity ?? 'current';
+    const { counts, unassigned } = simulate(strategy, operators, dto.requests, state, capacity);
 
     const assigned = dto.requests - unassigned;
     const totalWeight = operators.reduce((sum, o) => sum + o.weight, 0);
     return {
       source_id: sourceId,
       strategy: strategy.name,
+      capacity,
       requests: dto.requests,
       assigned,
       unassigned,

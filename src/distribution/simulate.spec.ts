@@ -78,4 +78,54 @@ describe('simulate', () => {
     );
     expect(counts.get(2)).toBe(5);
   });
+
+  describe("capacity: 'ignore'", () => {
+    const full = () => [
+      operator(1, 1, { maxLoad: 1, currentLoad: 1 }),
+      operator(2, 3, { maxLoad: 2, currentLoad: 1 }),
+      operator(3, 5, { isActive: false }),
+      operator(4, 0),
+    ];
+
+    it('splits by weight alone: full operators take part, everything is assigned', () => {
+      const { counts, unassigned } = simulate(
+        new WeightedRoundRobinStrategy(),
+        full(),
+        1000,
+        new Map(),
+        'ignore',
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 250, 2: 750, 3: 0, 4: 0 });
+      expect(unassigned).toBe(0);
+    });
+
+    it('starts least-loaded from empty loads, so its shares follow the weights', () => {
+      const { counts } = simulate(
+        new WeightedLeastLoadedStrategy(),
+        [operator(1, 1, { currentLoad: 0 }), operator(2, 3, { currentLoad: 9, maxLoad: 9 })],
+        8,
+        new Map(),
+        'ignore',
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 2, 2: 6 });
+    });
+
+    it('leaves everything unassigned when nobody active has weight', () => {
+      const { counts, unassigned } = simulate(
+        new WeightedRoundRobinStrategy(),
+        [operator(1, 1, { isActive: false }), operator(2, 0)],
+        10,
+        new Map(),
+        'ignore',
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 0, 2: 0 });
+      expect(unassigned).toBe(10);
+    });
+
+    it("keeps 'current' as the default: the same full operators leave work unassigned", () => {
+      const { counts, unassigned } = simulate(new WeightedRoundRobinStrategy(), full(), 1000);
+      expect(Object.fromEntries(counts)).toEqual({ 1: 0, 2: 1, 3: 0, 4: 0 });
+      expect(unassigned).toBe(999);
+    });
+  });
 });

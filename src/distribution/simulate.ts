@@ -6,6 +6,14 @@ import type {
   StrategyState,
 } from './strategies/operator-selection.strategy';
 
+/**
+ * `current`: from the operators' current loads, within max_load (what the next requests would
+ * meet now). `ignore`: as if every operator were idle with unlimited room, so the shares are the
+ * strategy's split by weight alone. Inactive and zero-weight operators get nothing either way.
+ */
+export const SIMULATION_CAPACITIES = ['current', 'ignore'] as const;
+export type SimulationCapacity = (typeof SIMULATION_CAPACITIES)[number];
+
 export interface SimulationOutcome {
   /** Simulated assignments per operator id. */
   counts: Map<number, number>;
@@ -14,15 +22,21 @@ export interface SimulationOutcome {
 
 /**
  * Runs `requests` assignments in memory: each one adds a unit to the chosen operator's load and
- * nothing closes, so operators drop out when full. Pure: the caller does the reads.
+ * nothing closes, so with `capacity: 'current'` operators drop out when full; with `'ignore'`
+ * loads start at zero and nobody fills up. Pure: the caller does the reads.
  */
 export function simulate(
   strategy: OperatorSelectionStrategy,
   operators: readonly ConfiguredOperator[],
   requests: number,
   initialState: StrategyState = new Map(),
+  capacity: SimulationCapacity = 'current',
 ): SimulationOutcome {
-  const candidates: Candidate[] = eligibleCandidates(operators).map((o) => ({
+  const considered =
+    capacity === 'ignore'
+      ? operators.map((o) => ({ ...o, currentLoad: 0, maxLoad: Number.POSITIVE_INFINITY }))
+      : operators;
+  const candidates: Candidate[] = eligibleCandidates(considered).map((o) => ({
     operatorId: o.operatorId,
     weight: o.weight,
     currentLoad: o.currentLoad,

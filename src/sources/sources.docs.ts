@@ -97,7 +97,10 @@ export const ApiSimulate = () =>
         'Runs the strategy in memory for `requests` (1..100000) new requests on the current ' +
         'configuration, or on the proposed `weights`, with the operators’ current loads and ' +
         'capacities: each simulated assignment adds to the simulated load and nothing closes, so ' +
-        'operators drop out when full. `strategy` tries another strategy than the source’s. ' +
+        'operators drop out when full (`capacity: "current"`, the default). `capacity: "ignore"` ' +
+        'answers "with these weights, what share would each get?": every operator as if idle with ' +
+        'unlimited room, so the shares sum to 1 whenever anyone active has weight > 0. The ' +
+        'response names the `capacity` used. `strategy` tries another strategy than the source’s. ' +
         'Round-robin continues from the stored state for the current weights and starts afresh ' +
         'for proposed ones. Nothing is saved. Unknown source or operator → 404.',
     }),
@@ -106,10 +109,11 @@ export const ApiSimulate = () =>
       examples: {
         current: { summary: 'The current configuration', value: { requests: 1000 } },
         proposal: {
-          summary: 'Proposed weights and strategy',
+          summary: 'Proposed weights and strategy, shares by weight (capacity ignored)',
           value: {
             requests: 1000,
             strategy: 'weighted-round-robin',
+            capacity: 'ignore',
             weights: [
               { operator_id: 1, weight: 1 },
               { operator_id: 2, weight: 3 },
@@ -124,6 +128,7 @@ export const ApiSimulate = () =>
       example: {
         source_id: 1,
         strategy: 'weighted-round-robin',
+        capacity: 'ignore',
         requests: 1000,
         assigned: 1000,
         unassigned: 0,
@@ -164,6 +169,7 @@ export const ApiSimulate = () =>
         weights: [{ operator_id: 1, weight: -1 }],
       }),
       unknownStrategy: [UNKNOWN_STRATEGY],
+      badCapacity: validationExample(SimulateRequestDto, { requests: 10, capacity: 'unlimited' }),
       badId: invalidId(),
     }),
     ApiNotFound('operator 42 not found', 'No source, or no operator in `weights`, has this id'),

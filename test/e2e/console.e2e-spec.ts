@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { CONSOLE_FIELDS } from '../../console/src/api-types';
+import { POLL_MS } from '../../console/src/timing';
 import { given } from '../factories';
 import {
   buildConsole,
@@ -84,6 +85,13 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     operatorsTable().getByRole('row', { name: new RegExp(`^${name}\\b`) });
   const waiting = () => page.getByRole('region', { name: 'Waiting' });
   const waitingItem = (text: string) => waiting().getByRole('listitem').filter({ hasText: text });
+  const alert = (text: string | RegExp) => page.getByRole('alert').filter({ hasText: text });
+  /**
+   * Operators and sources changed through the API bring no live event: the console reads them
+   * again every POLL_MS. The page's clock is fake (installed in beforeAll), so a test jumps to
+   * that rare poll instead of waiting for it.
+   */
+  const nextPoll = () => page.clock.fastForward(POLL_MS);
 
   beforeAll(async () => {
     buildConsole();
@@ -92,6 +100,7 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(5000);
     page = await context.newPage();
+    await page.clock.install();
     watch(page);
   });
   afterEach(() => {
@@ -127,9 +136,28 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   });
 
-  it('shows an operator created through the API within 2 s, with its load bar and switch', async () => {
+  it('follows the event stream instead of polling: idle, it makes no request', async () => {
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const reads: string[] = [];
+    const onRequest = (r: { url(): string }) => reads.push(new URL(r.url()).pathname);
+    page.on('request', onRequest);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(reads).toEqual([]);
+      // A request event reloads the board at once.
+      const source = await admin().source({ name: 'Stream channel' });
+      await admin().request(source.id, { message: 'Streamed in' });
+      await waitingItem('Streamed in').waitFor({ timeout: LIVE_MS });
+      expect(reads).toContain('/operators');
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
+  it('shows an operator created through the API at the next poll, with its load bar and switch', async () => {
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await admin().operator({ name: 'Zoe', max_load: 4 });
+    await nextPoll();
     const row = operatorRow('Zoe');
     await row.waitFor({ timeout: LIVE_MS });
     await waitForText(row, '0 / 4');
@@ -141,6 +169,7 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     const operator = await admin().operator({ name: 'Bea', is_active: false, max_load: 5 });
     const source = await admin().source({ name: 'Drain channel' });
     await admin().weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    await nextPoll();
     await operatorRow('Bea').waitFor({ timeout: LIVE_MS });
 
     await admin().request(source.id, { message: 'Please call me back' });
@@ -181,6 +210,7 @@ describe('Console types against the OpenAPI document (e2e)', () => {
       name: 'Weights channel',
       strategy: 'weighted-round-robin',
     });
+    await nextPoll();
     const row = page
       .getByRole('table', { name: 'Sources' })
       .getByRole('row', { name: /Weights channel/ });
@@ -194,6 +224,7 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     const preview = editor.getByRole('table', { name: 'Preview' });
     await waitForText(preview.getByRole('row', { name: /Eve/ }), '75.0%');
     await waitForText(preview.getByRole('row', { name: /Dan/ }), '25.0%');
+    await waitForText(preview.getByRole('row', { name: /Total/ }), '100.0%');
     // Nothing is saved by the preview.
     expect((await api().get(`/sources/${source.id}/weights`).expect(200)).body).toEqual([]);
 
@@ -247,6 +278,7 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await admin().weights(source.id, [{ operator_id: gus.id, weight: 1 }]);
     await admin().request(source.id, { message: 'Gus had this one' });
     await api().patch(`/operators/${gus.id}`).send({ is_active: false }).expect(200);
+    await nextPoll();
 
     const release = operatorRow('Gus').getByRole('button', { name: 'Release' });
     await release.waitFor({ timeout: LIVE_MS });
@@ -281,20 +313,292 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     await eventually(() => focusedVisibly(edit));
   });
 
-  it('shows an API error as a message, not a blank page', async () => {
+  it('offers full and inactive operators as disabled options with the reason', async () => {
     const source = await admin().source({ name: 'Full channel' });
     const hal = await admin().operator({ name: 'Hal', max_load: 0 });
-    await admin().request(source.id, { message: 'Hal is full' });
-    const item = waitingItem('Hal is full');
+    const off = await admin().operator({ name: 'Oli', is_active: false, max_load: 3 });
+    await admin().request(source.id, { message: 'No room for this one' });
+    const item = waitingItem('No room for this one');
     await item.waitFor({ timeout: LIVE_MS });
+    const select = item.getByRole('combobox');
+    const option = (id: number) => select.locator(`option[value="${id}"]`);
+    expect(await option(hal.id).textContent()).toBe('Hal (0/0) · full');
+    expect(await option(hal.id).isDisabled()).toBe(true);
+    expect(await option(off.id).textContent()).toBe('Oli (0/3) · inactive');
+    expect(await option(off.id).isDisabled()).toBe(true);
+    expect(await option((await admin().operator({ name: 'Unused' })).id).count()).toBe(0);
+    // The reason is also read out with the list.
+    const describedBy = await select.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain(
+      'Hal is full (0/0)',
+    );
+    expect(await select.inputValue()).not.toBe(String(hal.id));
+  });
+
+  it('shows an API error in names, not as raw API text, and keeps the page', async () => {
+    const source = await admin().source({ name: 'Race channel' });
+    const ivo = await admin().operator({ name: 'Ivo', max_load: 1 });
+    await admin().request(source.id, { message: 'Ivo fills up meanwhile' });
+    const item = waitingItem('Ivo fills up meanwhile');
+    await item.waitFor({ timeout: LIVE_MS });
+    await item.getByRole('combobox').selectOption({ label: 'Ivo (0/1)' });
+    // Ivo's capacity drops through the API: no event, so the console still offers Ivo.
+    await api().patch(`/operators/${ivo.id}`).send({ max_load: 0 }).expect(200);
     expectedProblems = [/status of 409/];
-    await item.getByRole('combobox').selectOption({ value: String(hal.id) });
     await item.getByRole('button', { name: 'Assign' }).click();
-    await page
-      .getByRole('alert')
-      .filter({ hasText: /409|capacity/ })
-      .waitFor();
+    const message = alert('Ivo is at capacity (0/0)');
+    await message.waitFor();
+    expect(await message.textContent()).not.toMatch(/POST|\/requests|operator \d/);
     await operatorsTable().waitFor();
+    await waitForText(operatorRow('Ivo'), '0 / 0');
+  });
+
+  it('adds an operator and edits its name, max load and active switch', async () => {
+    await page.getByRole('button', { name: 'Add operator' }).click();
+    const form = page.getByRole('dialog', { name: 'Add operator' });
+    await form.getByLabel('Name').fill('Kim');
+    await form.getByLabel('Max load').fill('2');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await alert('Operator Kim added.').waitFor();
+    await waitForText(operatorRow('Kim'), '0 / 2');
+    const { body: list } = await api().get('/operators?limit=1000').expect(200);
+    const kim = list.find((o: any) => o.name === 'Kim');
+    expect(kim).toMatchObject({ max_load: 2, is_active: true });
+
+    await operatorRow('Kim').getByRole('button', { name: 'Edit operator Kim' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit operator: Kim' });
+    expect(await edit.getByLabel('Max load').inputValue()).toBe('2');
+    await edit.getByLabel('Name').fill('Kimberly');
+    await edit.getByLabel('Max load').fill('3');
+    await edit.getByLabel(/Active/).uncheck();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await waitForText(operatorRow('Kimberly'), '0 / 3');
+    expect(await operatorRow('Kimberly').getByRole('switch').isChecked()).toBe(false);
+    const { body } = await api().get(`/operators/${kim.id}`).expect(200);
+    expect(body).toMatchObject({ name: 'Kimberly', max_load: 3, is_active: false });
+
+    // A refused change stays in the form, in words.
+    await operatorRow('Kimberly').getByRole('button', { name: 'Edit operator Kimberly' }).click();
+    const again = page.getByRole('dialog', { name: 'Edit operator: Kimberly' });
+    await again.getByLabel('Name').fill('   ');
+    expectedProblems = [/status of 400/];
+    await again.getByRole('button', { name: 'Save' }).click();
+    await waitForText(again.getByRole('alert'), /^Name /);
+    await page.keyboard.press('Escape');
+    await again.waitFor({ state: 'detached' });
+  });
+
+  it('adds a source with a strategy and stickiness, then edits it', async () => {
+    await page.getByRole('button', { name: 'Add source' }).click();
+    const form = page.getByRole('dialog', { name: 'Add source' });
+    await form.getByLabel('Name').fill('Chat widget');
+    await form.getByLabel('Description').fill('The chat on the pricing page');
+    await form.getByLabel('Strategy').selectOption('weighted-random');
+    await waitForText(form, /random/i);
+    await form.getByLabel(/Sticky/).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await alert('Source Chat widget added.').waitFor();
+    const sourcesTable = page.getByRole('table', { name: 'Sources' });
+    const row = sourcesTable.getByRole('row', { name: /Chat widget/ });
+    await waitForText(row, 'weighted-random');
+    await waitForText(row, 'Yes');
+    const { body: list } = await api().get('/sources?limit=1000').expect(200);
+    const chat = list.find((s: any) => s.name === 'Chat widget');
+    expect(chat).toMatchObject({
+      description: 'The chat on the pricing page',
+      strategy: 'weighted-random',
+      sticky: true,
+    });
+
+    await row.getByRole('button', { name: 'Edit source Chat widget' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit source: Chat widget' });
+    expect(await edit.getByLabel('Description').inputValue()).toBe('The chat on the pricing page');
+    await edit.getByLabel('Strategy').selectOption({ label: 'Service default' });
+    await edit.getByLabel(/Sticky/).uncheck();
+    await edit.getByLabel('Description').fill('');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await waitForText(row, 'default');
+    await waitForText(row, 'No');
+    const { body } = await api().get(`/sources/${chat.id}`).expect(200);
+    expect(body).toMatchObject({ description: null, strategy: null, sticky: false });
+
+    // A taken name is refused with the service's reason, in the form.
+    await sourcesTable
+      .getByRole('row', { name: /Weights channel/ })
+      .getByRole('button', { name: 'Edit source Weights channel' })
+      .click();
+    const clash = page.getByRole('dialog', { name: 'Edit source: Weights channel' });
+    await clash.getByLabel('Name').fill('Chat widget');
+    expectedProblems = [/status of 409/];
+    await clash.getByRole('button', { name: 'Save' }).click();
+    await waitForText(clash.getByRole('alert'), 'A source named "Chat widget" already exists');
+    await page.keyboard.press('Escape');
+    await clash.waitFor({ state: 'detached' });
+  });
+
+  it('closes, reopens, reassigns and assigns a request from its detail, with the customer', async () => {
+    const source = await admin().source({
+      name: 'Detail channel',
+      strategy: 'weighted-round-robin',
+    });
+    const [lea, max, pat] = [
+      await admin().operator({ name: 'Lea', max_load: 5 }),
+      await admin().operator({ name: 'Max', max_load: 5 }),
+      await admin().operator({ name: 'Pat', max_load: 5 }),
+    ];
+    await admin().weights(source.id, [
+      { operator_id: lea.id, weight: 1 },
+      { operator_id: max.id, weight: 1 },
+    ]);
+    const created = await admin().request(source.id, {
+      message: 'Need a quote',
+      lead_name: 'Jane Smith',
+      lead_email: 'jane@example.com',
+      lead_phone: '+1234567890',
+    });
+    const first = created.operator_id === lea.id ? 'Lea' : 'Max';
+    const other = first === 'Lea' ? 'Max' : 'Lea';
+    await page
+      .getByRole('region', { name: 'Live events' })
+      .getByRole('button', { name: `Request #${created.id}` })
+      .first()
+      .click();
+    const detail = page.getByRole('dialog', { name: 'Request detail' });
+    const customer = detail.getByRole('region', { name: 'Customer' });
+    await waitForText(customer, 'Jane Smith');
+    await waitForText(customer, 'jane@example.com');
+    await waitForText(customer, '+1234567890');
+    await waitForText(detail, `with ${first}`);
+    const state = async () => (await api().get(`/requests/${created.id}`).expect(200)).body;
+
+    await detail.getByRole('button', { name: 'Reassign' }).click();
+    await waitForText(detail, `with ${other}`);
+    expect((await state()).operator_name).toBe(other);
+
+    await detail.getByRole('button', { name: 'Close request' }).click();
+    await detail.getByRole('button', { name: 'Reopen request' }).waitFor();
+    expect((await state()).status).toBe('closed');
+    await waitForTexts(detail.getByRole('list', { name: 'Timeline' }).getByRole('listitem'), [
+      /^created/,
+      /^assigned/,
+      /^reassigned/,
+      /^closed/,
+    ]);
+
+    await detail.getByRole('button', { name: 'Reopen request' }).click();
+    await detail.getByRole('button', { name: 'Close request' }).waitFor();
+    expect((await state()).status).toBe('active');
+
+    await detail.getByRole('combobox').selectOption({ label: 'Pat (0/5)' });
+    await detail.getByRole('button', { name: 'Assign', exact: true }).click();
+    await waitForText(detail, 'with Pat');
+    expect(await state()).toMatchObject({ status: 'active', operator_id: pat.id });
+    // The current operator is listed, not offered.
+    expect(
+      await detail.getByRole('combobox').locator(`option[value="${pat.id}"]`).isDisabled(),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  });
+
+  it('lists an operator’s active requests in one click', async () => {
+    const source = await admin().source({ name: 'Nia channel' });
+    const nia = await admin().operator({ name: 'Nia', max_load: 5 });
+    await admin().weights(source.id, [{ operator_id: nia.id, weight: 1 }]);
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await admin().request(source.id));
+    await api().patch(`/requests/${made[1].id}/status`).send({ status: 'closed' }).expect(200);
+    await waitForText(operatorRow('Nia'), '2 / 5');
+
+    await operatorRow('Nia').getByRole('button', { name: 'Active requests of Nia' }).click();
+    const search = page.getByRole('region', { name: 'Requests' });
+    const results = search.getByRole('table', { name: 'Search results' });
+    await waitForTexts(results.getByRole('row').filter({ hasText: 'Request #' }), [
+      new RegExp(`Request #${made[0].id}\\b.*Nia.*active`),
+      new RegExp(`Request #${made[2].id}\\b.*Nia.*active`),
+    ]);
+    expect(await search.getByLabel('Operator').inputValue()).toBe(String(nia.id));
+    expect(await search.getByLabel('Status').inputValue()).toBe('active');
+    await waitForText(search.getByRole('status'), '1–2 of 2');
+  });
+
+  it('searches requests by lead, source, operator and status, a page at a time', async () => {
+    const source = await admin().source({ name: 'Search channel' });
+    const made = [];
+    for (let i = 0; i < 23; i++) {
+      made.push(await admin().request(source.id, { lead_external_id: `searcher-${i % 2}` }));
+    }
+    const search = page.getByRole('region', { name: 'Requests' });
+    const results = search.getByRole('table', { name: 'Search results' });
+    const count = search.getByRole('status');
+    await search.getByRole('button', { name: 'Clear' }).click();
+    await search.getByLabel('Source').selectOption({ label: 'Search channel' });
+    await search.getByRole('button', { name: 'Search' }).click();
+    await waitForText(count, '1–20 of 23');
+    expect(await results.getByRole('row').filter({ hasText: 'Request #' }).count()).toBe(20);
+    await search.getByRole('button', { name: 'Next page' }).click();
+    await waitForText(count, '21–23 of 23');
+    await waitForText(results, `Request #${made[22].id}`);
+    await search.getByRole('button', { name: 'Previous page' }).click();
+    await waitForText(count, '1–20 of 23');
+
+    // By lead: the 12 requests of searcher-0, waiting (nobody is configured for this source).
+    await search.getByLabel('Lead ID').fill(String(made[0].lead_id));
+    await search.getByLabel('Status').selectOption('waiting');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await waitForText(count, '1–12 of 12');
+    await search.getByLabel('Status').selectOption('closed');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await waitForText(count, 'No request matches.');
+
+    // By operator: assigning one moves it into the operator's list, live.
+    const ray = await admin().operator({ name: 'Ray', max_load: 3 });
+    await nextPoll();
+    await search.getByRole('button', { name: 'Clear' }).click();
+    await search.getByLabel('Operator').selectOption({ label: 'Ray' });
+    await search.getByRole('button', { name: 'Search' }).click();
+    await waitForText(count, 'No request matches.');
+    await api().post(`/requests/${made[3].id}/assign`).send({ operator_id: ray.id }).expect(200);
+    await waitForText(count, '1–1 of 1', LIVE_MS);
+    await results.getByRole('button', { name: `Request #${made[3].id}` }).click();
+    const detail = page.getByRole('dialog', { name: 'Request detail' });
+    await waitForText(detail, 'with Ray');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  });
+
+  it('previews shares that add up to 100%, with who is full now as a separate note', async () => {
+    const source = await admin().source({ name: 'Busy channel', strategy: 'weighted-round-robin' });
+    const [sal, tom] = [
+      await admin().operator({ name: 'Sal', max_load: 1 }),
+      await admin().operator({ name: 'Tom', max_load: 1 }),
+    ];
+    await admin().weights(source.id, [
+      { operator_id: sal.id, weight: 2 },
+      { operator_id: tom.id, weight: 5 },
+    ]);
+    await admin().request(source.id);
+    await admin().request(source.id); // both are full now
+    const row = page
+      .getByRole('table', { name: 'Sources' })
+      .getByRole('row', { name: /Busy channel/ });
+    await row.getByRole('button', { name: 'Edit weights' }).click();
+    const editor = page.getByRole('dialog', { name: /Weights: Busy channel/ });
+    const preview = editor.getByRole('table', { name: 'Preview' });
+    await waitForText(preview.getByRole('row', { name: /^Sal/ }), '28.6%');
+    await waitForText(preview.getByRole('row', { name: /^Tom/ }), '71.4%');
+    await waitForText(preview.getByRole('row', { name: /Total/ }), '100.0%');
+    expect(await editor.getByText('Nobody').count()).toBe(0);
+    await waitForTexts(editor.getByRole('list', { name: 'Capacity now' }).getByRole('listitem'), [
+      /^Sal is full now \(1\/1\): new requests wait or go to others\.$/,
+      /^Tom is full now \(1\/1\): new requests wait or go to others\.$/,
+    ]);
+    await page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'detached' });
   });
 
   it('fits a phone screen (390x844) without sideways scrolling', async () => {
@@ -341,15 +645,14 @@ describe('Console types against the OpenAPI document (e2e)', () => {
 
     await page
       .getByRole('table', { name: 'Sources' })
-      .getByRole('row', { name: /Weights channel/ })
+      .getByRole('row', { name: /Busy channel/ })
       .getByRole('button', { name: 'Edit weights' })
       .click();
+    // Busy channel's operators are full: the preview shows shares by weight and notes who is full.
     const editor = page.getByRole('dialog', { name: /Weights/ });
-    await editor.getByLabel('Eve', { exact: true }).fill('1');
-    await waitForText(
-      editor.getByRole('table', { name: 'Preview' }).getByRole('row', { name: /Eve/ }),
-      '50.0%',
-    );
+    const capacity = editor.getByRole('list', { name: 'Capacity now' });
+    await capacity.waitFor();
+    await capacity.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-weights.png') });
     await page.keyboard.press('Escape');
 
@@ -358,7 +661,23 @@ describe('Console types against the OpenAPI document (e2e)', () => {
       .getByRole('dialog', { name: 'Request detail' })
       .getByRole('list', { name: 'Timeline' })
       .waitFor();
+    await waitForText(
+      page
+        .getByRole('dialog', { name: 'Request detail' })
+        .getByRole('region', { name: 'Customer' }),
+      'Lead',
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'console-request.png') });
+    await page.keyboard.press('Escape');
+
+    await operatorRow('Bob').getByRole('button', { name: 'Active requests of Bob' }).click();
+    const search = page.getByRole('region', { name: 'Requests' });
+    await waitForText(search.getByRole('status'), /of \d+/);
+    await search.screenshot({ path: join(SCREENSHOTS, 'console-search.png') });
+
+    await operatorRow('Ann').getByRole('button', { name: 'Edit operator Ann' }).click();
+    await page.getByRole('dialog', { name: 'Edit operator: Ann' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-operators.png') });
     await page.keyboard.press('Escape');
   });
 });

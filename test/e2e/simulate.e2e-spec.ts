@@ -47,6 +47,7 @@ describe('Simulator (e2e)', () => {
     expect(body).toMatchObject({
       source_id: source.id,
       strategy: 'weighted-round-robin',
+      capacity: 'current',
       requests: 600,
       assigned: 600,
       unassigned: 0,
@@ -153,6 +154,68 @@ describe('Simulator (e2e)', () => {
     ]);
   });
 
+  it("capacity 'ignore' gives the shares by weight, summing to 1, even when operators are full", async () => {
+    // Alice and Bob are full now: from current loads nobody takes anything.
+    const alice = await given(t).operator({ name: 'Alice', max_load: 1 });
+    const bob = await given(t).operator({ name: 'Bob', max_load: 1 });
+    const off = await given(t).operator({ name: 'Off', is_active: false });
+    const source = await given(t).source({ strategy: 'weighted-round-robin' });
+    const weights = [
+      { operator_id: alice.id, weight: 2 },
+      { operator_id: bob.id, weight: 5 },
+      { operator_id: off.id, weight: 3 },
+    ];
+    await given(t).weights(source.id, weights);
+    await given(t).request(source.id);
+    await given(t).request(source.id);
+    const before = await snapshot();
+
+    const current = await t
+      .http()
+      .post(`/sources/${source.id}/simulate`)
+      .send({ requests: 700 })
+      .expect(200);
+    expect(current.body).toMatchObject({ capacity: 'current', assigned: 0, unassigned: 700 });
+
+    const { body } = await t
+      .http()
+      .post(`/sources/${source.id}/simulate`)
+      .send({ requests: 700, capacity: 'ignore' })
+      .expect(200);
+    expect(body).toMatchObject({ capacity: 'ignore', requests: 700, assigned: 700, unassigned: 0 });
+    expect(
+      body.operators.map((o: any) => [
+        o.operator_name,
+        o.requests,
+        o.share,
+        o.current_load,
+        o.reason,
+      ]),
+    ).toEqual([
+      ['Alice', 200, 2 / 7, 1, 'at_capacity'],
+      ['Bob', 500, 5 / 7, 1, 'at_capacity'],
+      ['Off', 0, 0, 0, 'inactive'],
+    ]);
+    expect(body.operators.reduce((sum: number, o: any) => sum + o.share, 0)).toBeCloseTo(1, 10);
+
+    // Proposed weights and another strategy combine with it.
+    const proposed = await t
+      .http()
+      .post(`/sources/${source.id}/simulate`)
+      .send({
+        requests: 400,
+        capacity: 'ignore',
+        strategy: 'weighted-least-loaded',
+        weights: [
+          { operator_id: alice.id, weight: 1 },
+          { operator_id: bob.id, weight: 3 },
+        ],
+      })
+      .expect(200);
+    expect(proposed.body.operators.map((o: any) => o.requests)).toEqual([100, 300]);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('answers 404 for an unknown source or operator', async () => {
     const { source } = await threeOperatorSource();
     await t.http().post('/sources/987654/simulate').send({ requests: 10 }).expect(404);
@@ -186,6 +249,8 @@ describe('Simulator (e2e)', () => {
       'operator_id',
     ],
     [{ requests: 10, extra: 1 }, 'extra'],
+    [{ requests: 10, capacity: 'unlimited' }, 'capacity'],
+    [{ requests: 10, capacity: null }, 'capacity'],
   ])('rejects %j with 400 naming %s', async (body, field) => {
     const source = await given(t).source();
     const response = await t.http().post(`/sources/${source.id}/simulate`).send(body).expect(400);

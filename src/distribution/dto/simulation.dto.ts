@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsIn,
   IsInt,
   IsString,
   Length,
@@ -13,6 +14,14 @@ import {
 import { IsOptionalNonNull } from '../../common/validation';
 import { MAX_WEIGHTS_PER_SOURCE, SourceWeightDto } from '../../sources/dto/source-weight.dto';
 import { DecisionOperatorDto } from '../../requests/dto/decision-response.dto';
+import { SIMULATION_CAPACITIES, type SimulationCapacity } from '../simulate';
+
+const CAPACITY_DESCRIPTION =
+  '`current` (default): from the operators’ current loads within max_load, so full operators ' +
+  'drop out and the rest may stay unassigned: what the next requests would meet now. ' +
+  '`ignore`: every operator as if idle with unlimited room, so `share` is the strategy’s split ' +
+  'by weight alone (all assigned while anyone active has weight > 0). Inactive and zero-weight ' +
+  'operators get nothing either way.';
 
 export const MAX_SIMULATED_REQUESTS = 100_000;
 
@@ -48,6 +57,18 @@ export class SimulateRequestDto {
   @IsString()
   @Length(1, 64)
   strategy?: string;
+
+  @ApiPropertyOptional({
+    enum: SIMULATION_CAPACITIES,
+    default: 'current',
+    example: 'ignore',
+    description: CAPACITY_DESCRIPTION,
+  })
+  @IsOptionalNonNull()
+  @IsIn(SIMULATION_CAPACITIES, {
+    message: `$property must be one of: ${SIMULATION_CAPACITIES.join(', ')}`,
+  })
+  capacity?: SimulationCapacity;
 }
 
 /** An operator as the simulation starts (the same view a decision records), and its outcome. */
@@ -72,6 +93,13 @@ export class SimulationResponseDto {
 
   @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy simulated' })
   strategy: string;
+
+  @ApiProperty({
+    enum: SIMULATION_CAPACITIES,
+    example: 'current',
+    description: `How loads and capacities were treated. ${CAPACITY_DESCRIPTION}`,
+  })
+  capacity: SimulationCapacity;
 
   @ApiProperty({ type: 'integer', example: 1000 })
   requests: number;
