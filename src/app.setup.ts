@@ -16,6 +16,7 @@ import { TOTAL_COUNT_HEADER } from './common/total-count.interceptor';
 import { IDEMPOTENT_REPLAYED_HEADER } from './requests/requests.controller';
 import { REQUEST_ID_HEADER } from './logging/http-logger';
 import { HTTP_LOGGER } from './logging/logging.module';
+import { routeMappingAtDebug } from './logging/startup';
 import { MetricsService } from './metrics/metrics.service';
 
 /**
@@ -29,7 +30,7 @@ export const APP_OPTIONS = { bodyParser: false } as const;
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
-  app.useLogger(app.get(Logger));
+  app.useLogger(routeMappingAtDebug(app.get(Logger)));
   // Express's own error page shows stack traces outside production: never let it.
   express.set('env', 'production');
   express.set('trust proxy', config.trustProxy);
