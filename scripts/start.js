@@ -72,6 +72,8 @@ function withLock(work) {
 if (!upToDate()) {
   withLock(() => {
     if (upToDate()) return;
+    // On stdout, so that stderr keeps only a failed start's one line.
+    console.log('building the app (first start or changed sources)…');
     execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
       cwd: root,
       stdio: 'inherit',

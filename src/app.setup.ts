@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cors from 'cors';
@@ -9,13 +9,14 @@ import { AppConfig } from './config/app-config';
 import { rejectNulCharacters, requireJsonBody } from './common/json-body';
 import { corsWhenAsked, securityHeaders } from './common/security-headers';
 import { observeResponses } from './common/response-observer';
-import { VALIDATION_OPTIONS, validationException } from './common/validation-errors';
+import { AppValidationPipe } from './common/validation.pipe';
 import { AppExceptionFilter } from './common/app-exception.filter';
 import { setupOpenApi } from './common/openapi';
 import { TOTAL_COUNT_HEADER } from './common/total-count.interceptor';
 import { IDEMPOTENT_REPLAYED_HEADER } from './requests/requests.controller';
 import { REQUEST_ID_HEADER } from './logging/http-logger';
 import { HTTP_LOGGER } from './logging/logging.module';
+import { routeMappingAtDebug } from './logging/startup';
 import { MetricsService } from './metrics/metrics.service';
 
 /**
@@ -29,7 +30,7 @@ export const APP_OPTIONS = { bodyParser: false } as const;
 export function configureApp(app: INestApplication): void {
   const config = app.get(AppConfig);
   const express = app as NestExpressApplication;
-  app.useLogger(app.get(Logger));
+  app.useLogger(routeMappingAtDebug(app.get(Logger)));
   // Express's own error page shows stack traces outside production: never let it.
   express.set('env', 'production');
   express.set('trust proxy', config.trustProxy);
@@ -44,15 +45,15 @@ export function configureApp(app: INestApplication): void {
   );
   app.use(securityHeaders());
   app.use(requireJsonBody);
-  express.useBodyParser('json', { limit: config.BODY_LIMIT, reviver: rejectNulCharacters });
+  // Any JSON value parses (`strict: false`); AppValidationPipe tells a body that is not the
+  // object a route expects in one message.
+  express.useBodyParser('json', {
+    limit: config.BODY_LIMIT,
+    reviver: rejectNulCharacters,
+    strict: false,
+  });
   express.set('query parser', 'simple');
-  app.useGlobalPipes(
-    new ValidationPipe({
-      ...VALIDATION_OPTIONS,
-      transform: true,
-      exceptionFactory: validationException,
-    }),
-  );
+  app.useGlobalPipes(new AppValidationPipe());
   app.useGlobalFilters(new AppExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.use(
     corsWhenAsked(

@@ -44,4 +44,12 @@ describe(validationMessages.name, () => {
       'property extra should not exist',
     ]);
   });
+
+  it('gives a value of the wrong type one message, its type, and not its range', () => {
+    expect(messagesFor({ name: 5, count: '5', items: [{ weight: 'x' }] })).toEqual([
+      'name must be a string',
+      'count must be an integer',
+      'items.0.weight must be an integer',
+    ]);
+  });
 });

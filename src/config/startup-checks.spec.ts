@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkHost, checkPortFree, checkSqlitePath, listenError } from './startup-checks';
+import {
+  checkDatabase,
+  checkHost,
+  checkPortFree,
+  checkSqlitePath,
+  databaseFailure,
+  describeDatabaseUrl,
+  listenError,
+} from './startup-checks';
 
 describe('start-up checks', () => {
   let dir: string;
@@ -74,6 +82,35 @@ describe('start-up checks', () => {
       expect(listenError(error('EADDRINUSE'), 80, '::').message).toMatch(/PORT 80 is already/);
       expect(listenError(error('EADDRNOTAVAIL'), 80, '10.9.9.9').message).toMatch(
         /^Invalid configuration: HOST/,
+      );
+    });
+  });
+
+  describe(checkDatabase.name, () => {
+    it('refuses a server that does not answer, in one line naming DATABASE_URL, without the password', async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise((resolve) => server.close(resolve));
+      await expect(checkDatabase(`postgres://crm:s3cret@127.0.0.1:${port}/crm`)).rejects.toThrow(
+        new Error(
+          `Invalid configuration: DATABASE_URL postgres://crm@127.0.0.1:${port}/crm: connection refused (ECONNREFUSED)`,
+        ),
+      );
+    });
+
+    it('names the usual reasons in words', () => {
+      expect(databaseFailure(Object.assign(new Error('x'), { code: '3D000' }))).toBe(
+        'the database does not exist (3D000)',
+      );
+      expect(databaseFailure(Object.assign(new Error('x'), { code: '28P01' }))).toBe(
+        'password authentication failed (28P01)',
+      );
+      expect(databaseFailure(new Error('Connection terminated due to connection timeout'))).toBe(
+        'no answer in time (timeout)',
+      );
+      expect(describeDatabaseUrl('postgres://u:p@db.internal/crm?sslmode=require')).toBe(
+        'postgres://u@db.internal/crm',
       );
     });
   });

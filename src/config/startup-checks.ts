@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { accessSync, constants, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve, sep } from 'node:path';
+import { Client } from 'pg';
 import { lockSqliteFile } from '../database/sqlite-lock';
 import { AppConfig } from './app-config';
 import { ConfigurationError } from './configuration-error';
@@ -136,6 +137,69 @@ export function listenError(error: unknown, port: number, host: string): Error {
   }
 }
 
+/** DATABASE_URL as it may be printed: the password taken out, and the query (options) too. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.search = '';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** Why a connection failed, in words, with the code a search engine knows. */
+export function databaseFailure(error: unknown): string {
+  const failure = error as { code?: string; message?: string } | undefined;
+  const reason: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    ETIMEDOUT: 'no answer in time',
+    ECONNRESET: 'connection reset',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    '3D000': 'the database does not exist',
+    '28P01': 'password authentication failed',
+    '28000': 'the server refused this user',
+    '57P03': 'the server is starting up or shutting down',
+    '53300': 'too many connections',
+  };
+  const code = failure?.code;
+  if (code && reason[code]) return `${reason[code]} (${code})`;
+  // pg's own timeout carries no code.
+  if (/timeout/i.test(failure?.message ?? '')) return 'no answer in time (timeout)';
+  const message = (failure?.message ?? String(error)).split('\n')[0];
+  return code ? `${message} (${code})` : message;
+}
+
+const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * PostgreSQL must answer at DATABASE_URL: one connection is opened and closed before Nest
+ * starts, so that an unreachable server, a missing database or a wrong password is one line
+ * naming the variable (the password left out), not a stack trace from inside the start-up.
+ */
+export async function checkDatabase(url: string): Promise<void> {
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+  });
+  // A connection that breaks after the check is the pool's business, not this client's.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      `${describeDatabaseUrl(url)}: ${databaseFailure(error)}`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /**
  * Everything about the environment that must hold before the service starts. On SQLite this
  * also takes the file's lock (see sqlite-lock.ts), held until the process exits: a second
@@ -143,7 +207,9 @@ export function listenError(error: unknown, port: number, host: string): Error {
  */
 export async function checkStartupEnvironment(config: AppConfig): Promise<void> {
   await checkHost(config.HOST);
-  if (!config.usesPostgres) {
+  if (config.DATABASE_URL) {
+    await checkDatabase(config.DATABASE_URL);
+  } else {
     checkSqlitePath(config.SQLITE_PATH);
     lockSqliteFile(config.SQLITE_PATH);
   }

@@ -96,8 +96,9 @@ function serializeRequest(request: ExpressRequest) {
 /**
  * One line per HTTP request when it finishes: method, url, route template, status, latency
  * (`responseTime`, ms) and the request id, which is taken from X-Request-Id or generated and
- * echoed in the response. Secrets in headers are redacted; bodies are never logged. A 5xx (or a
- * response cut short) is logged at error, everything else at info.
+ * echoed in the response. Secrets in headers are redacted; bodies are never logged. A 5xx is
+ * logged at error, everything else at info, a response the client cut short ("request aborted")
+ * included.
  *
  * Below the level nothing is built: no child logger, no serializer, just the request id and one
  * `close` listener (pino-http builds two child loggers and serialises the request on every request,
@@ -113,8 +114,11 @@ export function createHttpLogger(logger: Logger): HttpLogger {
       response.setHeader(REQUEST_ID_HEADER, id);
     },
     finished(request, response, elapsedMs) {
-      const failed = response.statusCode >= 500 || !response.writableFinished;
-      const level: Level = failed ? 'error' : 'info';
+      // Not finished: the client went away first (a closed console tab ending its
+      // /events/stream, a load generator stopped mid-flight). That is the client's choice, not a
+      // fault of the service: info, whatever status had been set. A 5xx sent in full is an error.
+      const aborted = !response.writableFinished;
+      const level: Level = !aborted && response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const route = request.route?.path;
       logger[level](
@@ -124,11 +128,7 @@ export function createHttpLogger(logger: Logger): HttpLogger {
           res: { statusCode: response.statusCode },
           responseTime: Math.round(elapsedMs),
         },
-        response.writableFinished
-          ? failed
-            ? 'request errored'
-            : 'request completed'
-          : 'request aborted',
+        aborted ? 'request aborted' : level === 'error' ? 'request errored' : 'request completed',
       );
     },
   };

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Logger as NestJsPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,9 +13,31 @@ import { lifecycleLogger } from './http-logger';
  * The logger Nest uses from its first line, before the app's own is in place: the same root pino
  * logger, so in production even a start-up that fails inside Nest writes JSON to stdout.
  */
-export function bootstrapLogger(root: Logger): NestJsPinoLogger {
+export function bootstrapLogger(root: Logger): LoggerService {
   const params = { pinoHttp: { logger: root } };
-  return new NestJsPinoLogger(new PinoLogger(params), params);
+  return routeMappingAtDebug(new NestJsPinoLogger(new PinoLogger(params), params));
+}
+
+/** Nest's contexts that write one info line per controller and per route at every start. */
+const ROUTE_MAPPING_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer']);
+
+/**
+ * Nest's logger, with its route mapping lines ("Mapped {/operators, POST} route", some 60 of them)
+ * at debug: they say nothing an operator needs at every start (docs/openapi.json lists the
+ * routes), and they buried the one start line.
+ */
+export function routeMappingAtDebug(logger: NestJsPinoLogger): LoggerService {
+  return {
+    log: (message: unknown, ...rest: unknown[]) =>
+      ROUTE_MAPPING_CONTEXTS.has(rest.at(-1) as string)
+        ? logger.debug(message, ...rest)
+        : logger.log(message, ...rest),
+    error: (message: unknown, ...rest: unknown[]) => logger.error(message, ...rest),
+    warn: (message: unknown, ...rest: unknown[]) => logger.warn(message, ...rest),
+    debug: (message: unknown, ...rest: unknown[]) => logger.debug(message, ...rest),
+    verbose: (message: unknown, ...rest: unknown[]) => logger.verbose(message, ...rest),
+    fatal: (message: unknown, ...rest: unknown[]) => logger.fatal(message, ...rest),
+  };
 }
 
 export type DatabaseDescription =
@@ -73,6 +95,6 @@ export function logStartup(app: INestApplication, config: AppConfig, root: Logge
   const summary = startupSummary(config, writer, port);
   lifecycleLogger(root).info(
     { context: 'Bootstrap', ...summary },
-    `Lead distribution service started on ${summary.url} (docs at /docs)`,
+    `Lead distribution service started on ${summary.url}: console at ${summary.url}/console, API docs at ${summary.url}/docs`,
   );
 }

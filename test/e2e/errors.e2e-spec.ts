@@ -91,4 +91,49 @@ describe('Error bodies (e2e)', () => {
     expect(fromQuery.body.message).toEqual(['status must be one of: active, closed']);
     expect(fromBody.body.message).toEqual(fromQuery.body.message);
   });
+  it('answers a JSON body that is not an object with one message, and keeps array bodies working', async () => {
+    for (const body of ['null', '5', '"x"', '[]', 'true']) {
+      const response = await t
+        .http()
+        .post('/operators')
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect([body, response.body]).toEqual([
+        body,
+        { statusCode: 400, error: 'Bad Request', message: ['the body must be a JSON object'] },
+      ]);
+    }
+    const patched = await t
+      .http()
+      .patch(`/sources/${sourceId}`)
+      .set('Content-Type', 'application/json')
+      .send('null')
+      .expect(400);
+    expect(patched.body.message).toEqual(['the body must be a JSON object']);
+    // POST /sources/{id}/weights takes an array: it still does, and refuses an object.
+    await t.http().post(`/sources/${sourceId}/weights`).send([]).expect(200);
+    const notArray = await t
+      .http()
+      .post(`/sources/${sourceId}/weights`)
+      .set('Content-Type', 'application/json')
+      .send('null')
+      .expect(400);
+    expect(notArray.body.message).toEqual([expect.stringMatching(/array/)]);
+  });
+
+  it('gives a field of the wrong type one message: its type', async () => {
+    const operator = await t.http().post('/operators').send({ name: 'Typed', max_load: '5' });
+    expect(operator.status).toBe(400);
+    expect(operator.body.message).toEqual(['max_load must be an integer']);
+    const request = await t
+      .http()
+      .post('/requests')
+      .send({ lead_external_id: 5, source_id: sourceId });
+    expect(request.status).toBe(400);
+    expect(request.body.message).toEqual(['lead_external_id must be a string']);
+    // A value of the right type that breaks a range still says so.
+    const range = await t.http().post('/operators').send({ name: 'Typed', max_load: -1 });
+    expect(range.body.message).toEqual([expect.stringMatching(/^max_load must not be less than/)]);
+  });
 });

@@ -231,4 +231,40 @@ once('The service process (e2e)', () => {
     },
     START_TIMEOUT_MS + STOP_TIMEOUT_MS,
   );
+
+  it(
+    'stops at once with one line naming DATABASE_URL, its host and the reason, never its password, when the database does not answer',
+    async () => {
+      const closedPort = await freePort(); // nothing listens there any more
+      const child = spawn(process.execPath, [join(root, 'scripts', 'start.js')], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          npm_lifecycle_event: '',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          NODE_ENV: 'production',
+          DATABASE_URL: `postgres://crm:s3cret-pw@127.0.0.1:${closedPort}/crm`,
+        },
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      try {
+        expect(await exited(child, START_TIMEOUT_MS)).toBe(1);
+      } finally {
+        killGroup(child);
+      }
+      expect(stderr.trim().split('\n')).toEqual([
+        `Invalid configuration: DATABASE_URL postgres://crm@127.0.0.1:${closedPort}/crm: connection refused (ECONNREFUSED)`,
+      ]);
+      expect(stdout + stderr).not.toContain('s3cret-pw');
+      // Nothing logged a stack trace on the way.
+      expect(stdout).not.toMatch(/"level":50|stack/);
+    },
+    START_TIMEOUT_MS + STOP_TIMEOUT_MS,
+  );
 });

@@ -117,6 +117,10 @@ describe('Production logs (e2e, the real entry point)', () => {
     expect(service.lines.filter((line) => parse(line)?.context === 'Bootstrap')).toHaveLength(1);
     expect(started).toMatchObject({
       level: 30,
+      // A team lead's first look: where the console and the API docs are.
+      msg: expect.stringMatching(
+        / on http:\/\/[^ ]+: console at http:\/\/\S+\/console, API docs at http:\/\/\S+\/docs$/,
+      ),
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       strategy: 'weighted-round-robin',
       auth: 'on',
@@ -165,5 +169,90 @@ describe('Production logs (e2e, the real entry point)', () => {
     ]).finally(() => clearTimeout(timer));
     for (const line of service.lines) expect(parse(line)).toBeDefined();
     service = undefined;
+  });
+
+  it('logs no error when clients go away: a closed live stream, a load stopped mid-flight', async () => {
+    const key = 'logs-admin-key-000000002';
+    service = new ServiceProcess(
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_API_KEYS: key,
+        ...database.env,
+      },
+      cwd,
+    );
+    const started = await service.waitFor((line) => line.context === 'Bootstrap');
+    const url = started.url as string;
+    const { port } = new URL(url);
+    // Nest's route mapping lines are for debugging, not for every start.
+    expect(
+      service.lines.map(parse).filter((line) => /^Route(sResolver|rExplorer)$/.test(line?.context)),
+    ).toEqual([]);
+
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(response.ok).toBe(true);
+      return (await response.json()) as { id: number };
+    };
+    const operator = await api('POST', '/operators', { name: 'Ann', max_load: 100000 });
+    const source = await api('POST', '/sources', { name: 'Bot' });
+    await api('POST', `/sources/${source.id}/weights`, [{ operator_id: operator.id, weight: 1 }]);
+    const intake = (id: string) => JSON.stringify({ lead_external_id: id, source_id: source.id });
+
+    // A console tab: the stream opens, an event arrives, the tab closes.
+    const tab = new AbortController();
+    const stream = await fetch(`${url}/events/stream`, {
+      headers: { 'x-api-key': key },
+      signal: tab.signal,
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    await api('POST', '/requests', JSON.parse(intake('streamed')));
+    await reader.read();
+    tab.abort();
+    await reader.read().catch(() => undefined);
+
+    // A load generator stopped mid-flight: requests sent in full, connections cut before the
+    // answer, or right after it.
+    const cut = (id: string, afterAnswer: boolean) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('error', () => resolve());
+        socket.once('connect', () => {
+          const body = intake(id);
+          socket.write(
+            `POST /requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+              `X-API-Key: ${key}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          );
+          if (afterAnswer) {
+            socket.once('data', () => {
+              socket.destroy();
+              resolve();
+            });
+          } else {
+            setImmediate(() => {
+              socket.destroy();
+              resolve();
+            });
+          }
+        });
+      });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => cut(`load-${i}`, i % 2 === 0)));
+    await service.waitFor((line) => line.msg === 'request aborted');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const errors = service.lines.map(parse).filter((line) => (line?.level ?? 0) >= 50);
+    expect(errors).toEqual([]);
+    // The stream's end is still written, below error.
+    expect(
+      service.lines.map(parse).find((line) => line?.req?.url === '/events/stream'),
+    ).toMatchObject({ level: 30, msg: 'request aborted' });
   });
 });

@@ -43,6 +43,61 @@ function readmeCommands(markdown: string): Command[] {
   return commands;
 }
 
+/**
+ * The routes the README's route table (the one headed `| route | what |`) names, as
+ * `METHOD /path` with every path parameter written `{}`: `POST/GET /sources/{id}/keys` names two,
+ * a bare path is a GET, and a query (`?waiting=true`) is kept apart.
+ */
+function routeTable(markdown: string): { routes: Set<string>; text: string } {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => /^\|\s*route\s*\|\s*what\s*\|/.test(line));
+  const rows: string[] = [];
+  for (let index = start + 2; start >= 0 && lines[index]?.startsWith('|'); index++) {
+    rows.push(lines[index]);
+  }
+  const routes = new Set<string>();
+  for (const row of rows) {
+    const cell = row.split('|')[1] ?? '';
+    for (const [, span] of cell.matchAll(/`([^`]+)`/g)) {
+      const match = /^(?:([A-Z/]+) )?(\/[^\s?]*)/.exec(span.trim());
+      if (!match) continue;
+      const path = normalisePath(match[2]);
+      for (const method of (match[1] ?? 'GET').split('/')) routes.add(`${method} ${path}`);
+    }
+  }
+  return { routes, text: rows.join('\n') };
+}
+
+const normalisePath = (path: string) => path.replace(/\{[^}]*\}|:\w+/g, '{}');
+
+describe('README route table', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const document = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'),
+  ) as { paths: Record<string, Record<string, unknown>> };
+
+  it('lists every route of docs/openapi.json, with its method', () => {
+    const { routes } = routeTable(readme);
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${normalisePath(path)}`),
+    );
+    expect(documented.length).toBeGreaterThan(30);
+    expect(documented.filter((route) => !routes.has(route))).toEqual([]);
+    // And nothing the API does not have (the console and the docs are pages, not API routes).
+    const pages = ['GET /console', 'GET /docs', 'GET /docs-json'];
+    expect(
+      [...routes].filter((route) => !documented.includes(route) && !pages.includes(route)),
+    ).toEqual([]);
+  });
+
+  it('names the pages and the queue filter too', () => {
+    const { routes, text } = routeTable(readme);
+    expect(routes).toContain('GET /console');
+    expect(routes).toContain('GET /docs');
+    expect(text).toContain('waiting=true');
+  });
+});
+
 // Needs the curl binary, as the README does.
 describe('README walkthrough (e2e)', () => {
   let t: TestApp;
