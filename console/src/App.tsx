@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, authRequired, session } from './api';
+import { api, ApiError, authRequired, backgroundRead, session } from './api';
 import type {
   OperatorResponseDto,
   PublicEvent,
@@ -152,7 +152,8 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
   const refreshing = useRef<Promise<void> | null>(null);
   const again = useRef(false);
 
-  const refresh = useCallback((): Promise<void> => {
+  const refresh = useCallback((background = false): Promise<void> => {
+    const read = <T,>(path: string) => (background ? backgroundRead<T>(path) : api<T>('GET', path));
     if (refreshing.current) {
       again.current = true;
       return refreshing.current;
@@ -162,10 +163,10 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
         again.current = false;
         try {
           const [operators, sources, waiting, stats] = await Promise.all([
-            api<OperatorResponseDto[]>('GET', '/operators?limit=1000'),
-            api<SourceResponseDto[]>('GET', '/sources?limit=1000'),
-            api<RequestResponseDto[]>('GET', '/requests?waiting=true&limit=200'),
-            api<SourceStatsDto[]>('GET', '/requests/distribution/stats?limit=1000'),
+            read<OperatorResponseDto[]>('/operators?limit=1000'),
+            read<SourceResponseDto[]>('/sources?limit=1000'),
+            read<RequestResponseDto[]>('/requests?waiting=true&limit=200'),
+            read<SourceStatsDto[]>('/requests/distribution/stats?limit=1000'),
           ]);
           setData({ operators, sources, waiting, stats });
           setLoaded(true);
@@ -183,7 +184,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
   useEffect(() => {
     void refresh();
     api<StrategyResponseDto[]>('GET', '/strategies').then(setStrategies, report);
-    const poll = window.setInterval(() => void refresh(), POLL_MS);
+    const poll = window.setInterval(() => void refresh(true), POLL_MS);
     const tick = window.setInterval(() => setNow(Date.now()), TICK_MS);
     const onVisible = () => {
       if (document.visibilityState === 'visible') void refresh();

@@ -42,6 +42,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (await call<T>(method, path, body)).body;
 }
 
+/** A read of the periodic background refresh: the service logs it at debug, not info. */
+export async function backgroundRead<T>(path: string): Promise<T> {
+  return (await call<T>('GET', path, undefined, { 'X-Background-Refresh': '1' })).body;
+}
+
 /** A page of a list route: its rows and X-Total-Count, the number of rows matching the filters. */
 export async function apiPage<T>(path: string): Promise<{ items: T[]; total: number }> {
   const { body, headers } = await call<T[]>('GET', path);
@@ -53,6 +58,7 @@ async function call<T>(
   method: string,
   path: string,
   body?: unknown,
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
@@ -62,6 +68,7 @@ async function call<T>(
         Accept: 'application/json',
         ...authHeaders(),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...extraHeaders,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

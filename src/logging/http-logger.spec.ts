@@ -121,6 +121,23 @@ describe(createHttpLogger.name, () => {
     }
   });
 
+  it("logs the console's answered background refreshes at debug, and their failures at info or error", async () => {
+    const { app, lines } = appWithLogger({ LOG_LEVEL: 'debug' });
+    await request(app).get('/things/1').set('X-Background-Refresh', '1').expect(200);
+    await request(app).get('/nowhere').set('X-Background-Refresh', '1').expect(404);
+    await request(app).get('/broken').set('X-Background-Refresh', '1').expect(503);
+    await settle();
+    expect(lines.map((line) => [line.req.url, line.level])).toEqual([
+      ['/things/1', 20],
+      ['/nowhere', 30],
+      ['/broken', 50],
+    ]);
+    const info = appWithLogger({ LOG_LEVEL: 'info' });
+    await request(info.app).get('/things/1').set('X-Background-Refresh', '1').expect(200);
+    await settle();
+    expect(info.lines).toEqual([]);
+  });
+
   it('honours LOG_LEVEL', async () => {
     const { app, lines } = appWithLogger({ LOG_LEVEL: 'warn' });
     await request(app).get('/things/1').expect(200);

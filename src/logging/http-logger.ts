@@ -64,7 +64,13 @@ export function lifecycleLogger(root: Logger): Logger {
 }
 
 type ExpressRequest = IncomingMessage & { route?: { path?: string }; id?: unknown };
-type Level = 'info' | 'error';
+type Level = 'debug' | 'info' | 'error';
+
+/**
+ * Sent by the console on its periodic background refresh: an answered one is logged at debug, so
+ * an open console adds no info lines of its own (its live stream is one request).
+ */
+export const BACKGROUND_REFRESH_HEADER = 'x-background-refresh';
 
 /**
  * The middleware, with the root logger it writes to (nestjs-pino writes Nest's lines there) and
@@ -97,8 +103,8 @@ function serializeRequest(request: ExpressRequest) {
  * One line per HTTP request when it finishes: method, url, route template, status, latency
  * (`responseTime`, ms) and the request id, which is taken from X-Request-Id or generated and
  * echoed in the response. Secrets in headers are redacted; bodies are never logged. A 5xx is
- * logged at error, everything else at info, a response the client cut short ("request aborted")
- * included.
+ * logged at error, the console's answered background refreshes at debug, everything else at
+ * info, a response the client cut short ("request aborted") included.
  *
  * Below the level nothing is built: no child logger, no serializer, just the request id and one
  * `close` listener (pino-http builds two child loggers and serialises the request on every request,
@@ -118,7 +124,12 @@ export function createHttpLogger(logger: Logger): HttpLogger {
       // /events/stream, a load generator stopped mid-flight). That is the client's choice, not a
       // fault of the service: info, whatever status had been set. A 5xx sent in full is an error.
       const aborted = !response.writableFinished;
-      const level: Level = !aborted && response.statusCode >= 500 ? 'error' : 'info';
+      const level: Level =
+        !aborted && response.statusCode >= 500
+          ? 'error'
+          : !aborted && response.statusCode < 400 && request.headers[BACKGROUND_REFRESH_HEADER]
+            ? 'debug'
+            : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const route = request.route?.path;
       logger[level](
