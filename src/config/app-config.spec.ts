@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { AppConfig } from './app-config';
 
 describe(AppConfig.name, () => {
@@ -101,5 +102,32 @@ describe(AppConfig.name, () => {
     ['192.168.0.1/255.255.255.0,::1', ['192.168.0.1/255.255.255.0', '::1']],
   ])('accepts TRUST_PROXY=%s', (value, expected) => {
     expect(AppConfig.fromEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses WEBHOOK_BACKOFF_BASE_MS above WEBHOOK_BACKOFF_MAX_MS in one line naming both', () => {
+    expect(() =>
+      AppConfig.fromEnv({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' }),
+    ).toThrow(
+      /^Invalid configuration: WEBHOOK_BACKOFF_BASE_MS \(5000\) must not be greater than WEBHOOK_BACKOFF_MAX_MS \(1000\)$/,
+    );
+    expect(
+      AppConfig.fromEnv({ WEBHOOK_BACKOFF_BASE_MS: '1000', WEBHOOK_BACKOFF_MAX_MS: '1000' })
+        .WEBHOOK_BACKOFF_BASE_MS,
+    ).toBe(1000);
+  });
+
+  it('never prints its secrets: JSON and util.inspect show them redacted', () => {
+    const secrets = {
+      DATABASE_URL: 'postgres://crm:hunter2-password@db:5432/crm',
+      ADMIN_API_KEYS: 'admin-key-0123456789abcdef',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+    };
+    const config = AppConfig.fromEnv({ ...secrets, PORT: '4000' });
+    expect(config.DATABASE_URL).toBe(secrets.DATABASE_URL);
+    for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 })]) {
+      for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
+      expect(printed).toContain('4000');
+      expect(printed).toContain('[redacted]');
+    }
   });
 });

@@ -14,12 +14,16 @@ import {
   validateSync,
 } from 'class-validator';
 import { isIP } from 'node:net';
+import { inspect } from 'node:util';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const SQLITE_SYNCHRONOUS_MODES = ['full', 'normal'] as const;
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number];
+
+/** Secrets: never printed, logged or serialised with the configuration (see toJSON). */
+export const SENSITIVE_VARIABLES = ['DATABASE_URL', 'ADMIN_API_KEYS', 'METRICS_TOKEN'] as const;
 
 /** Variables without a default (absent from `new AppConfig()`). */
 const OPTIONAL_VARIABLES = [
@@ -244,6 +248,27 @@ export class AppConfig {
       const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
       throw new Error(`Invalid configuration: ${message}`);
     }
+    // Rules across variables, reported the same way.
+    if (config.WEBHOOK_BACKOFF_BASE_MS > config.WEBHOOK_BACKOFF_MAX_MS) {
+      throw new Error(
+        `Invalid configuration: WEBHOOK_BACKOFF_BASE_MS (${config.WEBHOOK_BACKOFF_BASE_MS}) ` +
+          `must not be greater than WEBHOOK_BACKOFF_MAX_MS (${config.WEBHOOK_BACKOFF_MAX_MS})`,
+      );
+    }
     return config;
+  }
+
+  /** The configuration with its secrets redacted: what JSON.stringify and loggers get. */
+  toJSON(): Record<string, unknown> {
+    const plain: Record<string, unknown> = { ...(this as object) };
+    for (const key of SENSITIVE_VARIABLES) {
+      if (plain[key] !== undefined) plain[key] = '[redacted]';
+    }
+    return plain;
+  }
+
+  /** console.log and util.inspect print the redacted form too. */
+  [inspect.custom](): Record<string, unknown> {
+    return this.toJSON();
   }
 }
