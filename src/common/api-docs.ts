@@ -6,9 +6,11 @@ import {
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
   ApiProperty,
+  ApiPropertyOptional,
 } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { CONFLICT_CODES, type ConflictCode } from './conflict';
 import { PaginationQueryDto } from './pagination.dto';
 import { TOTAL_COUNT_HEADER, TotalCountInterceptor } from './total-count.interceptor';
 import { VALIDATION_OPTIONS, validationMessages } from './validation-errors';
@@ -23,6 +25,16 @@ export class ErrorResponseDto {
 
   @ApiProperty({ example: 'source 42 not found' })
   message: string;
+
+  @ApiPropertyOptional({
+    enum: CONFLICT_CODES,
+    enumName: 'ConflictCode',
+    description:
+      'On a 409 only: why the change was refused. Only CHANGED_MEANWHILE and ' +
+      'IDEMPOTENCY_CONTENDED are worth sending again as they are.',
+    example: 'AT_CAPACITY',
+  })
+  code?: ConflictCode;
 }
 
 /** A 400: `message` is always a list of strings, one per problem, each naming its field. */
@@ -94,11 +106,15 @@ export function ApiNotFound(
   });
 }
 
-export function ApiConflict(description: string, message: string): MethodDecorator {
+export function ApiConflict(
+  description: string,
+  message: string,
+  code: ConflictCode,
+): MethodDecorator {
   return ApiConflictResponse({
     description,
     type: ErrorResponseDto,
-    example: { statusCode: 409, error: 'Conflict', message },
+    example: { statusCode: 409, error: 'Conflict', message, code },
   });
 }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import { conflictResponse, ConflictError } from './conflict';
 
 interface ClientHttpError {
   statusCode: number;
@@ -21,12 +22,21 @@ function isClientHttpError(error: unknown): error is ClientHttpError {
 
 /**
  * Gives middleware errors (body-parser, requireJsonBody) Nest's standard body
- * ({statusCode, error, message}) and keeps them out of the error log, and makes every 400's
- * `message` a list of strings; anything unexpected still becomes a logged, generic 500.
+ * ({statusCode, error, message}) and keeps them out of the error log, answers a service's
+ * ConflictError with its code (conflictResponse), and makes every 400's `message` a list of
+ * strings; anything unexpected still becomes a logged, generic 500.
  */
 @Catch()
 export class AppExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof ConflictError) {
+      const { status } = conflictResponse(exception.code);
+      exception = new HttpException(
+        { statusCode: status, error: 'Conflict', message: exception.message, code: exception.code },
+        status,
+        { cause: exception },
+      );
+    }
     if (isClientHttpError(exception)) {
       const { statusCode, message } = exception;
       const error = STATUS_CODES[statusCode] ?? 'Error';

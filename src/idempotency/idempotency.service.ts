@@ -1,5 +1,4 @@
 import {
-  ConflictException,
   Injectable,
   Logger,
   OnModuleDestroy,
@@ -8,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ConflictError } from '../common/conflict';
 import type { Tx } from '../database/tx';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
@@ -106,7 +106,8 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
         );
       }
       if (existing.statusCode === null || existing.response === null) {
-        throw new ConflictException(
+        throw new ConflictError(
+          'IDEMPOTENCY_CONTENDED',
           'a request with this Idempotency-Key is still being processed; retry later',
         );
       }
@@ -116,7 +117,10 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
         body: JSON.parse(existing.response) as unknown,
       };
     }
-    throw new ConflictException('this Idempotency-Key is contended; retry later');
+    throw new ConflictError(
+      'IDEMPOTENCY_CONTENDED',
+      'this Idempotency-Key is contended; retry later',
+    );
   }
 
   /** Stores the response with the claim, inside the caller's (the request's) transaction. */
@@ -129,7 +133,10 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
       .execute();
     if (updated.affected !== 1) {
       // Taken as abandoned by another caller meanwhile: roll back rather than create twice.
-      throw new ConflictException('the Idempotency-Key claim expired; retry the request');
+      throw new ConflictError(
+        'IDEMPOTENCY_EXPIRED',
+        'the Idempotency-Key claim expired; retry the request',
+      );
     }
   }
 

@@ -85,5 +85,6 @@ export const ApiReleaseOperator = () =>
     ApiConflict(
       'The operator is active: deactivate it first',
       'operator 3 is active; deactivate it before releasing its requests',
+      'OPERATOR_ACTIVE',
     ),
   );

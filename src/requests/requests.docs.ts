@@ -93,6 +93,7 @@ export const ApiCreateRequest = () =>
         statusCode: 409,
         error: 'Conflict',
         message: 'a request with this Idempotency-Key is still being processed; retry later',
+        code: 'IDEMPOTENCY_CONTENDED',
       },
     }),
     ApiUnprocessableEntityResponse({
@@ -289,6 +290,7 @@ export const ApiUpdateStatus = () =>
     ApiConflict(
       'Reopening onto an operator at capacity',
       'operator 2 is at capacity; request 1 cannot be reopened',
+      'AT_CAPACITY',
     ),
   );
 
@@ -328,6 +330,7 @@ export const ApiAssignRequest = () =>
     ApiConflict(
       'The request is closed, or the operator is inactive or at capacity',
       'operator 7 is at capacity (10/10)',
+      'AT_CAPACITY',
     ),
   );
 
@@ -345,5 +348,6 @@ export const ApiReassignRequest = () =>
     ApiConflict(
       'Nobody else is eligible, or the request is closed or waiting',
       'no other operator of source 1 can take request 42 now',
+      'NO_OTHER_OPERATOR',
     ),
   );

@@ -24,7 +24,11 @@ const UNKNOWN_STRATEGY = `strategy must be one of: ${STRATEGY_NAMES.join(', ')}`
 const sourceNotFound = () => ApiNotFound('source 42 not found', 'No source has this id');
 
 const nameTaken = () =>
-  ApiConflict('Another source has this name', 'a source named "Telegram Bot" already exists');
+  ApiConflict(
+    'Another source has this name',
+    'a source named "Telegram Bot" already exists',
+    'NAME_TAKEN',
+  );
 
 export const ApiCreateSource = () =>
   applyDecorators(

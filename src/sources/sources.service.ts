@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictError } from '../common/conflict';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
@@ -146,7 +147,7 @@ export class SourcesService {
 function nameTaken(name: string | undefined) {
   return (error: unknown): never => {
     if (isUniqueViolation(error)) {
-      throw new ConflictException(`a source named "${name}" already exists`);
+      throw new ConflictError('NAME_TAKEN', `a source named "${name}" already exists`);
     }
     throw error;
   };

@@ -125,5 +125,9 @@ export const ApiRetryDelivery = () =>
     ApiAcceptedResponse({ type: RetryAcceptedDto, description: 'Queued to be sent now' }),
     ApiInvalid({ badId: invalidId('delivery_id') }),
     ApiNotFound('delivery 42 of webhook 1 not found', 'No such delivery of this webhook'),
-    ApiConflict('The delivery was delivered already', 'delivery 42 was delivered already'),
+    ApiConflict(
+      'The delivery was delivered already',
+      'delivery 42 was delivered already',
+      'ALREADY_DELIVERED',
+    ),
   );

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ConflictError } from '../common/conflict';
 import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -150,7 +146,10 @@ export class WebhooksService {
       if (!delivery)
         throw new NotFoundException(`delivery ${deliveryId} of webhook ${id} not found`);
       if (delivery.status === 'delivered') {
-        throw new ConflictException(`delivery ${deliveryId} was delivered already`);
+        throw new ConflictError(
+          'ALREADY_DELIVERED',
+          `delivery ${deliveryId} was delivered already`,
+        );
       }
       // Being sent right now: nothing more to do.
       return { id: deliveryId, status: delivery.status };

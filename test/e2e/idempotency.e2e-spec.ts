@@ -4,6 +4,7 @@ import { ABANDONED_CLAIM_MS, IdempotencyService } from '../../src/idempotency/id
 import { given, requestFactory } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { countRows } from '../utils/invariants';
+import { expectConflict } from '../utils/conflict';
 
 const HOUR = 3_600_000;
 
@@ -84,8 +85,7 @@ describe('Idempotent intake (e2e)', () => {
       response: null,
       createdAt: new Date(),
     });
-    const conflict = await post(body, key).expect(409);
-    expect(conflict.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+    await expectConflict(post(body, key), 'IDEMPOTENCY_CONTENDED');
     expect(await requestsOfLead(body.lead_external_id)).toBe(0);
 
     // A claim whose process died is taken over once it is old enough.

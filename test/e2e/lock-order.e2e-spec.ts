@@ -74,6 +74,7 @@ type Body = Record<string, any>;
       () => t.http().post(`/operators/${operator.id}/release`),
     );
     expect(released.status).toBe(409);
+    expect(released.body.code).toBe('OPERATOR_ACTIVE');
     for (const request of held) {
       const now = (await t.http().get(`/requests/${request.id}`).expect(200)).body as Body;
       expect(now.operator_id).toBe(operator.id);

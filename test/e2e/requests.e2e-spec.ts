@@ -1,6 +1,7 @@
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { expectLoadInvariants, rowCounts } from '../utils/invariants';
+import { expectConflict } from '../utils/conflict';
 
 describe('Requests (e2e)', () => {
   let t: TestApp;
@@ -207,7 +208,10 @@ describe('Requests (e2e)', () => {
       await t.http().patch(`/requests/${req.id}/status?status=closed`).expect(200);
       const other = await given(t).request(source.id);
       expect(other.operator_id).toBe(operator.id);
-      const refused = await t.http().patch(`/requests/${req.id}/status?status=active`).expect(409);
+      const refused = await expectConflict(
+        t.http().patch(`/requests/${req.id}/status?status=active`),
+        'AT_CAPACITY',
+      );
       expect(refused.body.message).toContain('capacity');
       expect((await t.http().get(`/requests/${req.id}`)).body.status).toBe('closed');
       await expectLoadInvariants(t.dataSource);

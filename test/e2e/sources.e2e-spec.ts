@@ -1,6 +1,7 @@
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { countRows, rowCounts } from '../utils/invariants';
+import { expectConflict } from '../utils/conflict';
 
 describe('Sources (e2e)', () => {
   let t: TestApp;
@@ -34,8 +35,10 @@ describe('Sources (e2e)', () => {
   it('refuses a taken name with 409 and writes nothing', async () => {
     await given(t).source({ name: 'Unique name' });
     const before = await countRows(t.dataSource, 'sources');
-    const response = await t.http().post('/sources').send({ name: 'Unique name' }).expect(409);
-    expect(response.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+    const response = await expectConflict(
+      t.http().post('/sources').send({ name: 'Unique name' }),
+      'NAME_TAKEN',
+    );
     expect(response.body.message).toContain('Unique name');
     expect(await countRows(t.dataSource, 'sources')).toBe(before);
   });

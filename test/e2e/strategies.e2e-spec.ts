@@ -2,6 +2,7 @@ import { WeightedRoundRobinStrategy } from '../../src/distribution/strategies/we
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { countRows } from '../utils/invariants';
+import { expectConflict } from '../utils/conflict';
 
 /** Operator ids of `n` requests sent one after the other. */
 async function sequence(t: TestApp, sourceId: number, n: number): Promise<Array<number | null>> {
@@ -106,11 +107,10 @@ describe('Strategies (e2e)', () => {
         const response = await t.http()[method](path).send(body).expect(400);
         expect(JSON.stringify(response.body.message)).toContain(field);
       }
-      const taken = await t
-        .http()
-        .patch(`/sources/${other.id}`)
-        .send({ name: 'Taken' })
-        .expect(409);
+      const taken = await expectConflict(
+        t.http().patch(`/sources/${other.id}`).send({ name: 'Taken' }),
+        'NAME_TAKEN',
+      );
       expect(taken.body.message).toContain('Taken');
       await t.http().patch('/sources/987654').send({ name: 'x' }).expect(404);
 

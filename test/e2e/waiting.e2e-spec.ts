@@ -3,6 +3,7 @@ import { DrainSweep } from '../../src/requests/lifecycle/drain-sweep';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { expectQuiescentInvariants } from '../utils/invariants';
+import { expectConflict } from '../utils/conflict';
 
 type Body = Record<string, any>;
 
@@ -206,7 +207,10 @@ describe('Waiting work (e2e)', () => {
       const source = await given(t).source();
       await given(t).weights(source.id, [{ operator_id: op.id, weight: 1 }]);
       await given(t).request(source.id);
-      await t.http().patch(`/requests/${assigned[0].id}/status?status=active`).expect(409);
+      await expectConflict(
+        t.http().patch(`/requests/${assigned[0].id}/status?status=active`),
+        'AT_CAPACITY',
+      );
       expect((await request(assigned[0].id)).status).toBe('closed');
     });
   });
@@ -235,10 +239,10 @@ describe('Waiting work (e2e)', () => {
       await send(queued[0].id, { operator_id: 999999 }).expect(404);
       await send(queued[0].id, { operator_id: 'x' }).expect(400);
       await send(queued[0].id, {}).expect(400);
-      await send(queued[0].id, { operator_id: idle.id }).expect(409);
-      await send(queued[0].id, { operator_id: op.id }).expect(409);
+      await expectConflict(send(queued[0].id, { operator_id: idle.id }), 'OPERATOR_INACTIVE');
+      await expectConflict(send(queued[0].id, { operator_id: op.id }), 'AT_CAPACITY');
       await close(assigned[0].id); // drains queued[0] into op
-      await send(assigned[0].id, { operator_id: op.id }).expect(409);
+      await expectConflict(send(assigned[0].id, { operator_id: op.id }), 'REQUEST_CLOSED');
       expect((await request(queued[0].id)).operator_id).toBe(op.id);
     });
 
@@ -248,7 +252,7 @@ describe('Waiting work (e2e)', () => {
       const source = await given(t).source();
       await given(t).weights(source.id, [{ operator_id: a.id, weight: 1 }]);
       const r = await given(t).request(source.id);
-      await t.http().post(`/requests/${r.id}/reassign`).expect(409);
+      await expectConflict(t.http().post(`/requests/${r.id}/reassign`), 'NO_OTHER_OPERATOR');
       expect((await request(r.id)).operator_id).toBe(a.id);
 
       await given(t).weights(source.id, [
@@ -267,7 +271,9 @@ describe('Waiting work (e2e)', () => {
       });
       await t.http().post(`/requests/999999/reassign`).expect(404);
       await close(r.id);
-      await t.http().post(`/requests/${r.id}/reassign`).expect(409);
+      await expectConflict(t.http().post(`/requests/${r.id}/reassign`), 'REQUEST_CLOSED');
+      const { queued } = await fullSource(1, 1);
+      await expectConflict(t.http().post(`/requests/${queued[0].id}/reassign`), 'REQUEST_WAITING');
     });
 
     it('release hands an inactive operator’s work to others; the rest waits', async () => {
@@ -277,7 +283,7 @@ describe('Waiting work (e2e)', () => {
       await given(t).weights(source.id, [{ operator_id: leaving.id, weight: 1 }]);
       const open = [];
       for (let i = 0; i < 3; i++) open.push(await given(t).request(source.id));
-      await t.http().post(`/operators/${leaving.id}/release`).expect(409);
+      await expectConflict(t.http().post(`/operators/${leaving.id}/release`), 'OPERATOR_ACTIVE');
       await t.http().post('/operators/999999/release').expect(404);
 
       await given(t).weights(source.id, [

@@ -27,7 +27,9 @@ async function raceIntakeAgainstClose(instances: TestApp[]): Promise<void> {
   const stranded: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const [intake, close] = await Promise.all([
-      on(round).post('/requests').send({ lead_external_id: `race-${round}`, source_id: source.id }),
+      on(round)
+        .post('/requests')
+        .send({ lead_external_id: `race-${round}`, source_id: source.id }),
       on(round + 1).patch(`/requests/${held.id}/status?status=closed`),
     ]);
     expect(intake.status).toBe(201);

@@ -5,6 +5,7 @@ import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { eventually, Receiver, startReceiver } from '../utils/webhook-receiver';
+import { expectConflict } from '../utils/conflict';
 
 type Body = Record<string, any>;
 
@@ -358,7 +359,10 @@ describe('Webhooks (e2e)', () => {
       await eventually(async () => (await deliveriesOf(subscription))[0].status === 'delivered');
       expect((await deliveriesOf(subscription))[0]).toMatchObject({ attempts: 1 });
       // Delivered is final; unknown ids are 404.
-      await t.http().post(`/webhooks/${subscription.id}/deliveries/${dead.id}/retry`).expect(409);
+      await expectConflict(
+        t.http().post(`/webhooks/${subscription.id}/deliveries/${dead.id}/retry`),
+        'ALREADY_DELIVERED',
+      );
       await t.http().post(`/webhooks/${subscription.id}/deliveries/999999/retry`).expect(404);
       await t.http().post(`/webhooks/999999/deliveries/${dead.id}/retry`).expect(404);
       await t.http().get(`/webhooks/${subscription.id}/deliveries?status=lost`).expect(400);
@@ -470,7 +474,10 @@ describe('Webhooks (e2e)', () => {
       await t.http().patch(`/requests/${first.id}/status?status=closed`).expect(200);
       await given(t).request(source.id);
       const before = await countRows(t, 'webhook_deliveries');
-      await t.http().patch(`/requests/${first.id}/status?status=active`).expect(409);
+      await expectConflict(
+        t.http().patch(`/requests/${first.id}/status?status=active`),
+        'AT_CAPACITY',
+      );
       expect(await countRows(t, 'webhook_deliveries')).toBe(before);
       await t.app.get(WebhookDispatcher).tick();
       await eventually(

@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictError } from '../../common/conflict';
 import type { Tx } from '../../database/tx';
 import type { Decision } from '../../distribution/decision';
 import {
@@ -119,7 +120,7 @@ export class RequestLifecycle {
       current.operatorId === null ? null : await store.findOperator(tx, current.operatorId);
     if (operator?.isActive && (await this.claimForReopen(tx, id, operator.id))) {
       if (!(await store.setStatus(tx, id, 'closed', 'active', at))) {
-        throw new ConflictException(`request ${id} changed meanwhile; try again`);
+        throw new ConflictError('CHANGED_MEANWHILE', `request ${id} changed meanwhile; try again`);
       }
       const reopened: RequestView = { ...current, status: 'active', updatedAt: at };
       await this.events.record(tx, reopened, [
@@ -129,7 +130,7 @@ export class RequestLifecycle {
     }
 
     if (!(await store.reopenWaiting(tx, id, at))) {
-      throw new ConflictException(`request ${id} changed meanwhile; try again`);
+      throw new ConflictError('CHANGED_MEANWHILE', `request ${id} changed meanwhile; try again`);
     }
     const waiting: RequestView = {
       ...current,
@@ -161,7 +162,8 @@ export class RequestLifecycle {
     // The row is locked by this transaction: this read is its state until the commit.
     const now = await store.findOperator(tx, operatorId);
     if (!now?.isActive) return false;
-    throw new ConflictException(
+    throw new ConflictError(
+      'AT_CAPACITY',
       `operator ${operatorId} is at capacity; request ${id} cannot be reopened`,
     );
   }
@@ -177,7 +179,7 @@ export class RequestLifecycle {
       throw new NotFoundException(`operator ${operatorId} not found`);
     }
     if (current.status === 'closed') {
-      throw new ConflictException(`request ${id} is closed; reopen it first`);
+      throw new ConflictError('REQUEST_CLOSED', `request ${id} is closed; reopen it first`);
     }
     if (current.operatorId === operatorId) return current;
     // A move frees the previous operator's unit: its sources and both operators are locked
@@ -188,9 +190,12 @@ export class RequestLifecycle {
         ? []
         : await lockForOperatorChange(tx, previous, { operators: [operatorId] });
     const operator = (await store.findOperator(tx, operatorId))!;
-    if (!operator.isActive) throw new ConflictException(`operator ${operatorId} is inactive`);
+    if (!operator.isActive) {
+      throw new ConflictError('OPERATOR_INACTIVE', `operator ${operatorId} is inactive`);
+    }
     if (!(await store.claimCapacity(tx, operatorId, false))) {
-      throw new ConflictException(
+      throw new ConflictError(
+        'AT_CAPACITY',
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
       );
     }
@@ -205,7 +210,8 @@ export class RequestLifecycle {
     const current = await store.lockRequest(tx, id);
     const previous = current.operatorId;
     if (current.status === 'closed' || previous === null) {
-      throw new ConflictException(
+      throw new ConflictError(
+        current.status === 'closed' ? 'REQUEST_CLOSED' : 'REQUEST_WAITING',
         `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
       );
     }
@@ -213,7 +219,8 @@ export class RequestLifecycle {
     const source = rules.find((r) => r.id === current.sourceId)!;
     const outcome = await this.choose(tx, source, current.leadId, 'reassign', [previous]);
     if (!outcome.assignment) {
-      throw new ConflictException(
+      throw new ConflictError(
+        'NO_OTHER_OPERATOR',
         `no other operator of source ${current.sourceId} can take request ${id} now`,
       );
     }
@@ -244,7 +251,8 @@ export class RequestLifecycle {
     });
     const operator = (await store.findOperator(tx, operatorId))!;
     if (operator.isActive) {
-      throw new ConflictException(
+      throw new ConflictError(
+        'OPERATOR_ACTIVE',
         `operator ${operatorId} is active; deactivate it before releasing its requests`,
       );
     }
@@ -392,7 +400,10 @@ export class RequestLifecycle {
     const at = new Date();
     const previous = current.operatorId;
     if (!(await store.moveRequest(tx, current.id, previous, to.id, JSON.stringify(decision), at))) {
-      throw new ConflictException(`request ${current.id} changed meanwhile; try again`);
+      throw new ConflictError(
+        'CHANGED_MEANWHILE',
+        `request ${current.id} changed meanwhile; try again`,
+      );
     }
     const moved: RequestView = {
       ...current,
