@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../utils/eventually';
 
 /**
  * The service as an operator runs it: `npm start` (which builds when the sources changed), and
@@ -31,13 +32,8 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean> | boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitFor = (condition: () => unknown, ms: number, what: string) =>
+  eventually(condition, ms, what, 200);
 
 function exited(child: ChildProcess, ms: number): Promise<number | string | null> {
   if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,3 +1,4 @@
+import { eventually as pollUntil } from './eventually';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,20 +40,9 @@ export function buildConsole(): void {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-console.js')], { stdio: 'inherit' });
 }
 
-/** Retries `check` until it stops throwing (or returns true), for up to `timeoutMs`. */
-export async function eventually(check: () => unknown, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const result = await check();
-      if (result !== false) return;
-      if (Date.now() > deadline) throw new Error('condition still false');
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The tests' one polling helper, with the console's 5 s default. */
+export const eventually = (check: () => unknown, timeoutMs = 5000): Promise<void> =>
+  pollUntil(check, timeoutMs, 'the page', 100);
 
 /** Waits until the locator's element shows `text`. */
 export async function waitForText(locator: Locator, text: string | RegExp, timeoutMs = 5000) {

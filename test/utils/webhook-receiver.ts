@@ -47,15 +47,4 @@ export async function startReceiver() {
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-/** Polls `check` until it holds (or fails the test after `timeoutMs`). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from './eventually';
