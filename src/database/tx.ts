@@ -133,7 +133,8 @@ export class SqliteTx extends BaseTx {
   }
 }
 
-interface PgClient {
+/** A pg client or pool: both take a named statement. */
+export interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
@@ -150,6 +151,28 @@ function postgresStatementName(text: string): string {
 }
 
 /**
+ * A hand-written statement (`?` placeholders) as a named prepared statement on a pg client or
+ * pool; a failure is TypeORM's QueryFailedError, as through TypeORM (database-errors.ts).
+ */
+export async function queryPrepared<T>(
+  client: PgClient,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const text = postgresPlaceholders(sql);
+  try {
+    const result = await client.query({
+      name: postgresStatementName(text),
+      text,
+      values: [...params],
+    });
+    return result.rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(text, [...params], error as Error);
+  }
+}
+
+/**
  * PostgreSQL: statements go straight to the transaction's pooled connection as named prepared
  * statements. Parsing and planning each of the hot path's statements on every request cost the
  * database as much CPU as the service spent on the whole request.
@@ -157,19 +180,9 @@ function postgresStatementName(text: string): string {
 export class PostgresTx extends BaseTx {
   readonly dialect = 'postgres';
 
-  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const text = postgresPlaceholders(sql);
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const runner = this.manager.queryRunner as unknown as { databaseConnection: PgClient };
-    try {
-      const result = await runner.databaseConnection.query({
-        name: postgresStatementName(text),
-        text,
-        values: [...params],
-      });
-      return result.rows as T[];
-    } catch (error) {
-      throw new QueryFailedError(text, [...params], error as Error);
-    }
+    return queryPrepared<T>(runner.databaseConnection, sql, params);
   }
 }
 

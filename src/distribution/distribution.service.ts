@@ -7,7 +7,7 @@ import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
 import { buildDecision, Decision, decisionOperators } from './decision';
 import { SimulateRequestDto, SimulationResponseDto } from './dto/simulation.dto';
-import { ConfiguredOperator, eligibleCandidates } from './eligibility';
+import { ConfiguredOperator, eligibleCandidates, toConfiguredOperator } from './eligibility';
 import { RoundRobinState } from './entities/round-robin-state.entity';
 import { simulate } from './simulate';
 import type {
@@ -295,14 +295,8 @@ export class DistributionService {
       withState ? CONFIGURED_OPERATORS_WITH_STATE : CONFIGURED_OPERATORS,
       [sourceId],
     );
-    // SQLite returns booleans as 0/1; PostgreSQL returns bigint as text.
     return rows.map((row) => ({
-      operatorId: Number(row.operatorId),
-      operatorName: String(row.operatorName),
-      isActive: Boolean(row.isActive),
-      currentLoad: Number(row.currentLoad),
-      maxLoad: Number(row.maxLoad),
-      weight: Number(row.weight),
+      ...toConfiguredOperator(row),
       stateValue: row.stateValue == null ? null : Number(row.stateValue),
     }));
   }

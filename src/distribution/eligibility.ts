@@ -28,3 +28,15 @@ export function eligibleCandidates(operators: readonly ConfiguredOperator[]): Co
     .filter((operator) => ineligibilityReason(operator) === null)
     .sort((a, b) => a.operatorId - b.operatorId);
 }
+
+/** A configured operator as a query returns it (SQLite: booleans as 0/1; PostgreSQL: bigint as text). */
+export function toConfiguredOperator(row: Record<string, unknown>): ConfiguredOperator {
+  return {
+    operatorId: Number(row.operatorId),
+    operatorName: String(row.operatorName),
+    isActive: Boolean(row.isActive),
+    currentLoad: Number(row.currentLoad),
+    maxLoad: Number(row.maxLoad),
+    weight: Number(row.weight),
+  };
+}

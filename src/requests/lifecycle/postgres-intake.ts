@@ -1,11 +1,11 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isTransientConflict } from '../../database/database-errors';
 import { WRITER } from '../../database/database.constants';
-import { postgresPlaceholders } from '../../database/tx';
+import { queryPrepared } from '../../database/tx';
 import { DistributionService, type SourceRules } from '../../distribution/distribution.service';
-import type { ConfiguredOperator } from '../../distribution/eligibility';
+import { type ConfiguredOperator, toConfiguredOperator } from '../../distribution/eligibility';
 import { newEventId } from '../../events/event-id';
 import { EventNotifier } from '../../events/event-notifier';
 import type { RequestEventRecord } from '../../events/request-event';
@@ -47,17 +47,13 @@ const READ = `SELECT s.strategy, s.sticky,
     LEFT JOIN operators o ON o.id = w.operator_id
   WHERE s.id = ? ORDER BY o.id`;
 
-interface ReadRow {
+/** The source's columns, on every row; then one operator per row (null: none configured). */
+type ReadRow = Record<string, unknown> & {
   strategy: string | null;
   sticky: boolean;
   stickyOperatorId: number | null;
   operatorId: number | null;
-  operatorName: string | null;
-  isActive: boolean | null;
-  currentLoad: number | null;
-  maxLoad: number | null;
-  weight: number | null;
-}
+};
 
 // A blank contact field of an existing lead is filled from the request; others are kept.
 const fill = (column: string) =>
@@ -183,11 +179,14 @@ export class PostgresIntake {
     if (kept && now - kept.at < this.readReuseMs) {
       return { ...kept.read, stickyOperatorId: null, reused: true };
     }
-    const rows = await run<ReadRow>(this.reader!, READ, [input.leadExternalId, input.sourceId]);
+    const rows = await queryPrepared<ReadRow>(this.reader!, READ, [
+      input.leadExternalId,
+      input.sourceId,
+    ]);
     if (rows.length === 0) throw new NotFoundException(`source ${input.sourceId} not found`);
     const read = {
       source: { id: input.sourceId, strategy: rows[0].strategy, sticky: Boolean(rows[0].sticky) },
-      configured: configuredOperators(rows),
+      configured: rows.filter((row) => row.operatorId !== null).map(toConfiguredOperator),
     };
     if (!read.source.sticky && this.distribution.choosesWithoutLoad(read.source)) {
       this.reads.set(input.sourceId, { read, at: now });
@@ -223,7 +222,7 @@ export class PostgresIntake {
     const deliveries = this.outbox.deliveriesStatement();
     let rows: WrittenRow[];
     try {
-      rows = await run<WrittenRow>(this.writer!, intakeStatement(deliveries.sql), [
+      rows = await queryPrepared<WrittenRow>(this.writer!, intakeStatement(deliveries.sql), [
         input.leadExternalId,
         input.leadName,
         input.leadEmail,
@@ -290,38 +289,4 @@ export class PostgresIntake {
     this.metrics.recordIntake(view.sourceId, true);
     return view;
   }
-}
-
-function configuredOperators(rows: readonly ReadRow[]): ConfiguredOperator[] {
-  return rows
-    .filter((row) => row.operatorId !== null)
-    .map((row) => ({
-      operatorId: Number(row.operatorId),
-      operatorName: String(row.operatorName),
-      isActive: Boolean(row.isActive),
-      currentLoad: Number(row.currentLoad),
-      maxLoad: Number(row.maxLoad),
-      weight: Number(row.weight),
-    }));
-}
-
-/** A named prepared statement on a pooled connection (parsed and planned once per connection). */
-async function run<T>(pool: Pool, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const text = postgresPlaceholders(sql);
-  try {
-    const result = await pool.query({ name: statementName(text), text, values: [...params] });
-    return result.rows as T[];
-  } catch (error) {
-    throw new QueryFailedError(text, [...params], error as Error);
-  }
-}
-
-const names = new Map<string, string>();
-function statementName(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `lds_intake_${names.size + 1}`;
-    names.set(text, name);
-  }
-  return name;
 }
