@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
-import { RequestLifecycle } from '../requests/lifecycle/request-lifecycle.service';
+import { RequestLifecycleService } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
@@ -17,7 +17,7 @@ export class OperatorsService {
   constructor(
     @InjectRepository(Operator) private readonly operators: Repository<Operator>,
     private readonly transactions: TransactionRunner,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly lifecycle: RequestLifecycleService,
   ) {}
 
   async create(dto: CreateOperatorDto): Promise<OperatorResponseDto> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { parseDbTimestamp } from '../database/timestamps';
-import { WAITING } from './lifecycle/waiting-queue';
+import { WAITING } from './lifecycle/waiting-queue.service';
 import { In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { StrategyRegistry } from '../distribution/strategy-registry';

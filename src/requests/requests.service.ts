@@ -15,8 +15,8 @@ import { RequestResponseDto, toRequestResponse } from './dto/request-response.dt
 import { RequestEvent } from './entities/request-event.entity';
 import { LeadRequest, RequestStatus } from './entities/request.entity';
 import { PostgresIntake } from './lifecycle/postgres-intake';
-import { RequestLifecycle } from './lifecycle/request-lifecycle.service';
-import { WAITING } from './lifecycle/waiting-queue';
+import { RequestLifecycleService } from './lifecycle/request-lifecycle.service';
+import { WAITING } from './lifecycle/waiting-queue.service';
 import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
 
 @Injectable()
@@ -26,7 +26,7 @@ export class RequestsService {
     @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly lifecycle: RequestLifecycleService,
     private readonly postgresIntake: PostgresIntake,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -164,7 +164,7 @@ export class RequestsService {
 
   /**
    * Closing frees one unit of the operator's load (and drains it); reopening takes one back or
-   * waits. See RequestLifecycle for the rules.
+   * waits. See RequestLifecycleService for the rules.
    */
   updateStatus(id: number, status: RequestStatus): Promise<RequestResponseDto> {
     return this.transactions.run(async (tx) =>

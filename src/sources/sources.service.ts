@@ -8,7 +8,7 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { DistributionService } from '../distribution/distribution.service';
 import { StrategyRegistry } from '../distribution/strategy-registry';
 import { Operator } from '../operators/entities/operator.entity';
-import { RequestLifecycle } from '../requests/lifecycle/request-lifecycle.service';
+import { RequestLifecycleService } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateSourceDto } from './dto/create-source.dto';
 import { SourceResponseDto, toSourceResponse } from './dto/source-response.dto';
 import { SourceWeightDto, SourceWeightResponseDto } from './dto/source-weight.dto';
@@ -23,7 +23,7 @@ export class SourcesService {
     private readonly transactions: TransactionRunner,
     private readonly strategies: StrategyRegistry,
     private readonly distribution: DistributionService,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly lifecycle: RequestLifecycleService,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceResponseDto> {

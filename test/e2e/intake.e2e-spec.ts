@@ -7,7 +7,7 @@ type Body = Record<string, any>;
 
 /**
  * What an intake stores, whichever way it went: on PostgreSQL an assigned intake is one read and
- * one statement (PostgresIntake), a waiting or round-robin one a transaction (RequestLifecycle);
+ * one statement (PostgresIntake), a waiting or round-robin one a transaction (RequestLifecycleService);
  * on SQLite always the transaction. The rows must be the same.
  */
 describe('Intake writes (e2e)', () => {

@@ -1,5 +1,5 @@
 import { Operator } from '../../src/operators/entities/operator.entity';
-import { DrainSweep } from '../../src/requests/lifecycle/drain-sweep';
+import { DrainSweepService } from '../../src/requests/lifecycle/drain-sweep.service';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { expectQuiescentInvariants } from '../utils/invariants';
@@ -123,7 +123,7 @@ describe('Waiting work (e2e)', () => {
         .where('id = :id', { id: op.id })
         .execute();
       expect((await request(queued[0].id)).operator_id).toBeNull();
-      expect(await t.app.get(DrainSweep).tick()).toBe(1);
+      expect(await t.app.get(DrainSweepService).tick()).toBe(1);
       expect((await request(queued[0].id)).operator_id).toBe(op.id);
     });
 

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { AssignmentTrigger, EventActor, RequestEventType } from '../../events/request-event';
 
-/** One state change of a request; written only by RequestLifecycle, in the change's transaction. */
+/** One state change of a request; written only by RequestLifecycleService, in the change's transaction. */
 @Entity({ name: 'request_events' })
 export class RequestEvent {
   @PrimaryGeneratedColumn()

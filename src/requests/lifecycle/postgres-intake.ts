@@ -23,7 +23,7 @@ export interface IntakeRequest {
   message: string | null;
 }
 
-/** Tries before the intake goes the transactional way (RequestLifecycle.create). */
+/** Tries before the intake goes the transactional way (RequestLifecycleService.create). */
 const PICKS = 3;
 
 /**
@@ -107,7 +107,7 @@ interface WrittenRow {
  * PostgreSQL intake in two round trips: a read, then one statement that claims and writes (see
  * intakeStatement), with no BEGIN and COMMIT around it and no lock held between the two. A lost
  * claim chooses again from a fresh read. The intake goes the transactional way
- * (RequestLifecycle.create, which holds its source's lock) when it may have to wait (nobody
+ * (RequestLifecycleService.create, which holds its source's lock) when it may have to wait (nobody
  * eligible in the read), when its source keeps round-robin state (whose turn needs a lock), or
  * when its claims keep losing. An assigned intake needs no source lock: no wake-up is owed to a
  * request that does not wait.

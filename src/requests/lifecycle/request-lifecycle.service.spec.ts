@@ -11,13 +11,13 @@ import { EventNotifier } from '../../events/event-notifier';
 import { MetricsService } from '../../metrics/metrics.service';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
 import { RequestEventsWriter } from './request-events.writer';
-import { RequestLifecycle, roomLeft } from './request-lifecycle.service';
-import { WaitingQueue } from './waiting-queue';
+import { RequestLifecycleService, roomLeft } from './request-lifecycle.service';
+import { WaitingQueueService } from './waiting-queue.service';
 
-describe(RequestLifecycle.name, () => {
+describe(RequestLifecycleService.name, () => {
   let dataSource: DataSource;
   let inTx: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
-  let sut: RequestLifecycle;
+  let sut: RequestLifecycleService;
   let notified: number;
 
   const at = (minute: number) => new Date(Date.UTC(2026, 0, 27, 10, minute)).toISOString();
@@ -32,10 +32,10 @@ describe(RequestLifecycle.name, () => {
     const notifier = new EventNotifier();
     notified = 0;
     notifier.subscribe(() => notified++);
-    sut = new RequestLifecycle(
+    sut = new RequestLifecycleService(
       new DistributionService(registry, dataSource),
       new RequestEventsWriter(new WebhookOutbox(), notifier),
-      new WaitingQueue(),
+      new WaitingQueueService(),
       new MetricsService(dataSource),
     );
     // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.

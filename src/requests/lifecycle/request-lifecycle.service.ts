@@ -13,7 +13,7 @@ import type { RequestView } from '../dto/request-response.dto';
 import { RequestEventsWriter } from './request-events.writer';
 import { lockForOperatorChange, lockSourcesAndOperators } from './lock-order';
 import * as store from './request-store';
-import { WaitingQueue } from './waiting-queue';
+import { WaitingQueueService } from './waiting-queue.service';
 
 export interface IntakeInput {
   source: SourceRules;
@@ -37,11 +37,11 @@ export interface ReleaseOutcome {
  * operators.current_load.
  */
 @Injectable()
-export class RequestLifecycle {
+export class RequestLifecycleService {
   constructor(
     private readonly distribution: DistributionService,
     private readonly events: RequestEventsWriter,
-    private readonly queue: WaitingQueue,
+    private readonly queue: WaitingQueueService,
     private readonly metrics: MetricsService,
   ) {}
 

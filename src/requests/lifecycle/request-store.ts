@@ -7,7 +7,7 @@ import { fromRawRequestView, RawRequestView, REQUEST_VIEW_SQL } from '../request
 /**
  * The statements that change a request or an operator's load, each conditional on the state it
  * expects, so a concurrent change makes it match nothing instead of doubling work. Only
- * RequestLifecycle uses this file.
+ * RequestLifecycleService uses this file.
  */
 const INSERT_REQUEST = `INSERT INTO requests
   (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)

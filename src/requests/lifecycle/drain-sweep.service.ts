@@ -8,17 +8,17 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { readerQuery } from '../../database/raw-query';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { RequestLifecycle } from './request-lifecycle.service';
-import { SOURCES_WITH_WAITING } from './waiting-queue';
+import { RequestLifecycleService } from './request-lifecycle.service';
+import { SOURCES_WITH_WAITING } from './waiting-queue.service';
 
 /**
  * The safety net behind the drains that every change runs itself: every DRAIN_INTERVAL_MS it
  * drains each source that has waiting requests, one short transaction per source. Several
- * instances may sweep at once (see RequestLifecycle.drainSources).
+ * instances may sweep at once (see RequestLifecycleService.drainSources).
  */
 @Injectable()
-export class DrainSweep implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DrainSweep.name);
+export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DrainSweepService.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
@@ -26,7 +26,7 @@ export class DrainSweep implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly config: AppConfig,
     private readonly reader: DataSource,
     private readonly transactions: TransactionRunner,
-    private readonly lifecycle: RequestLifecycle,
+    private readonly lifecycle: RequestLifecycleService,
   ) {}
 
   onApplicationBootstrap(): void {

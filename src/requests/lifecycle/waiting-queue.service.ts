@@ -9,9 +9,9 @@ export const WAITING = "r.status = 'active' AND r.operator_id IS NULL";
 export const SOURCES_WITH_WAITING = `SELECT DISTINCT r.source_id AS "sourceId" FROM requests r
   WHERE ${WAITING} ORDER BY r.source_id`;
 
-/** The queries that find waiting work; the writes are RequestLifecycle's. */
+/** The queries that find waiting work; the writes are RequestLifecycleService's. */
 @Injectable()
-export class WaitingQueue {
+export class WaitingQueueService {
   /**
    * The oldest waiting request of these sources (created_at, then id). On PostgreSQL its row is
    * locked and rows other transactions hold are skipped, so two drains never take the same one.
