@@ -3,6 +3,7 @@ import { OpenApiRoutes } from './common/openapi';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { RepositoriesModule } from './database/repositories.module';
 import { ConsoleModule } from './console/console.module';
 import { EventsModule } from './events/events.module';
 import { EventStreamModule } from './events/stream/event-stream.module';
@@ -21,6 +22,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ConfigModule,
     LoggingModule,
     DatabaseModule,
+    RepositoriesModule,
     // Express tries routes in the order modules register them, one pattern after another: the
     // routes load balancers and intake hit most (/health, POST /requests) come first.
     HealthModule,

@@ -24,7 +24,7 @@ const UNIQUE_VIOLATIONS = new Set([
 const TRANSIENT_CONFLICTS = new Set([
   '40001', // PostgreSQL serialization_failure
   '40P01', // PostgreSQL deadlock_detected
-  '55P03', // PostgreSQL lock_not_available: a claim after a lost one is NOWAIT (lock-order.ts)
+  '55P03', // PostgreSQL lock_not_available: a claim after a lost one is NOWAIT (lock-order.service.ts)
   // SQLite: another connection holds the write lock (this service is the file's only writer
   // process, so only a tool beside it can cause this); the transaction can run again.
   'SQLITE_BUSY',

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { openInMemoryDatabase } from '../database/in-memory-database';
+import { createRepositories } from '../database/repositories.module';
 import type { Tx } from '../database/tx';
 import { DistributionService, type ChooseOptions, type SourceRules } from './distribution.service';
 import { WeightedLeastLoadedStrategy } from './strategies/weighted-least-loaded.strategy';
@@ -19,7 +20,13 @@ describe(DistributionService.name, () => {
       [random, new WeightedRoundRobinStrategy(), new WeightedLeastLoadedStrategy()],
       random,
     );
-    sut = new DistributionService(registry, dataSource);
+    const repositories = createRepositories(dataSource);
+    sut = new DistributionService(
+      registry,
+      repositories.sources,
+      repositories.operators,
+      repositories.roundRobin,
+    );
     const now = new Date().toISOString();
     await dataSource.query(
       `INSERT INTO operators (id, name, is_active, max_load, current_load, created_at)
@@ -151,7 +158,9 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
   // The draw 0.99 lands on the last operator by weight: the strategy's own choice is C.
   const random = new WeightedRandomStrategy(() => 0.99);
   const registry = new StrategyRegistry([random, new WeightedRoundRobinStrategy()], random);
-  const sut = new DistributionService(registry, undefined as unknown as DataSource);
+  // pick reads nothing: it chooses from the operators it is given.
+  const none = undefined as never;
+  const sut = new DistributionService(registry, none, none, none);
   const source = (extra: Partial<SourceRules> = {}): SourceRules => ({
     id: 1,
     strategy: null,

@@ -1,14 +1,13 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { readerQuery } from '../database/raw-query';
 import type { Tx } from '../database/tx';
 import type { AssignmentTrigger } from '../events/request-event';
-import { Operator } from '../operators/entities/operator.entity';
-import { Source } from '../sources/entities/source.entity';
+import { OperatorsRepository } from '../operators/operators.repository';
+import type { Source } from '../sources/entities/source.entity';
+import { type ConfiguredRow, SourcesRepository } from '../sources/sources.repository';
 import { buildDecision, Decision, decisionOperators } from './decision';
 import { SimulateRequestDto, SimulationResponseDto } from './dto/simulation.dto';
-import { ConfiguredOperator, eligibleCandidates, toConfiguredOperator } from './eligibility';
-import { RoundRobinState } from './entities/round-robin-state.entity';
+import { ConfiguredOperator, eligibleCandidates } from './eligibility';
+import { RoundRobinStateRepository } from './round-robin-state.repository';
 import { simulate } from './simulate';
 import type {
   OperatorSelectionStrategy,
@@ -34,7 +33,7 @@ export interface ChooseOptions {
   /**
    * Takes one unit of the operator's capacity, or returns false when another transaction took
    * the last one first. Supplied by the request lifecycle, the only writer of current_load.
-   * `afterLoss`: an earlier claim of this choice was lost (see lock-order.ts on why that one's
+   * `afterLoss`: an earlier claim of this choice was lost (see lock-order.service.ts on why that one's
    * row lock is kept, and why this claim must not wait).
    */
   claim: (operatorId: number, afterLoss: boolean) => Promise<boolean>;
@@ -44,18 +43,15 @@ export interface ChooseOptions {
   excludeOperatorIds?: readonly number[];
 }
 
-/** A configured operator with its round-robin value (null: no row yet, counts as 0). */
-interface ConfiguredRow extends ConfiguredOperator {
-  stateValue: number | null;
-}
-
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 
 @Injectable()
 export class DistributionService {
   constructor(
     private readonly registry: StrategyRegistry,
-    private readonly dataSource: DataSource,
+    private readonly sources: SourcesRepository,
+    private readonly operators: OperatorsRepository,
+    private readonly roundRobin: RoundRobinStateRepository,
   ) {}
 
   /**
@@ -65,13 +61,13 @@ export class DistributionService {
    *
    * Queries: the configured operators (with the round-robin state when the strategy keeps one),
    * the capacity claim, and for round-robin the state upsert. The caller holds the source's lock
-   * (lock-order.ts), so `source` is as committed; on PostgreSQL a round-robin choice also takes
+   * (lock-order.service.ts), so `source` is as committed; on PostgreSQL a round-robin choice also takes
    * the source's turn, so that instances take turns on its state.
    */
   async choose(tx: Tx, source: SourceRules, options: ChooseOptions): Promise<AssignmentOutcome> {
     const strategy = this.registry.effective(source.strategy);
-    if (strategy.stateful && tx.dialect === 'postgres') await this.takeTurn(tx, source.id);
-    const configured = await this.configuredOperators(tx, source.id, strategy.stateful);
+    if (strategy.stateful) await this.roundRobin.takeTurn(tx, source.id);
+    const configured = await this.sources.configuredOperators(source.id, strategy.stateful, tx);
     const excluded = new Set(options.excludeOperatorIds ?? []);
     let candidates = eligibleCandidates(configured).filter((c) => !excluded.has(c.operatorId));
     const claimsLost: number[] = [];
@@ -101,7 +97,7 @@ export class DistributionService {
       const selection = strategy.select(candidates, state);
       const chosen = candidates.find((c) => c.operatorId === selection.operatorId)!;
       if (await options.claim(chosen.operatorId, claimsLost.length > 0)) {
-        if (selection.nextState) await this.saveState(tx, source.id, selection.nextState);
+        if (selection.nextState) await this.roundRobin.save(tx, source.id, selection.nextState);
         return {
           assignment: { operatorId: chosen.operatorId, operatorName: chosen.operatorName },
           decision: buildDecision(
@@ -175,33 +171,9 @@ export class DistributionService {
     return this.registry.effective(source.strategy).stateful;
   }
 
-  /**
-   * A round-robin source's turn (PostgreSQL): intakes hold their source's lock in share mode
-   * together, so its state is serialised by a transaction-scoped advisory lock on the source id,
-   * taken after the source's lock and before any operator's (lock-order.ts).
-   */
-  private async takeTurn(tx: Tx, sourceId: number): Promise<void> {
-    await tx.query(TAKE_TURN, [ROUND_ROBIN_TURN, sourceId]);
-  }
-
-  /**
-   * On PostgreSQL, locks the source row until the transaction ends and returns its strategy as
-   * now committed (step 2 of the lock order, src/requests/lifecycle/lock-order.ts); on SQLite
-   * every write transaction is already serialised (TransactionRunner).
-   * FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
-   */
-  async lockSource(tx: Tx, sourceId: number): Promise<string | null> {
-    const [row] = await tx.query<{ strategy: string | null }>(
-      tx.dialect === 'postgres' ? LOCK_SOURCE : SELECT_SOURCE_STRATEGY,
-      [sourceId],
-    );
-    if (!row) throw new NotFoundException(`source ${sourceId} not found`);
-    return row.strategy;
-  }
-
   /** Restarts the source's round-robin sequence (its weights or its strategy changed). */
   async resetState(tx: Tx, sourceId: number): Promise<void> {
-    await tx.manager.delete(RoundRobinState, { sourceId });
+    await this.roundRobin.reset(tx, sourceId);
   }
 
   /**
@@ -210,12 +182,7 @@ export class DistributionService {
    * (`'ignore'`). Two reads, then pure computation; writes nothing.
    */
   async simulate(sourceId: number, dto: SimulateRequestDto): Promise<SimulationResponseDto> {
-    const manager = this.dataSource.manager;
-    const reader = readerQuery(manager);
-    const source = await manager.findOne(Source, {
-      select: { id: true, strategy: true },
-      where: { id: sourceId },
-    });
+    const source = await this.sources.find(sourceId);
     if (!source) throw new NotFoundException(`source ${sourceId} not found`);
     const strategy: OperatorSelectionStrategy =
       dto.strategy !== undefined
@@ -224,9 +191,9 @@ export class DistributionService {
 
     let operators: ConfiguredRow[];
     if (dto.weights) {
-      operators = await this.proposedOperators(manager, dto.weights);
+      operators = await this.proposedOperators(dto.weights);
     } else {
-      operators = await this.configuredOperators(reader, sourceId, strategy.stateful);
+      operators = await this.sources.configuredOperators(sourceId, strategy.stateful);
     }
     // Proposed weights would restart the sequence; the current ones continue from the stored state.
     const state = new Map(operators.map((o) => [o.operatorId, o.stateValue ?? 0]));
@@ -252,7 +219,6 @@ export class DistributionService {
   }
 
   private async proposedOperators(
-    manager: EntityManager,
     weights: ReadonlyArray<{ operator_id: number; weight: number }>,
   ): Promise<ConfiguredRow[]> {
     const seen = new Set<number>();
@@ -264,9 +230,7 @@ export class DistributionService {
       }
       seen.add(operator_id);
     }
-    const found = weights.length
-      ? await manager.find(Operator, { where: { id: In([...seen]) } })
-      : [];
+    const found = await this.operators.findByIds([...seen]);
     const byId = new Map(found.map((o) => [o.id, o]));
     const missing = [...seen].filter((id) => !byId.has(id));
     if (missing.length) throw new NotFoundException(`operator ${missing.join(', ')} not found`);
@@ -285,55 +249,4 @@ export class DistributionService {
       })
       .sort((a, b) => a.operatorId - b.operatorId);
   }
-
-  private async configuredOperators(
-    db: Pick<Tx, 'query'>,
-    sourceId: number,
-    withState: boolean,
-  ): Promise<ConfiguredRow[]> {
-    const rows = await db.query<Record<string, unknown>>(
-      withState ? CONFIGURED_OPERATORS_WITH_STATE : CONFIGURED_OPERATORS,
-      [sourceId],
-    );
-    return rows.map((row) => ({
-      ...toConfiguredOperator(row),
-      stateValue: row.stateValue == null ? null : Number(row.stateValue),
-    }));
-  }
-
-  /** One statement for every changed value: insert or overwrite (SQLite and PostgreSQL). */
-  private async saveState(
-    tx: Tx,
-    sourceId: number,
-    values: ReadonlyMap<number, number>,
-  ): Promise<void> {
-    if (values.size === 0) return;
-    await tx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(RoundRobinState)
-      .values(
-        [...values].map(([operatorId, currentValue]) => ({ sourceId, operatorId, currentValue })),
-      )
-      .orUpdate(['current_value'], ['source_id', 'operator_id'])
-      .execute();
-  }
 }
-
-// pg_advisory_xact_lock(key1, key2): key1 says whose lock it is, key2 the source.
-const ROUND_ROBIN_TURN = 0x5252;
-const TAKE_TURN = 'SELECT pg_advisory_xact_lock(?, ?)';
-const SELECT_SOURCE_STRATEGY = 'SELECT strategy FROM sources WHERE id = ?';
-// FOR NO KEY UPDATE: concurrent inserts that only reference the source are not blocked.
-const LOCK_SOURCE = `${SELECT_SOURCE_STRATEGY} FOR NO KEY UPDATE`;
-
-const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
-    o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
-    w.weight AS "weight"`;
-const CONFIGURED_OPERATORS = `${CONFIGURED_OPERATORS_SELECT}
-  FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
-  WHERE w.source_id = ? ORDER BY o.id`;
-const CONFIGURED_OPERATORS_WITH_STATE = `${CONFIGURED_OPERATORS_SELECT}, st.current_value AS "stateValue"
-  FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
-  LEFT JOIN round_robin_state st ON st.source_id = w.source_id AND st.operator_id = w.operator_id
-  WHERE w.source_id = ? ORDER BY o.id`;

@@ -4,8 +4,7 @@ import { Repository } from 'typeorm';
 import type { Tx } from '../database/tx';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
-import { fromRawRequestView, RawRequestView, selectRequestViews } from '../requests/request-views';
-import { Source } from '../sources/entities/source.entity';
+import { RequestsRepository } from '../requests/requests.repository';
 import { LeadResponseDto } from './dto/lead-response.dto';
 import { Lead } from './entities/lead.entity';
 
@@ -36,7 +35,7 @@ const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
 // PostgreSQL: the source and the insert-or-ignore of the lead in one round trip (a missing source
 // rolls the transaction, and with it the lead, back). The source is locked in share mode until
 // the commit: intakes share it, and no change that frees room for the source runs meanwhile, so
-// a request stored as waiting cannot miss a wake-up (src/requests/lifecycle/lock-order.ts).
+// a request stored as waiting cannot miss a wake-up (src/requests/lifecycle/lock-order.service.ts).
 const SELECT_SOURCE_WITH_NEW_LEAD = `WITH lead AS (${INSERT_LEAD_IF_NEW})
   SELECT s.id, s.strategy, s.sticky, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?
   FOR SHARE OF s`;
@@ -57,7 +56,10 @@ const isBlank = (value: string | null | undefined) =>
 
 @Injectable()
 export class LeadsService {
-  constructor(@InjectRepository(Lead) private readonly leads: Repository<Lead>) {}
+  constructor(
+    @InjectRepository(Lead) private readonly leads: Repository<Lead>,
+    private readonly requests: RequestsRepository,
+  ) {}
 
   /**
    * One lead per external id, however many requests race for it: insert-or-ignore on the unique
@@ -135,17 +137,12 @@ export class LeadsService {
 
   private async withRequests(leads: Lead[]): Promise<LeadResponseDto[]> {
     if (leads.length === 0) return [];
-    const rows = await selectRequestViews(this.leads.manager)
-      .innerJoin(Source, 's', 's.id = r.source_id')
-      .addSelect('s.name', 'sourceName')
-      .where('r.lead_id IN (:...leadIds)', { leadIds: leads.map((l) => l.id) })
-      .orderBy('r.id', 'ASC')
-      .getRawMany<RawRequestView & { sourceName: string }>();
+    const rows = await this.requests.ofLeads(leads.map((l) => l.id));
 
     const byLead = new Map<number, LeadRequestResponseDto[]>();
     for (const row of rows) {
       const request = {
-        ...toRequestResponse(fromRawRequestView(row)),
+        ...toRequestResponse(row),
         source_name: row.sourceName,
       };
       byLead.set(row.leadId, [...(byLead.get(row.leadId) ?? []), request]);

@@ -1,7 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import { type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { RequestLifecycleService } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateOperatorDto } from './dto/create-operator.dto';
@@ -9,31 +7,32 @@ import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
 import { Operator } from './entities/operator.entity';
+import { OperatorChanges, OperatorsRepository } from './operators.repository';
 
 const DEFAULT_MAX_LOAD = 10;
 
 @Injectable()
 export class OperatorsService {
   constructor(
-    @InjectRepository(Operator) private readonly operators: Repository<Operator>,
+    private readonly operators: OperatorsRepository,
     private readonly transactions: TransactionRunner,
     private readonly lifecycle: RequestLifecycleService,
   ) {}
 
   async create(dto: CreateOperatorDto): Promise<OperatorResponseDto> {
-    const operator = this.operators.create({
+    const operator = Object.assign(new Operator(), {
       name: dto.name,
       isActive: dto.is_active ?? true,
       maxLoad: dto.max_load ?? DEFAULT_MAX_LOAD,
       currentLoad: 0,
       createdAt: new Date(),
     });
-    await this.transactions.run((tx) => tx.manager.insert(Operator, operator));
+    await this.transactions.run((tx) => this.operators.insert(tx, operator));
     return toOperatorResponse(operator);
   }
 
   async list(query: PaginationQueryDto): Promise<Page<OperatorResponseDto>> {
-    const { items, total } = await findPage(this.operators, query);
+    const { items, total } = await this.operators.page(query);
     return { items: items.map(toOperatorResponse), total };
   }
 
@@ -47,22 +46,22 @@ export class OperatorsService {
    */
   update(id: number, dto: UpdateOperatorDto): Promise<OperatorResponseDto> {
     return this.transactions.run(async (tx) => {
-      const changes: Partial<Operator> = {};
+      const changes: OperatorChanges = {};
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.is_active !== undefined) changes.isActive = dto.is_active;
       if (dto.max_load !== undefined) changes.maxLoad = dto.max_load;
-      // Only the named columns are written, so a concurrent change of current_load is kept.
       const write = async () => {
         if (Object.keys(changes).length === 0) return;
-        const result = await tx.manager.update(Operator, { id }, changes);
-        if (result.affected === 0) throw new NotFoundException(`operator ${id} not found`);
+        if (!(await this.operators.update(tx, id, changes))) {
+          throw new NotFoundException(`operator ${id} not found`);
+        }
       };
       if (dto.is_active !== undefined || dto.max_load !== undefined) {
         await this.lifecycle.changeOperator(tx, id, write);
       } else {
         await write();
       }
-      const operator = await tx.manager.findOneBy(Operator, { id });
+      const operator = await this.operators.find(id, tx);
       if (!operator) throw new NotFoundException(`operator ${id} not found`);
       return toOperatorResponse(operator);
     });
@@ -73,7 +72,7 @@ export class OperatorsService {
   }
 
   private async findOrThrow(id: number): Promise<Operator> {
-    const operator = await this.operators.findOneBy({ id });
+    const operator = await this.operators.find(id);
     if (!operator) throw new NotFoundException(`operator ${id} not found`);
     return operator;
   }

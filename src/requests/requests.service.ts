@@ -13,16 +13,15 @@ import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestEventResponseDto, toRequestEventResponse } from './dto/request-event-response.dto';
 import { RequestResponseDto, toRequestResponse } from './dto/request-response.dto';
 import { RequestEvent } from './entities/request-event.entity';
-import { LeadRequest, RequestStatus } from './entities/request.entity';
+import { RequestStatus } from './entities/request.entity';
 import { PostgresIntake } from './lifecycle/postgres-intake';
 import { RequestLifecycleService } from './lifecycle/request-lifecycle.service';
-import { WAITING } from './lifecycle/waiting-queue.service';
-import { fromRawRequestView, RawRequestView, selectRequestViews } from './request-views';
+import { RequestsRepository } from './requests.repository';
 
 @Injectable()
 export class RequestsService {
   constructor(
-    @InjectRepository(LeadRequest) private readonly requests: Repository<LeadRequest>,
+    private readonly requests: RequestsRepository,
     @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
@@ -111,10 +110,7 @@ export class RequestsService {
 
   /** The stored explanation of the request's assignment (or of why nobody got it). */
   async decision(id: number): Promise<DecisionResponseDto> {
-    const row = await this.requests.findOne({
-      select: { id: true, sourceId: true, decision: true },
-      where: { id },
-    });
+    const row = await this.requests.findDecision(id);
     if (!row) throw new NotFoundException(`request ${id} not found`);
     if (row.decision === null) {
       throw new NotFoundException(`request ${id} predates recorded decisions`);
@@ -132,34 +128,14 @@ export class RequestsService {
   }
 
   async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {
-    const filters = selectRequestViews(this.requests.manager);
-    if (query.source_id !== undefined)
-      filters.andWhere('r.source_id = :sourceId', { sourceId: query.source_id });
-    if (query.operator_id !== undefined)
-      filters.andWhere('r.operator_id = :operatorId', { operatorId: query.operator_id });
-    if (query.lead_id !== undefined)
-      filters.andWhere('r.lead_id = :leadId', { leadId: query.lead_id });
-    if (query.status !== undefined)
-      filters.andWhere('r.status = :status', { status: query.status });
-    if (query.waiting === true) filters.andWhere(WAITING);
-    if (query.waiting === false) filters.andWhere(`NOT (${WAITING})`);
-    const ordered = filters.clone();
-    // The queue is listed oldest first (its partial index); everything else by id.
-    if (query.waiting === true) ordered.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
-    else ordered.orderBy('r.id', 'ASC');
-    const [rows, total] = await Promise.all([
-      ordered.offset(query.offset).limit(query.limit).getRawMany<RawRequestView>(),
-      filters.getCount(),
-    ]);
-    return { items: rows.map((row) => toRequestResponse(fromRawRequestView(row))), total };
+    const { items, total } = await this.requests.page(query);
+    return { items: items.map(toRequestResponse), total };
   }
 
   async get(id: number): Promise<RequestResponseDto> {
-    const row = await selectRequestViews(this.requests.manager)
-      .where('r.id = :id', { id })
-      .getRawOne<RawRequestView>();
-    if (!row) throw new NotFoundException(`request ${id} not found`);
-    return toRequestResponse(fromRawRequestView(row));
+    const request = await this.requests.find(id);
+    if (!request) throw new NotFoundException(`request ${id} not found`);
+    return toRequestResponse(request);
   }
 
   /**
@@ -190,7 +166,7 @@ export class RequestsService {
 
   /** The request's history, oldest first. */
   async history(id: number): Promise<RequestEventResponseDto[]> {
-    if (!(await this.requests.existsBy({ id }))) {
+    if (!(await this.requests.exists(id))) {
       throw new NotFoundException(`request ${id} not found`);
     }
     const rows = await this.events.find({ where: { requestId: id }, order: { id: 'ASC' } });

@@ -4,12 +4,10 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { readerQuery } from '../../database/raw-query';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { RequestLifecycleService } from './request-lifecycle.service';
-import { SOURCES_WITH_WAITING } from './waiting-queue.service';
+import { RequestsRepository } from '../requests.repository';
 
 /**
  * The safety net behind the drains that every change runs itself: every DRAIN_INTERVAL_MS it
@@ -24,7 +22,7 @@ export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly config: AppConfig,
-    private readonly reader: DataSource,
+    private readonly requests: RequestsRepository,
     private readonly transactions: TransactionRunner,
     private readonly lifecycle: RequestLifecycleService,
   ) {}
@@ -50,14 +48,9 @@ export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicat
 
   /** One sweep; returns how many requests it assigned. */
   async tick(): Promise<number> {
-    const rows = await readerQuery(this.reader.manager).query<{ sourceId: number }>(
-      SOURCES_WITH_WAITING,
-    );
     let assigned = 0;
-    for (const { sourceId } of rows) {
-      assigned += await this.transactions.run((tx) =>
-        this.lifecycle.drainSources(tx, [Number(sourceId)]),
-      );
+    for (const sourceId of await this.requests.sourcesWithWaiting()) {
+      assigned += await this.transactions.run((tx) => this.lifecycle.drainSources(tx, [sourceId]));
     }
     return assigned;
   }

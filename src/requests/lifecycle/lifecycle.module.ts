@@ -4,15 +4,23 @@ import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DrainSweepService } from './drain-sweep.service';
 import { RequestEventsWriter } from './request-events.writer';
 import { PostgresIntake } from './postgres-intake';
+import { PostgresIntakeRepository } from './postgres-intake.repository';
 import { RequestLifecycleService } from './request-lifecycle.service';
-import { WaitingQueueService } from './waiting-queue.service';
+import { LockOrderService } from './lock-order.service';
 
 /**
  * The request lifecycle: requests, operators and sources depend on it, never the reverse.
  */
 @Module({
   imports: [DistributionModule, WebhooksModule],
-  providers: [RequestLifecycleService, RequestEventsWriter, WaitingQueueService, DrainSweepService, PostgresIntake],
+  providers: [
+    RequestLifecycleService,
+    RequestEventsWriter,
+    LockOrderService,
+    DrainSweepService,
+    PostgresIntake,
+    PostgresIntakeRepository,
+  ],
   exports: [RequestLifecycleService, PostgresIntake],
 })
 export class LifecycleModule {}

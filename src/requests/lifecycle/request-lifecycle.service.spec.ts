@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { openInMemoryDatabase } from '../../database/in-memory-database';
+import { createRepositories } from '../../database/repositories.module';
 import type { Tx } from '../../database/tx';
 import type { Decision, DecisionOperator } from '../../distribution/decision';
 import { DistributionService } from '../../distribution/distribution.service';
@@ -12,7 +13,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
 import { RequestEventsWriter } from './request-events.writer';
 import { RequestLifecycleService, roomLeft } from './request-lifecycle.service';
-import { WaitingQueueService } from './waiting-queue.service';
+import { LockOrderService } from './lock-order.service';
 
 describe(RequestLifecycleService.name, () => {
   let dataSource: DataSource;
@@ -32,11 +33,19 @@ describe(RequestLifecycleService.name, () => {
     const notifier = new EventNotifier();
     notified = 0;
     notifier.subscribe(() => notified++);
+    const repositories = createRepositories(dataSource);
     sut = new RequestLifecycleService(
-      new DistributionService(registry, dataSource),
+      new DistributionService(
+        registry,
+        repositories.sources,
+        repositories.operators,
+        repositories.roundRobin,
+      ),
       new RequestEventsWriter(new WebhookOutbox(), notifier),
-      new WaitingQueueService(),
       new MetricsService(dataSource),
+      repositories.requests,
+      repositories.operators,
+      new LockOrderService(repositories.sources, repositories.operators),
     );
     // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.
     await dataSource.query(

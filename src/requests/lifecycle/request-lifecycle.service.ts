@@ -9,11 +9,11 @@ import {
 } from '../../distribution/distribution.service';
 import type { AssignmentTrigger, EventActor } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
+import { OperatorsRepository, type OperatorRow } from '../../operators/operators.repository';
 import type { RequestView } from '../dto/request-response.dto';
+import { RequestsRepository } from '../requests.repository';
 import { RequestEventsWriter } from './request-events.writer';
-import { lockForOperatorChange, lockSourcesAndOperators } from './lock-order';
-import * as store from './request-store';
-import { WaitingQueueService } from './waiting-queue.service';
+import { LockOrderService } from './lock-order.service';
 
 export interface IntakeInput {
   source: SourceRules;
@@ -41,19 +41,34 @@ export class RequestLifecycleService {
   constructor(
     private readonly distribution: DistributionService,
     private readonly events: RequestEventsWriter,
-    private readonly queue: WaitingQueueService,
     private readonly metrics: MetricsService,
+    private readonly requests: RequestsRepository,
+    private readonly operators: OperatorsRepository,
+    private readonly locks: LockOrderService,
   ) {}
+
+  /** The request, locked for this transaction's change (step 1 of the lock order). */
+  private async lockRequest(tx: Tx, id: number): Promise<RequestView> {
+    const request = await this.requests.lock(tx, id);
+    if (!request) throw new NotFoundException(`request ${id} not found`);
+    return request;
+  }
+
+  private async readRequest(tx: Tx, id: number): Promise<RequestView> {
+    const request = await this.requests.find(id, tx);
+    if (!request) throw new NotFoundException(`request ${id} not found`);
+    return request;
+  }
 
   /** Intake: stores the request and assigns it at once, or leaves it waiting. */
   async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
     const { source } = input;
     const at = new Date();
     // The caller holds the source's lock (share mode): no change that frees room for it is in
-    // flight, so a request stored as waiting here is seen by the next one (lock-order.ts).
+    // flight, so a request stored as waiting here is seen by the next one (lock-order.service.ts).
     const outcome = await this.choose(tx, source, input.leadId, 'intake');
     const operatorId = outcome.assignment?.operatorId ?? null;
-    const id = await store.insertRequest(tx, {
+    const id = await this.requests.insert(tx, {
       leadId: input.leadId,
       sourceId: source.id,
       operatorId,
@@ -85,17 +100,18 @@ export class RequestLifecycleService {
 
   /** Closing frees the operator's unit, which drains at once; closing twice changes nothing. */
   async close(tx: Tx, id: number, actor: EventActor): Promise<RequestView> {
-    const current = await store.lockRequest(tx, id);
+    const current = await this.lockRequest(tx, id);
     if (current.status === 'closed') return current;
     const at = new Date();
-    if (!(await store.setStatus(tx, id, 'active', 'closed', at))) return store.readRequest(tx, id);
+    if (!(await this.requests.setStatus(tx, id, 'active', 'closed', at)))
+      return this.readRequest(tx, id);
     const closed: RequestView = { ...current, status: 'closed', updatedAt: at };
     await this.events.record(tx, closed, [
       { type: 'closed', operatorId: current.operatorId, actor },
     ]);
     if (current.operatorId !== null) {
-      const rules = await lockForOperatorChange(tx, current.operatorId);
-      await store.releaseCapacity(tx, current.operatorId);
+      const rules = await this.locks.lockForOperatorChange(tx, current.operatorId);
+      await this.operators.releaseCapacity(tx, current.operatorId);
       await this.drain(tx, rules);
     }
     return closed;
@@ -106,20 +122,20 @@ export class RequestLifecycleService {
    * operator, or an inactive one, it waits and drains at once like any waiting request.
    */
   async reopen(tx: Tx, id: number, actor: EventActor): Promise<RequestView> {
-    const current = await store.lockRequest(tx, id);
+    const current = await this.lockRequest(tx, id);
     if (current.status === 'active') return current;
     const at = new Date();
     // Either way the source may get waiting work and drain: it, its operators and the previous
-    // operator are locked before any claim (a lost claim keeps its row lock: lock-order.ts).
-    const rules = await lockSourcesAndOperators(
+    // operator are locked before any claim (a lost claim keeps its row lock: lock-order.service.ts).
+    const rules = await this.locks.lockSourcesAndOperators(
       tx,
       [current.sourceId],
       current.operatorId === null ? [] : [current.operatorId],
     );
     const operator =
-      current.operatorId === null ? null : await store.findOperator(tx, current.operatorId);
+      current.operatorId === null ? null : await this.operators.findRow(tx, current.operatorId);
     if (operator?.isActive && (await this.claimForReopen(tx, id, operator.id))) {
-      if (!(await store.setStatus(tx, id, 'closed', 'active', at))) {
+      if (!(await this.requests.setStatus(tx, id, 'closed', 'active', at))) {
         throw new ConflictError('CHANGED_MEANWHILE', `request ${id} changed meanwhile; try again`);
       }
       const reopened: RequestView = { ...current, status: 'active', updatedAt: at };
@@ -129,7 +145,7 @@ export class RequestLifecycleService {
       return reopened;
     }
 
-    if (!(await store.reopenWaiting(tx, id, at))) {
+    if (!(await this.requests.reopenWaiting(tx, id, at))) {
       throw new ConflictError('CHANGED_MEANWHILE', `request ${id} changed meanwhile; try again`);
     }
     const waiting: RequestView = {
@@ -150,7 +166,7 @@ export class RequestLifecycleService {
       { type: 'waiting', operatorId: null, previousOperatorId: current.operatorId, actor },
     ]);
     await this.drain(tx, rules);
-    return store.readRequest(tx, id);
+    return this.readRequest(tx, id);
   }
 
   /**
@@ -158,9 +174,9 @@ export class RequestLifecycleService {
    * deactivated meanwhile (the request waits instead); 409 when it is active and full.
    */
   private async claimForReopen(tx: Tx, id: number, operatorId: number): Promise<boolean> {
-    if (await store.claimCapacity(tx, operatorId, false)) return true;
+    if (await this.operators.claimCapacity(tx, operatorId, false)) return true;
     // The row is locked by this transaction: this read is its state until the commit.
-    const now = await store.findOperator(tx, operatorId);
+    const now = await this.operators.findRow(tx, operatorId);
     if (!now?.isActive) return false;
     throw new ConflictError(
       'AT_CAPACITY',
@@ -174,8 +190,8 @@ export class RequestLifecycleService {
    * the source, but must be active and have room.
    */
   async assign(tx: Tx, id: number, operatorId: number): Promise<RequestView> {
-    const current = await store.lockRequest(tx, id);
-    if (!(await store.findOperator(tx, operatorId))) {
+    const current = await this.lockRequest(tx, id);
+    if (!(await this.operators.findRow(tx, operatorId))) {
       throw new NotFoundException(`operator ${operatorId} not found`);
     }
     if (current.status === 'closed') {
@@ -188,12 +204,12 @@ export class RequestLifecycleService {
     const rules =
       previous === null
         ? []
-        : await lockForOperatorChange(tx, previous, { operators: [operatorId] });
-    const operator = (await store.findOperator(tx, operatorId))!;
+        : await this.locks.lockForOperatorChange(tx, previous, { operators: [operatorId] });
+    const operator = (await this.operators.findRow(tx, operatorId))!;
     if (!operator.isActive) {
       throw new ConflictError('OPERATOR_INACTIVE', `operator ${operatorId} is inactive`);
     }
-    if (!(await store.claimCapacity(tx, operatorId, false))) {
+    if (!(await this.operators.claimCapacity(tx, operatorId, false))) {
       throw new ConflictError(
         'AT_CAPACITY',
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
@@ -207,7 +223,7 @@ export class RequestLifecycleService {
 
   /** Moves an active request to another operator by its source's rules; 409 when nobody else can. */
   async reassign(tx: Tx, id: number): Promise<RequestView> {
-    const current = await store.lockRequest(tx, id);
+    const current = await this.lockRequest(tx, id);
     const previous = current.operatorId;
     if (current.status === 'closed' || previous === null) {
       throw new ConflictError(
@@ -215,7 +231,9 @@ export class RequestLifecycleService {
         `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
       );
     }
-    const rules = await lockForOperatorChange(tx, previous, { sources: [current.sourceId] });
+    const rules = await this.locks.lockForOperatorChange(tx, previous, {
+      sources: [current.sourceId],
+    });
     const source = rules.find((r) => r.id === current.sourceId)!;
     const outcome = await this.choose(tx, source, current.leadId, 'reassign', [previous]);
     if (!outcome.assignment) {
@@ -242,14 +260,14 @@ export class RequestLifecycleService {
    * are locked first, so its activity is read under lock and cannot change until the end.
    */
   async release(tx: Tx, operatorId: number): Promise<ReleaseOutcome> {
-    if (!(await store.findOperator(tx, operatorId))) {
+    if (!(await this.operators.findRow(tx, operatorId))) {
       throw new NotFoundException(`operator ${operatorId} not found`);
     }
-    const held = await store.lockActiveRequestsOf(tx, operatorId);
-    const rules = await lockForOperatorChange(tx, operatorId, {
+    const held = await this.requests.lockActiveOf(tx, operatorId);
+    const rules = await this.locks.lockForOperatorChange(tx, operatorId, {
       sources: held.map((r) => r.sourceId),
     });
-    const operator = (await store.findOperator(tx, operatorId))!;
+    const operator = (await this.operators.findRow(tx, operatorId))!;
     if (operator.isActive) {
       throw new ConflictError(
         'OPERATOR_ACTIVE',
@@ -280,10 +298,10 @@ export class RequestLifecycleService {
         continue;
       }
       const at = new Date();
-      if (!(await store.unassign(tx, current.id, operatorId, at))) {
+      if (!(await this.requests.unassign(tx, current.id, operatorId, at))) {
         throw new Error(`request ${current.id} changed while locked`);
       }
-      await store.releaseCapacity(tx, operatorId);
+      await this.operators.releaseCapacity(tx, operatorId);
       const waiting: RequestView = {
         ...current,
         operatorId: null,
@@ -311,20 +329,20 @@ export class RequestLifecycleService {
    * it after, oldest first.
    */
   async changeOperator(tx: Tx, operatorId: number, change: () => Promise<void>): Promise<void> {
-    const rules = await lockForOperatorChange(tx, operatorId);
+    const rules = await this.locks.lockForOperatorChange(tx, operatorId);
     await change();
     await this.drain(tx, rules);
   }
 
   /** Locks and drains these sources (new weights, the sweep). */
   async drainSources(tx: Tx, sourceIds: readonly number[]): Promise<number> {
-    return this.drain(tx, await lockSourcesAndOperators(tx, sourceIds));
+    return this.drain(tx, await this.locks.lockSourcesAndOperators(tx, sourceIds));
   }
 
   /**
    * Assigns waiting requests of these sources, oldest first across all of them, each by its
    * source's rules, until nothing waits or nobody eligible has room. The caller has locked the
-   * sources and their operators (lock-order.ts); on PostgreSQL each waiting row is claimed with
+   * sources and their operators (lock-order.service.ts); on PostgreSQL each waiting row is claimed with
    * SKIP LOCKED, so concurrent drains in several instances never assign one request twice.
    */
   private async drain(tx: Tx, rules: readonly SourceRules[]): Promise<number> {
@@ -332,7 +350,7 @@ export class RequestLifecycleService {
     const sources = new Map(rules.map((source) => [source.id, source]));
     let assigned = 0;
     while (sources.size > 0) {
-      const next = await this.queue.oldestWaiting(tx, [...sources.keys()]);
+      const next = await this.requests.oldestWaiting(tx, [...sources.keys()]);
       if (!next) break;
       const source = sources.get(next.sourceId)!;
       const outcome = await this.choose(tx, source, next.leadId, 'drain');
@@ -343,7 +361,7 @@ export class RequestLifecycleService {
       const at = new Date();
       const { operatorId, operatorName } = outcome.assignment;
       const decision = JSON.stringify(outcome.decision);
-      if (!(await store.moveRequest(tx, next.id, null, operatorId, decision, at))) {
+      if (!(await this.requests.move(tx, next.id, null, operatorId, decision, at))) {
         throw new Error(`waiting request ${next.id} changed while locked`);
       }
       const view: RequestView = {
@@ -375,11 +393,11 @@ export class RequestLifecycleService {
     exclude: number[] = [],
   ): Promise<AssignmentOutcome> {
     const stickyOperatorId = source.sticky
-      ? await store.lastOperatorOfLead(tx, leadId, source.id)
+      ? await this.requests.lastOperatorOfLead(tx, leadId, source.id)
       : null;
     return this.distribution.choose(tx, source, {
       trigger,
-      claim: (operatorId, afterLoss) => store.claimCapacity(tx, operatorId, afterLoss),
+      claim: (operatorId, afterLoss) => this.operators.claimCapacity(tx, operatorId, afterLoss),
       stickyOperatorId,
       excludeOperatorIds: exclude,
     });
@@ -387,7 +405,7 @@ export class RequestLifecycleService {
 
   /**
    * The request goes to `to`, whose unit is already claimed; the previous operator's unit is
-   * freed. Its drain is the caller's, which locked for it (lock-order.ts).
+   * freed. Its drain is the caller's, which locked for it (lock-order.service.ts).
    */
   private async moveTo(
     tx: Tx,
@@ -399,7 +417,9 @@ export class RequestLifecycleService {
   ): Promise<RequestView> {
     const at = new Date();
     const previous = current.operatorId;
-    if (!(await store.moveRequest(tx, current.id, previous, to.id, JSON.stringify(decision), at))) {
+    if (
+      !(await this.requests.move(tx, current.id, previous, to.id, JSON.stringify(decision), at))
+    ) {
       throw new ConflictError(
         'CHANGED_MEANWHILE',
         `request ${current.id} changed meanwhile; try again`,
@@ -425,7 +445,7 @@ export class RequestLifecycleService {
       const waitedMs = at.getTime() - current.createdAt.getTime();
       tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
     } else {
-      await store.releaseCapacity(tx, previous);
+      await this.operators.releaseCapacity(tx, previous);
     }
     return moved;
   }
@@ -443,7 +463,7 @@ export function roomLeft(decision: Decision): number {
 }
 
 /** The decision recorded when a person chose the operator. */
-function manualDecision(operator: store.OperatorRow, previous: number | null): Decision {
+function manualDecision(operator: OperatorRow, previous: number | null): Decision {
   return {
     strategy: 'manual',
     trigger: 'manual',

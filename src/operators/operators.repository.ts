@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import { placeholders, type Tx } from '../database/tx';
+import { Operator } from './entities/operator.entity';
+
+/** An operator's row as a state change reads it. */
+export interface OperatorRow {
+  id: number;
+  name: string;
+  isActive: boolean;
+  currentLoad: number;
+  maxLoad: number;
+}
+
+/** The columns a PATCH may write; current_load is the lifecycle's alone. */
+export type OperatorChanges = Partial<Pick<Operator, 'name' | 'isActive' | 'maxLoad'>>;
+
+// The capacity check and the increment are one statement: no interleaving can pass max_load.
+const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
+  WHERE id = ? AND current_load < max_load AND is_active = ? RETURNING id`;
+// After a lost claim (PostgreSQL): the same claim, but an operator locked by another transaction
+// is a conflict (55P03, the transaction runs again) instead of a wait (see lock-order.service.ts).
+const CLAIM_ACTIVE_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load + 1
+  WHERE id = (SELECT id FROM operators WHERE id = ? FOR NO KEY UPDATE NOWAIT)
+    AND current_load < max_load AND is_active = ? RETURNING id`;
+const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
+const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
+  max_load AS "maxLoad" FROM operators WHERE id = ?`;
+
+// Step 3 of the lock order (lock-order.service.ts): the operators a drain of these sources may claim
+// (weight > 0), and any named ones, in one statement, by id.
+const lockOperators = (sources: number, named: number) =>
+  `SELECT o.id FROM operators o WHERE o.id IN (SELECT w.operator_id FROM operator_source_weights w
+      WHERE w.source_id IN (${placeholders(sources)}) AND w.weight > 0)
+    OR o.id IN (${placeholders(named)}) ORDER BY o.id FOR NO KEY UPDATE`;
+
+/** The operators table: its rows, their capacity (current_load) and their row locks. */
+@Injectable()
+export class OperatorsRepository {
+  constructor(@InjectRepository(Operator) private readonly operators: Repository<Operator>) {}
+
+  async insert(tx: Tx, operator: Operator): Promise<void> {
+    await tx.manager.insert(Operator, operator);
+  }
+
+  /** Writes only the named columns, so a concurrent change of current_load is kept. */
+  async update(tx: Tx, id: number, changes: OperatorChanges): Promise<boolean> {
+    const result = await tx.manager.update(Operator, { id }, changes);
+    return result.affected !== 0;
+  }
+
+  /** The operator as committed, or as this transaction sees it when `tx` is given. */
+  find(id: number, tx?: Tx): Promise<Operator | null> {
+    return tx ? tx.manager.findOneBy(Operator, { id }) : this.operators.findOneBy({ id });
+  }
+
+  /** These operators that exist (from the reader, or in `tx`). */
+  findByIds(ids: readonly number[], tx?: Tx): Promise<Operator[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const where = { id: In([...ids]) };
+    return tx ? tx.manager.find(Operator, { where }) : this.operators.find({ where });
+  }
+
+  /** The names of these operators, by id. */
+  async names(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.operators.find({
+      select: { id: true, name: true },
+      where: { id: In([...ids]) },
+    });
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  page(query: PaginationQueryDto): Promise<Page<Operator>> {
+    return findPage(this.operators, query);
+  }
+
+  /** Takes one unit of the operator's capacity; false when it has none or is inactive. */
+  async claimCapacity(tx: Tx, operatorId: number, afterLoss: boolean): Promise<boolean> {
+    const sql =
+      afterLoss && tx.dialect === 'postgres' ? CLAIM_ACTIVE_OPERATOR_NOWAIT : CLAIM_ACTIVE_OPERATOR;
+    return (await tx.query(sql, [operatorId, true])).length === 1;
+  }
+
+  async releaseCapacity(tx: Tx, operatorId: number): Promise<void> {
+    await tx.query(RELEASE_OPERATOR, [operatorId]);
+  }
+
+  async findRow(tx: Tx, id: number): Promise<OperatorRow | null> {
+    const [row] = await tx.query<Record<string, unknown>>(SELECT_OPERATOR, [id]);
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      name: String(row.name),
+      isActive: Boolean(row.isActive),
+      currentLoad: Number(row.currentLoad),
+      maxLoad: Number(row.maxLoad),
+    };
+  }
+
+  /**
+   * PostgreSQL: locks the operators configured (weight > 0) for these sources and the named
+   * ones, in id order (step 3 of the lock order). SQLite: nothing to lock.
+   */
+  async lockServingOrNamed(
+    tx: Tx,
+    sourceIds: readonly number[],
+    operatorIds: readonly number[],
+  ): Promise<void> {
+    if (tx.dialect !== 'postgres' || (sourceIds.length === 0 && operatorIds.length === 0)) return;
+    // `IN ()` is not SQL: an empty list is given as an id that matches nothing.
+    const s = sourceIds.length > 0 ? sourceIds : [0];
+    const o = operatorIds.length > 0 ? operatorIds : [0];
+    await tx.query(lockOperators(s.length, o.length), [...s, ...o]);
+  }
+}

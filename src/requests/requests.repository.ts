@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { Page } from '../common/pagination.dto';
+import { readerQuery } from '../database/raw-query';
+import { placeholders, type Tx } from '../database/tx';
+import { Operator } from '../operators/entities/operator.entity';
+import { Source } from '../sources/entities/source.entity';
+import type { RequestView } from './dto/request-response.dto';
+import type { ListRequestsQueryDto } from './dto/list-requests-query.dto';
+import { LeadRequest, type RequestStatus } from './entities/request.entity';
+import { fromRawRequestView, type RawRequestView } from './request-views';
+
+/** A request is waiting while it is active without an operator (partial index IDX_requests_waiting*). */
+const WAITING = "r.status = 'active' AND r.operator_id IS NULL";
+
+/** The request as the API shows it, with its operator's name (alias `r`). */
+const REQUEST_VIEW_SQL = `SELECT r.id AS "id", r.lead_id AS "leadId", r.source_id AS "sourceId",
+  r.operator_id AS "operatorId", o.name AS "operatorName", r.status AS "status",
+  r.message AS "message", r.created_at AS "createdAt", r.assigned_at AS "assignedAt",
+  r.updated_at AS "updatedAt"
+  FROM requests r LEFT JOIN operators o ON o.id = r.operator_id`;
+
+// The statements that change a request, each conditional on the state it expects, so a
+// concurrent change makes it match nothing instead of doubling work.
+const INSERT_REQUEST = `INSERT INTO requests
+  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
+  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`;
+const SELECT_VIEW = `${REQUEST_VIEW_SQL} WHERE r.id = ?`;
+// PostgreSQL: transitions of one request take turns (the conditional updates stay the guard).
+const LOCK_VIEW = `${SELECT_VIEW} FOR UPDATE OF r`;
+const SET_STATUS = `UPDATE requests SET status = ?, updated_at = ?
+  WHERE id = ? AND status = ? RETURNING id`;
+const REOPEN_WAITING = `UPDATE requests SET status = 'active', operator_id = NULL,
+  assigned_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed' RETURNING id`;
+const ASSIGN_WAITING = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?,
+  decision = ? WHERE id = ? AND status = 'active' AND operator_id IS NULL RETURNING id`;
+const MOVE = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?, decision = ?
+  WHERE id = ? AND status = 'active' AND operator_id = ? RETURNING id`;
+const UNASSIGN = `UPDATE requests SET operator_id = NULL, assigned_at = NULL, updated_at = ?
+  WHERE id = ? AND status = 'active' AND operator_id = ? RETURNING id`;
+
+const LAST_OPERATOR_OF_LEAD = `SELECT operator_id AS "operatorId" FROM requests
+  WHERE lead_id = ? AND source_id = ? AND operator_id IS NOT NULL ORDER BY id DESC LIMIT 1`;
+const ACTIVE_OF_OPERATOR = `${REQUEST_VIEW_SQL} WHERE r.operator_id = ? AND r.status = 'active'
+  ORDER BY r.id`;
+// Step 1 of the lock order (lock-order.service.ts): an operator's requests, in id order.
+const LOCK_ACTIVE_OF_OPERATOR = `${ACTIVE_OF_OPERATOR} FOR UPDATE OF r`;
+
+const SOURCES_WITH_WAITING = `SELECT DISTINCT r.source_id AS "sourceId" FROM requests r
+  WHERE ${WAITING} ORDER BY r.source_id`;
+// On PostgreSQL the row is locked and rows other transactions hold are skipped, so two drains
+// never take the same one.
+const oldestWaiting = (sources: number, lock: boolean) =>
+  `${REQUEST_VIEW_SQL} WHERE ${WAITING} AND r.source_id IN (${placeholders(sources)})
+    ORDER BY r.created_at, r.id LIMIT 1${lock ? ' FOR UPDATE OF r SKIP LOCKED' : ''}`;
+
+export interface NewRequest {
+  leadId: number;
+  sourceId: number;
+  operatorId: number | null;
+  message: string | null;
+  decision: string;
+  at: Date;
+}
+
+/** Requests of one source per operator (null: never assigned) and status. */
+export interface StatusCount {
+  sourceId: number;
+  operatorId: number | null;
+  status: RequestStatus;
+  count: number;
+}
+
+export interface WaitingSummary {
+  sourceId: number;
+  waiting: number;
+  oldest: Date | string | null;
+}
+
+const changed = (rows: unknown[]) => rows.length === 1;
+
+/**
+ * The requests table. The writes are RequestLifecycleService's alone (and PostgresIntake's one
+ * statement); reads outside a transaction go to the reader.
+ */
+@Injectable()
+export class RequestsRepository {
+  constructor(@InjectDataSource() private readonly reader: DataSource) {}
+
+  async insert(tx: Tx, request: NewRequest): Promise<number> {
+    const [{ id }] = await tx.query<{ id: number }>(INSERT_REQUEST, [
+      request.leadId,
+      request.sourceId,
+      request.operatorId,
+      request.message,
+      request.decision,
+      request.at,
+      request.operatorId === null ? null : request.at,
+      request.at,
+    ]);
+    return Number(id);
+  }
+
+  /** The request as the API shows it; on PostgreSQL its row stays locked until the end. */
+  async lock(tx: Tx, id: number): Promise<RequestView | null> {
+    const [row] = await tx.query<RawRequestView>(
+      tx.dialect === 'postgres' ? LOCK_VIEW : SELECT_VIEW,
+      [id],
+    );
+    return row ? fromRawRequestView(row) : null;
+  }
+
+  /** In `tx`, or as committed (the reader) without one. */
+  async find(id: number, tx?: Tx): Promise<RequestView | null> {
+    const [row] = await (tx ?? this.readerQuery()).query<RawRequestView>(SELECT_VIEW, [id]);
+    return row ? fromRawRequestView(row) : null;
+  }
+
+  exists(id: number): Promise<boolean> {
+    return this.reader.manager.existsBy(LeadRequest, { id });
+  }
+
+  async setStatus(
+    tx: Tx,
+    id: number,
+    from: RequestStatus,
+    to: RequestStatus,
+    at: Date,
+  ): Promise<boolean> {
+    return changed(await tx.query(SET_STATUS, [to, at, id, from]));
+  }
+
+  async reopenWaiting(tx: Tx, id: number, at: Date): Promise<boolean> {
+    return changed(await tx.query(REOPEN_WAITING, [at, id]));
+  }
+
+  /** Gives the request its operator: from waiting (`from` null) or from another operator. */
+  async move(
+    tx: Tx,
+    id: number,
+    from: number | null,
+    to: number,
+    decision: string,
+    at: Date,
+  ): Promise<boolean> {
+    return changed(
+      from === null
+        ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, id])
+        : await tx.query(MOVE, [to, at, at, decision, id, from]),
+    );
+  }
+
+  async unassign(tx: Tx, id: number, from: number, at: Date): Promise<boolean> {
+    return changed(await tx.query(UNASSIGN, [at, id, from]));
+  }
+
+  async lastOperatorOfLead(tx: Tx, leadId: number, sourceId: number): Promise<number | null> {
+    const [row] = await tx.query<{ operatorId: number }>(LAST_OPERATOR_OF_LEAD, [leadId, sourceId]);
+    return row ? Number(row.operatorId) : null;
+  }
+
+  /**
+   * The operator's active requests, oldest first; on PostgreSQL their rows stay locked until the
+   * end (taken in id order, as the lock order asks).
+   */
+  async lockActiveOf(tx: Tx, operatorId: number): Promise<RequestView[]> {
+    const rows = await tx.query<RawRequestView>(
+      tx.dialect === 'postgres' ? LOCK_ACTIVE_OF_OPERATOR : ACTIVE_OF_OPERATOR,
+      [operatorId],
+    );
+    return rows
+      .map(fromRawRequestView)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  }
+
+  /** The oldest waiting request of these sources (created_at, then id); see oldestWaiting. */
+  async oldestWaiting(tx: Tx, sourceIds: readonly number[]): Promise<RequestView | null> {
+    const [row] = await tx.query<RawRequestView>(
+      oldestWaiting(sourceIds.length, tx.dialect === 'postgres'),
+      sourceIds,
+    );
+    return row ? fromRawRequestView(row) : null;
+  }
+
+  /** The sources that have waiting requests, by id (from the reader). */
+  async sourcesWithWaiting(): Promise<number[]> {
+    const rows = await this.readerQuery().query<{ sourceId: number }>(SOURCES_WITH_WAITING);
+    return rows.map((row) => Number(row.sourceId));
+  }
+
+  /** The stored decision of a request (null: it predates recorded decisions), or null: none. */
+  findDecision(id: number): Promise<Pick<LeadRequest, 'id' | 'sourceId' | 'decision'> | null> {
+    return this.reader.manager.findOne(LeadRequest, {
+      select: { id: true, sourceId: true, decision: true },
+      where: { id },
+    });
+  }
+
+  /** A page of requests by the list's filters: the queue oldest first, everything else by id. */
+  async page(query: ListRequestsQueryDto): Promise<Page<RequestView>> {
+    const filters = selectViews(this.reader.manager);
+    if (query.source_id !== undefined)
+      filters.andWhere('r.source_id = :sourceId', { sourceId: query.source_id });
+    if (query.operator_id !== undefined)
+      filters.andWhere('r.operator_id = :operatorId', { operatorId: query.operator_id });
+    if (query.lead_id !== undefined)
+      filters.andWhere('r.lead_id = :leadId', { leadId: query.lead_id });
+    if (query.status !== undefined)
+      filters.andWhere('r.status = :status', { status: query.status });
+    if (query.waiting === true) filters.andWhere(WAITING);
+    if (query.waiting === false) filters.andWhere(`NOT (${WAITING})`);
+    const ordered = filters.clone();
+    // The queue is listed oldest first (its partial index); everything else by id.
+    if (query.waiting === true) ordered.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
+    else ordered.orderBy('r.id', 'ASC');
+    const [rows, total] = await Promise.all([
+      ordered.offset(query.offset).limit(query.limit).getRawMany<RawRequestView>(),
+      filters.getCount(),
+    ]);
+    return { items: rows.map(fromRawRequestView), total };
+  }
+
+  /** These leads' requests with their source's name, by id. */
+  async ofLeads(leadIds: readonly number[]): Promise<Array<RequestView & { sourceName: string }>> {
+    if (leadIds.length === 0) return [];
+    const rows = await selectViews(this.reader.manager)
+      .innerJoin(Source, 's', 's.id = r.source_id')
+      .addSelect('s.name', 'sourceName')
+      .where('r.lead_id IN (:...leadIds)', { leadIds })
+      .orderBy('r.id', 'ASC')
+      .getRawMany<RawRequestView & { sourceName: string }>();
+    return rows.map((row) => ({ ...fromRawRequestView(row), sourceName: row.sourceName }));
+  }
+
+  /** Counts per source, operator and status; read from IDX_requests_source_operator_status alone. */
+  async statusCounts(sourceIds: readonly number[]): Promise<StatusCount[]> {
+    const rows = await this.reader.manager
+      .createQueryBuilder(LeadRequest, 'r')
+      .select('r.source_id', 'sourceId')
+      .addSelect('r.operator_id', 'operatorId')
+      .addSelect('r.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('r.source_id IN (:...sourceIds)', { sourceIds })
+      .groupBy('r.source_id')
+      .addGroupBy('r.operator_id')
+      .addGroupBy('r.status')
+      .getRawMany<{ sourceId: unknown; operatorId: unknown; status: RequestStatus; n: unknown }>();
+    return rows.map((row) => ({
+      sourceId: Number(row.sourceId),
+      operatorId: row.operatorId === null ? null : Number(row.operatorId),
+      status: row.status,
+      count: Number(row.n),
+    }));
+  }
+
+  /** Per source: how many wait and since when. */
+  async waitingBySource(sourceIds: readonly number[]): Promise<WaitingSummary[]> {
+    const rows = await this.reader.manager
+      .createQueryBuilder(LeadRequest, 'r')
+      .select('r.source_id', 'sourceId')
+      .addSelect('COUNT(*)', 'waiting')
+      .addSelect('MIN(r.created_at)', 'oldest')
+      .where('r.source_id IN (:...sourceIds)', { sourceIds })
+      .andWhere(WAITING)
+      .groupBy('r.source_id')
+      .getRawMany<{ sourceId: unknown; waiting: unknown; oldest: Date | string | null }>();
+    return rows.map((row) => ({
+      sourceId: Number(row.sourceId),
+      waiting: Number(row.waiting),
+      oldest: row.oldest,
+    }));
+  }
+
+  private readerQuery(): Pick<Tx, 'query'> {
+    return readerQuery(this.reader.manager);
+  }
+}
+
+/** Requests with their operator's name, selected as RequestView columns (alias `r`). */
+function selectViews(manager: EntityManager): SelectQueryBuilder<LeadRequest> {
+  return manager
+    .createQueryBuilder(LeadRequest, 'r')
+    .leftJoin(Operator, 'o', 'o.id = r.operator_id')
+    .select([
+      'r.id AS "id"',
+      'r.lead_id AS "leadId"',
+      'r.source_id AS "sourceId"',
+      'r.operator_id AS "operatorId"',
+      'o.name AS "operatorName"',
+      'r.status AS "status"',
+      'r.message AS "message"',
+      'r.created_at AS "createdAt"',
+      'r.assigned_at AS "assignedAt"',
+      'r.updated_at AS "updatedAt"',
+    ]);
+}
