@@ -1,4 +1,11 @@
-import { ConfiguredOperator, IneligibilityReason, ineligibilityReason } from './eligibility';
+import {
+  ConfiguredOperator,
+  IneligibilityReason,
+  ineligibilityReason,
+  missingFor,
+  NO_REQUIREMENT,
+  type Requirement,
+} from './eligibility';
 import type { AssignmentTrigger } from '../events/request-event';
 import type { StrategyEvidence } from './strategies/operator-selection.strategy';
 
@@ -12,6 +19,8 @@ export interface DecisionOperator {
   is_active: boolean;
   eligible: boolean;
   reason: IneligibilityReason | null;
+  /** The request's skills this operator lacks (empty once the request is relaxed). */
+  missing_skills: string[];
 }
 
 /**
@@ -35,15 +44,22 @@ export interface Decision {
   evidence: StrategyEvidence | null;
   /** Picks whose capacity another transaction took first; the strategy then chose again. */
   claims_lost: number[];
+  /** The request's skills: its source's required skills and its own. */
+  required_skills: string[];
+  /** True when the request had waited past its source's fallback and needed no skill. */
+  skills_relaxed: boolean;
   decided_at: string;
 }
 
 export function decisionOperators(
   configured: readonly ConfiguredOperator[],
   claimsLost: readonly number[] = [],
+  requirement: Requirement = NO_REQUIREMENT,
 ): DecisionOperator[] {
   return configured.map((o) => {
-    const reason = claimsLost.includes(o.operatorId) ? 'at_capacity' : ineligibilityReason(o);
+    const reason = claimsLost.includes(o.operatorId)
+      ? 'at_capacity'
+      : ineligibilityReason(o, requirement);
     return {
       operator_id: o.operatorId,
       operator_name: o.operatorName,
@@ -53,6 +69,7 @@ export function decisionOperators(
       is_active: o.isActive,
       eligible: reason === null,
       reason,
+      missing_skills: missingFor(o, requirement),
     };
   });
 }
@@ -88,6 +105,7 @@ export interface DecisionContext {
   trigger: AssignmentTrigger;
   stickyOperatorId: number | null;
   excluded: number[];
+  requirement?: Requirement;
 }
 
 /** The decision for one assignment: `chosenId` null (and no evidence) when nobody took it. */
@@ -100,7 +118,8 @@ export function buildDecision(
   sticky: boolean,
 ): Decision {
   const { strategy } = context;
-  const operators = decisionOperators(configured, claimsLost).map((o) =>
+  const requirement = context.requirement ?? NO_REQUIREMENT;
+  const operators = decisionOperators(configured, claimsLost, requirement).map((o) =>
     context.excluded.includes(o.operator_id) && o.eligible
       ? { ...o, eligible: false, reason: 'excluded' as const }
       : o,
@@ -117,6 +136,8 @@ export function buildDecision(
     operators,
     evidence,
     claims_lost: [...claimsLost],
+    required_skills: [...requirement.skills],
+    skills_relaxed: requirement.relaxed,
     decided_at: new Date().toISOString(),
   };
 }

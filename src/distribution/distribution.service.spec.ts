@@ -43,7 +43,8 @@ describe(DistributionService.name, () => {
   });
   afterEach(() => dataSource.destroy());
 
-  const rr: SourceRules = { id: 1, strategy: 'weighted-round-robin', sticky: false };
+  const rules = { requiredSkills: [], skillFallbackSeconds: null, defaultPriority: 0 };
+  const rr: SourceRules = { id: 1, strategy: 'weighted-round-robin', sticky: false, ...rules };
   const claimAll = jest.fn((_operatorId: number) => Promise.resolve(true));
   const options = (extra: Partial<ChooseOptions> = {}): ChooseOptions => ({
     trigger: 'intake',
@@ -91,7 +92,7 @@ describe(DistributionService.name, () => {
   it('returns no assignment, with the reasons, when every claim is lost', async () => {
     const claim = () => Promise.resolve(false);
     const outcome = await inTx((tx) =>
-      sut.choose(tx, { id: 1, strategy: null, sticky: false }, options({ claim })),
+      sut.choose(tx, { ...rr, strategy: null }, options({ claim })),
     );
     expect(outcome.assignment).toBeNull();
     expect(outcome.decision).toMatchObject({
@@ -165,6 +166,9 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
     id: 1,
     strategy: null,
     sticky: false,
+    requiredSkills: [],
+    skillFallbackSeconds: null,
+    defaultPriority: 0,
     ...extra,
   });
   const operator = (id: number, extra: Record<string, unknown> = {}) => ({
@@ -174,6 +178,7 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
     currentLoad: 0,
     maxLoad: 5,
     weight: 1,
+    skills: [] as string[],
     ...extra,
   });
   const configured = [operator(1), operator(2, { currentLoad: 5 }), operator(3)];

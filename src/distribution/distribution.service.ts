@@ -2,11 +2,16 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import type { Tx } from '../database/tx';
 import type { AssignmentTrigger } from '../events/request-event';
 import { OperatorsRepository } from '../operators/operators.repository';
-import type { Source } from '../sources/entities/source.entity';
+import type { SourceRules } from '../sources/source-rules';
 import { type ConfiguredRow, SourcesRepository } from '../sources/sources.repository';
 import { buildDecision, Decision, decisionOperators } from './decision';
 import { SimulateRequestDto, SimulationResponseDto } from './dto/simulation.dto';
-import { ConfiguredOperator, eligibleCandidates } from './eligibility';
+import {
+  ConfiguredOperator,
+  eligibleCandidates,
+  NO_REQUIREMENT,
+  type Requirement,
+} from './eligibility';
 import { RoundRobinStateRepository } from './round-robin-state.repository';
 import { simulate } from './simulate';
 import type {
@@ -25,8 +30,7 @@ export interface AssignmentOutcome {
   decision: Decision;
 }
 
-/** The source as an assignment needs it. */
-export type SourceRules = Pick<Source, 'id' | 'strategy' | 'sticky'>;
+export type { SourceRules } from '../sources/source-rules';
 
 export interface ChooseOptions {
   trigger: AssignmentTrigger;
@@ -41,6 +45,8 @@ export interface ChooseOptions {
   stickyOperatorId?: number | null;
   /** Never choose these (a reassignment away from the current operator). */
   excludeOperatorIds?: readonly number[];
+  /** What the request asks of its operator (skills); none by default. */
+  requirement?: Requirement;
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
@@ -69,13 +75,17 @@ export class DistributionService {
     if (strategy.stateful) await this.roundRobin.takeTurn(tx, source.id);
     const configured = await this.sources.configuredOperators(source.id, strategy.stateful, tx);
     const excluded = new Set(options.excludeOperatorIds ?? []);
-    let candidates = eligibleCandidates(configured).filter((c) => !excluded.has(c.operatorId));
+    const requirement = options.requirement ?? NO_REQUIREMENT;
+    let candidates = eligibleCandidates(configured, requirement).filter(
+      (c) => !excluded.has(c.operatorId),
+    );
     const claimsLost: number[] = [];
     const context = {
       strategy: strategy.name,
       trigger: options.trigger,
       stickyOperatorId: source.sticky ? (options.stickyOperatorId ?? null) : null,
       excluded: [...excluded],
+      requirement,
     };
 
     const sticky = candidates.find((c) => c.operatorId === context.stickyOperatorId);
@@ -244,6 +254,7 @@ export class DistributionService {
           currentLoad: o.currentLoad,
           maxLoad: o.maxLoad,
           weight,
+          skills: o.skills,
           stateValue: null,
         };
       })

@@ -7,6 +7,7 @@ const operator = (overrides: Partial<ConfiguredOperator> = {}): ConfiguredOperat
   weight: 1,
   currentLoad: 0,
   maxLoad: 2,
+  skills: [],
   ...overrides,
 });
 

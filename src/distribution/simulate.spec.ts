@@ -12,6 +12,7 @@ const operator = (
   operatorId,
   operatorName: `op${operatorId}`,
   isActive: true,
+  skills: [],
   weight,
   currentLoad: 0,
   maxLoad: 1_000_000,

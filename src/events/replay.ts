@@ -37,6 +37,9 @@ export function replay(events: readonly ReplayableEvent[]): ReplayedState | null
       case 'reopened':
         state = { status: 'active', operatorId: event.operatorId };
         break;
+      case 'relaxed':
+        // Changes what the request requires, not who holds it.
+        break;
     }
   }
   return state;

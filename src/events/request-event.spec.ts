@@ -18,6 +18,10 @@ const request: RequestResponseDto = {
   created_at: '2026-11-26T10:00:00.000Z',
   assigned_at: null,
   updated_at: '2026-11-26T10:00:01.250Z',
+  skills: [],
+  priority: 0,
+  skills_relaxed: false,
+  effective_priority: 0,
 };
 
 function record(overrides: Partial<RequestEventRecord>): RequestEventRecord {

@@ -8,6 +8,8 @@ export const REQUEST_EVENT_TYPES = [
   'reassigned',
   'closed',
   'reopened',
+  // Waited past its source's skill fallback: any of the source's operators may take it now.
+  'relaxed',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 
@@ -25,6 +27,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'request.waiting',
   'request.closed',
   'request.reopened',
+  // New types go last: a subscription stores its types as bits in this order.
+  'request.relaxed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -35,6 +39,7 @@ const PUBLIC_TYPE: Record<RequestEventType, WebhookEventType> = {
   waiting: 'request.waiting',
   closed: 'request.closed',
   reopened: 'request.reopened',
+  relaxed: 'request.relaxed',
 };
 
 export function webhookEventType(type: RequestEventType): WebhookEventType {

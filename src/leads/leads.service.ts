@@ -5,6 +5,7 @@ import type { Tx } from '../database/tx';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
 import { RequestsRepository } from '../requests/requests.repository';
+import { SOURCE_RULES_COLUMNS, type SourceRules, toSourceRules } from '../sources/source-rules';
 import { LeadResponseDto } from './dto/lead-response.dto';
 import { Lead } from './entities/lead.entity';
 
@@ -24,20 +25,13 @@ const INSERT_LEAD_IF_NEW = `INSERT INTO leads (external_id, name, email, phone, 
   VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`;
 const SELECT_LEAD_CONTACT = 'SELECT id, name, email, phone FROM leads WHERE external_id = ?';
 
-/** What intake needs of the request's source. */
-export interface IntakeSource {
-  id: number;
-  strategy: string | null;
-  sticky: unknown;
-}
-
-const SELECT_SOURCE = 'SELECT id, strategy, sticky FROM sources WHERE id = ?';
+const SELECT_SOURCE = `SELECT ${SOURCE_RULES_COLUMNS} FROM sources s WHERE s.id = ?`;
 // PostgreSQL: the source and the insert-or-ignore of the lead in one round trip (a missing source
 // rolls the transaction, and with it the lead, back). The source is locked in share mode until
 // the commit: intakes share it, and no change that frees room for the source runs meanwhile, so
 // a request stored as waiting cannot miss a wake-up (src/requests/lifecycle/lock-order.service.ts).
 const SELECT_SOURCE_WITH_NEW_LEAD = `WITH lead AS (${INSERT_LEAD_IF_NEW})
-  SELECT s.id, s.strategy, s.sticky, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?
+  SELECT ${SOURCE_RULES_COLUMNS}, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?
   FOR SHARE OF s`;
 
 const givenContact = (contact: LeadContact) => ({
@@ -80,17 +74,17 @@ export class LeadsService {
     tx: Tx,
     contact: LeadContact,
     sourceId: number,
-  ): Promise<{ source: IntakeSource; lead: StoredContact } | undefined> {
+  ): Promise<{ source: SourceRules; lead: StoredContact } | undefined> {
     if (tx.dialect !== 'postgres') {
-      const [source] = await tx.query<IntakeSource>(SELECT_SOURCE, [sourceId]);
-      return source && { source, lead: await this.findOrCreate(tx, contact) };
+      const [row] = await tx.query<Record<string, unknown>>(SELECT_SOURCE, [sourceId]);
+      return row && { source: toSourceRules(row), lead: await this.findOrCreate(tx, contact) };
     }
-    const [row] = await tx.query<IntakeSource & { leadId: number | string | null }>(
+    const [row] = await tx.query<Record<string, unknown> & { leadId: number | string | null }>(
       SELECT_SOURCE_WITH_NEW_LEAD,
       [...leadValues(contact), sourceId],
     );
     if (!row) return undefined;
-    const source = { id: row.id, strategy: row.strategy, sticky: row.sticky };
+    const source = toSourceRules(row);
     if (row.leadId !== null) {
       return { source, lead: { id: Number(row.leadId), ...givenContact(contact) } };
     }

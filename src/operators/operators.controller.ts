@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { ListOperatorsQueryDto } from './dto/list-operators-query.dto';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto } from './dto/operator-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
@@ -28,7 +28,7 @@ export class OperatorsController {
 
   @Get()
   @ApiListOperators()
-  list(@Query() query: PaginationQueryDto) {
+  list(@Query() query: ListOperatorsQueryDto) {
     return this.operators.list(query);
   }
 

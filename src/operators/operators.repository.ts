@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, Raw, Repository } from 'typeorm';
+import { parseSkills, skillPattern } from '../distribution/skills';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { placeholders, type Tx } from '../database/tx';
 import { Operator } from './entities/operator.entity';
@@ -12,10 +13,11 @@ export interface OperatorRow {
   isActive: boolean;
   currentLoad: number;
   maxLoad: number;
+  skills: string[];
 }
 
 /** The columns a PATCH may write; current_load is the lifecycle's alone. */
-export type OperatorChanges = Partial<Pick<Operator, 'name' | 'isActive' | 'maxLoad'>>;
+export type OperatorChanges = Partial<Pick<Operator, 'name' | 'isActive' | 'maxLoad' | 'skills'>>;
 
 // The capacity check and the increment are one statement: no interleaving can pass max_load.
 const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
@@ -27,7 +29,7 @@ const CLAIM_ACTIVE_OPERATOR_NOWAIT = `UPDATE operators SET current_load = curren
     AND current_load < max_load AND is_active = ? RETURNING id`;
 const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
 const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
-  max_load AS "maxLoad" FROM operators WHERE id = ?`;
+  max_load AS "maxLoad", skills FROM operators WHERE id = ?`;
 
 // Step 3 of the lock order (lock-order.service.ts): the operators a drain of these sources may claim
 // (weight > 0), and any named ones, in one statement, by id.
@@ -73,8 +75,16 @@ export class OperatorsRepository {
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 
-  page(query: PaginationQueryDto): Promise<Page<Operator>> {
-    return findPage(this.operators, query);
+  /** A page of operators by id; with `skill`, only those that have it. */
+  async page(query: PaginationQueryDto, skill?: string): Promise<Page<Operator>> {
+    if (skill === undefined) return findPage(this.operators, query);
+    const [items, total] = await this.operators.findAndCount({
+      where: { skills: Raw((column) => `${column} LIKE :skill`, { skill: skillPattern(skill) }) },
+      order: { id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items, total };
   }
 
   /** Takes one unit of the operator's capacity; false when it has none or is inactive. */
@@ -97,6 +107,7 @@ export class OperatorsRepository {
       isActive: Boolean(row.isActive),
       currentLoad: Number(row.currentLoad),
       maxLoad: Number(row.maxLoad),
+      skills: parseSkills(row.skills),
     };
   }
 

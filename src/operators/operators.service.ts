@@ -1,11 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import { type Page } from '../common/pagination.dto';
+import { ListOperatorsQueryDto } from './dto/list-operators-query.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { RequestLifecycleService } from '../requests/lifecycle/request-lifecycle.service';
 import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto, toOperatorResponse } from './dto/operator-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
+import { unionOfSkills } from '../distribution/skills';
 import { Operator } from './entities/operator.entity';
 import { OperatorChanges, OperatorsRepository } from './operators.repository';
 
@@ -25,14 +27,15 @@ export class OperatorsService {
       isActive: dto.is_active ?? true,
       maxLoad: dto.max_load ?? DEFAULT_MAX_LOAD,
       currentLoad: 0,
+      skills: unionOfSkills(dto.skills ?? []),
       createdAt: new Date(),
     });
     await this.transactions.run((tx) => this.operators.insert(tx, operator));
     return toOperatorResponse(operator);
   }
 
-  async list(query: PaginationQueryDto): Promise<Page<OperatorResponseDto>> {
-    const { items, total } = await this.operators.page(query);
+  async list(query: ListOperatorsQueryDto): Promise<Page<OperatorResponseDto>> {
+    const { items, total } = await this.operators.page(query, query.skill);
     return { items: items.map(toOperatorResponse), total };
   }
 
@@ -50,13 +53,15 @@ export class OperatorsService {
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.is_active !== undefined) changes.isActive = dto.is_active;
       if (dto.max_load !== undefined) changes.maxLoad = dto.max_load;
+      if (dto.skills !== undefined) changes.skills = unionOfSkills(dto.skills);
       const write = async () => {
         if (Object.keys(changes).length === 0) return;
         if (!(await this.operators.update(tx, id, changes))) {
           throw new NotFoundException(`operator ${id} not found`);
         }
       };
-      if (dto.is_active !== undefined || dto.max_load !== undefined) {
+      // A new skill may let it take requests that wait for that skill.
+      if (dto.is_active !== undefined || dto.max_load !== undefined || dto.skills !== undefined) {
         await this.lifecycle.changeOperator(tx, id, write);
       } else {
         await write();

@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
-import { placeholders, type Tx } from '../database/tx';
+import { type Dialect, placeholders, sqliteTimestamp, type Tx } from '../database/tx';
+import { skillPattern, storeSkills } from '../distribution/skills';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
 import type { RequestView } from './dto/request-response.dto';
 import type { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { LeadRequest, type RequestStatus } from './entities/request.entity';
+import { MAX_PRIORITY } from './priority';
 import { fromRawRequestView, type RawRequestView } from './request-views';
 
 /** A request is waiting while it is active without an operator (partial index IDX_requests_waiting*). */
@@ -18,14 +20,17 @@ const WAITING = "r.status = 'active' AND r.operator_id IS NULL";
 const REQUEST_VIEW_SQL = `SELECT r.id AS "id", r.lead_id AS "leadId", r.source_id AS "sourceId",
   r.operator_id AS "operatorId", o.name AS "operatorName", r.status AS "status",
   r.message AS "message", r.created_at AS "createdAt", r.assigned_at AS "assignedAt",
-  r.updated_at AS "updatedAt"
-  FROM requests r LEFT JOIN operators o ON o.id = r.operator_id`;
+  r.updated_at AS "updatedAt", r.skills AS "skills", r.priority AS "priority",
+  r.skills_relaxed AS "skillsRelaxed", s.priority_aging_per_minute AS "agingPerMinute"
+  FROM requests r LEFT JOIN operators o ON o.id = r.operator_id
+    JOIN sources s ON s.id = r.source_id`;
 
 // The statements that change a request, each conditional on the state it expects, so a
 // concurrent change makes it match nothing instead of doubling work.
 const INSERT_REQUEST = `INSERT INTO requests
-  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
-  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`;
+  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
+    skills, priority)
+  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 const SELECT_VIEW = `${REQUEST_VIEW_SQL} WHERE r.id = ?`;
 // PostgreSQL: transitions of one request take turns (the conditional updates stay the guard).
 const LOCK_VIEW = `${SELECT_VIEW} FOR UPDATE OF r`;
@@ -49,11 +54,43 @@ const LOCK_ACTIVE_OF_OPERATOR = `${ACTIVE_OF_OPERATOR} FOR UPDATE OF r`;
 
 const SOURCES_WITH_WAITING = `SELECT DISTINCT r.source_id AS "sourceId" FROM requests r
   WHERE ${WAITING} ORDER BY r.source_id`;
-// On PostgreSQL the row is locked and rows other transactions hold are skipped, so two drains
+
+/**
+ * A waiting request's effective priority at the instant bound to its one `?`, in SQL (the
+ * same rule as effectivePriority in priority.ts): min(100, priority + floor(minutes waited ×
+ * the source's aging per minute)). Needs `r` and its source `s`.
+ */
+const EFFECTIVE_PRIORITY: Record<Dialect, string> = {
+  sqlite: `MIN(${MAX_PRIORITY}, r.priority + CAST((julianday(?) - julianday(r.created_at)) * 1440
+    * s.priority_aging_per_minute AS INTEGER))`,
+  postgres: `LEAST(${MAX_PRIORITY}, r.priority + CAST(FLOOR(EXTRACT(EPOCH FROM
+    (CAST(? AS timestamptz) - r.created_at)) / 60 * s.priority_aging_per_minute) AS integer))`,
+};
+/** The queue's order: effective priority, then oldest. */
+const queueOrder = (dialect: Dialect) => `${EFFECTIVE_PRIORITY[dialect]} DESC, r.created_at, r.id`;
+
+// The next waiting request of these sources, not among those a drain passed over. On
+// PostgreSQL the row is locked and rows other transactions hold are skipped, so two drains
 // never take the same one.
-const oldestWaiting = (sources: number, lock: boolean) =>
-  `${REQUEST_VIEW_SQL} WHERE ${WAITING} AND r.source_id IN (${placeholders(sources)})
-    ORDER BY r.created_at, r.id LIMIT 1${lock ? ' FOR UPDATE OF r SKIP LOCKED' : ''}`;
+const nextWaiting = (dialect: Dialect, sources: number, passedOver: number) =>
+  `${REQUEST_VIEW_SQL} WHERE ${WAITING} AND r.source_id IN (${placeholders(sources)})` +
+  (passedOver > 0 ? ` AND r.id NOT IN (${placeholders(passedOver)})` : '') +
+  ` ORDER BY ${queueOrder(dialect)} LIMIT 1` +
+  (dialect === 'postgres' ? ' FOR UPDATE OF r SKIP LOCKED' : '');
+
+// Skill fallback: waiting requests that need skills and have waited their source's
+// skill_fallback_seconds by the instant bound last (the source's current setting applies).
+const FALLBACK_DUE: Record<Dialect, string> = {
+  sqlite: 'julianday(r.created_at) + s.skill_fallback_seconds / 86400.0 <= julianday(?)',
+  postgres: `r.created_at + s.skill_fallback_seconds * INTERVAL '1 second' <= CAST(? AS timestamptz)`,
+};
+const dueForRelax = (dialect: Dialect) => `SELECT r.id FROM requests r
+  JOIN sources s ON s.id = r.source_id
+  WHERE ${WAITING} AND r.skills_relaxed = ? AND r.skills <> '[]'
+    AND s.skill_fallback_seconds IS NOT NULL AND ${FALLBACK_DUE[dialect]}
+  ORDER BY r.created_at, r.id LIMIT ?`;
+const RELAX = `UPDATE requests SET skills_relaxed = ?, updated_at = ?
+  WHERE id = ? AND status = 'active' AND operator_id IS NULL AND skills_relaxed = ? RETURNING id`;
 
 export interface NewRequest {
   leadId: number;
@@ -62,6 +99,8 @@ export interface NewRequest {
   message: string | null;
   decision: string;
   at: Date;
+  skills: readonly string[];
+  priority: number;
 }
 
 /** Requests of one source per operator (null: never assigned) and status. */
@@ -98,6 +137,8 @@ export class RequestsRepository {
       request.at,
       request.operatorId === null ? null : request.at,
       request.at,
+      storeSkills(request.skills),
+      request.priority,
     ]);
     return Number(id);
   }
@@ -174,13 +215,36 @@ export class RequestsRepository {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
   }
 
-  /** The oldest waiting request of these sources (created_at, then id); see oldestWaiting. */
-  async oldestWaiting(tx: Tx, sourceIds: readonly number[]): Promise<RequestView | null> {
+  /**
+   * The first waiting request of these sources in the queue's order as of `now`, leaving out
+   * `passedOver`; on PostgreSQL locked (see nextWaiting).
+   */
+  async nextWaiting(
+    tx: Tx,
+    sourceIds: readonly number[],
+    passedOver: readonly number[],
+    now: Date,
+  ): Promise<RequestView | null> {
     const [row] = await tx.query<RawRequestView>(
-      oldestWaiting(sourceIds.length, tx.dialect === 'postgres'),
-      sourceIds,
+      nextWaiting(tx.dialect, sourceIds.length, passedOver.length),
+      [...sourceIds, ...passedOver, now],
     );
     return row ? fromRawRequestView(row) : null;
+  }
+
+  /** Waiting requests whose skill fallback is due at `now`, oldest first (from the reader). */
+  async dueForRelax(now: Date, limit: number): Promise<number[]> {
+    const rows = await this.readerQuery().query<{ id: number }>(dueForRelax(this.dialect()), [
+      false,
+      now,
+      limit,
+    ]);
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Marks a waiting request relaxed; false when it no longer waits or already was. */
+  async relax(tx: Tx, id: number, at: Date): Promise<boolean> {
+    return changed(await tx.query(RELAX, [true, at, id, false]));
   }
 
   /** The sources that have waiting requests, by id (from the reader). */
@@ -198,7 +262,7 @@ export class RequestsRepository {
   }
 
   /** A page of requests by the list's filters: the queue oldest first, everything else by id. */
-  async page(query: ListRequestsQueryDto): Promise<Page<RequestView>> {
+  async page(query: ListRequestsQueryDto, now: Date): Promise<Page<RequestView>> {
     const filters = selectViews(this.reader.manager);
     if (query.source_id !== undefined)
       filters.andWhere('r.source_id = :sourceId', { sourceId: query.source_id });
@@ -210,10 +274,23 @@ export class RequestsRepository {
       filters.andWhere('r.status = :status', { status: query.status });
     if (query.waiting === true) filters.andWhere(WAITING);
     if (query.waiting === false) filters.andWhere(`NOT (${WAITING})`);
+    if (query.skill !== undefined)
+      filters.andWhere('r.skills LIKE :skill', { skill: skillPattern(query.skill) });
+    if (query.priority !== undefined)
+      filters.andWhere('r.priority = :priority', { priority: query.priority });
     const ordered = filters.clone();
-    // The queue is listed oldest first (its partial index); everything else by id.
-    if (query.waiting === true) ordered.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
-    else ordered.orderBy('r.id', 'ASC');
+    // The queue is listed in the order it drains; everything else by id.
+    if (query.waiting === true) {
+      const dialect = this.dialect();
+      const priority = EFFECTIVE_PRIORITY[dialect].replace('?', ':now');
+      ordered
+        .orderBy(priority, 'DESC')
+        .addOrderBy('r.created_at', 'ASC')
+        .addOrderBy('r.id', 'ASC')
+        .setParameter('now', dialect === 'sqlite' ? sqliteTimestamp(now) : now);
+    } else {
+      ordered.orderBy('r.id', 'ASC');
+    }
     const [rows, total] = await Promise.all([
       ordered.offset(query.offset).limit(query.limit).getRawMany<RawRequestView>(),
       filters.getCount(),
@@ -225,7 +302,6 @@ export class RequestsRepository {
   async ofLeads(leadIds: readonly number[]): Promise<Array<RequestView & { sourceName: string }>> {
     if (leadIds.length === 0) return [];
     const rows = await selectViews(this.reader.manager)
-      .innerJoin(Source, 's', 's.id = r.source_id')
       .addSelect('s.name', 'sourceName')
       .where('r.lead_id IN (:...leadIds)', { leadIds })
       .orderBy('r.id', 'ASC')
@@ -272,6 +348,10 @@ export class RequestsRepository {
     }));
   }
 
+  private dialect(): Dialect {
+    return this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
   private readerQuery(): Pick<Tx, 'query'> {
     return readerQuery(this.reader.manager);
   }
@@ -282,6 +362,7 @@ function selectViews(manager: EntityManager): SelectQueryBuilder<LeadRequest> {
   return manager
     .createQueryBuilder(LeadRequest, 'r')
     .leftJoin(Operator, 'o', 'o.id = r.operator_id')
+    .innerJoin(Source, 's', 's.id = r.source_id')
     .select([
       'r.id AS "id"',
       'r.lead_id AS "leadId"',
@@ -293,5 +374,9 @@ function selectViews(manager: EntityManager): SelectQueryBuilder<LeadRequest> {
       'r.created_at AS "createdAt"',
       'r.assigned_at AS "assignedAt"',
       'r.updated_at AS "updatedAt"',
+      'r.skills AS "skills"',
+      'r.priority AS "priority"',
+      'r.skills_relaxed AS "skillsRelaxed"',
+      's.priority_aging_per_minute AS "agingPerMinute"',
     ]);
 }

@@ -55,6 +55,8 @@ export class RequestsService {
         leadPhone: dto.lead_phone ?? null,
         sourceId: dto.source_id,
         message: dto.message ?? null,
+        skills: dto.skills ?? [],
+        priority: dto.priority ?? null,
       });
       if (assigned) return toRequestResponse(assigned);
     }
@@ -72,14 +74,12 @@ export class RequestsService {
       if (!found) throw new NotFoundException(`source ${dto.source_id} not found`);
       const { source, lead } = found;
       const view = await this.lifecycle.create(tx, {
-        source: {
-          id: dto.source_id,
-          strategy: source.strategy,
-          sticky: Boolean(source.sticky),
-        },
+        source,
         leadId: lead.id,
         message: dto.message ?? null,
         actor: 'intake',
+        skills: dto.skills ?? [],
+        priority: dto.priority ?? null,
       });
       const response = toRequestResponse(view);
       if (idempotencyClaimId !== undefined) {
@@ -128,8 +128,9 @@ export class RequestsService {
   }
 
   async list(query: ListRequestsQueryDto): Promise<Page<RequestResponseDto>> {
-    const { items, total } = await this.requests.page(query);
-    return { items: items.map(toRequestResponse), total };
+    const now = new Date();
+    const { items, total } = await this.requests.page(query, now);
+    return { items: items.map((item) => toRequestResponse(item, now)), total };
   }
 
   async get(id: number): Promise<RequestResponseDto> {

@@ -4,12 +4,24 @@ import { DataSource, In, Repository } from 'typeorm';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
 import { placeholders, type Tx } from '../database/tx';
-import type { SourceRules } from '../distribution/distribution.service';
+import { SOURCE_RULES_COLUMNS, type SourceRules, toSourceRules } from './source-rules';
 import { type ConfiguredOperator, toConfiguredOperator } from '../distribution/eligibility';
 import { OperatorSourceWeight } from './entities/operator-source-weight.entity';
 import { Source } from './entities/source.entity';
 
-export type SourceChanges = Partial<Pick<Source, 'name' | 'description' | 'strategy' | 'sticky'>>;
+export type SourceChanges = Partial<
+  Pick<
+    Source,
+    | 'name'
+    | 'description'
+    | 'strategy'
+    | 'sticky'
+    | 'requiredSkills'
+    | 'skillFallbackSeconds'
+    | 'defaultPriority'
+    | 'priorityAgingPerMinute'
+  >
+>;
 
 /** A configured operator with its round-robin value (null: no row yet, counts as 0). */
 export interface ConfiguredRow extends ConfiguredOperator {
@@ -28,15 +40,15 @@ const SELECT_SOURCE_STRATEGY = 'SELECT strategy FROM sources WHERE id = ?';
 const LOCK_SOURCE = `${SELECT_SOURCE_STRATEGY} FOR NO KEY UPDATE`;
 
 const selectRules = (count: number, lock: boolean) =>
-  `SELECT id, strategy, sticky FROM sources WHERE id IN (${placeholders(count)}) ORDER BY id` +
-  (lock ? ' FOR NO KEY UPDATE' : '');
+  `SELECT ${SOURCE_RULES_COLUMNS} FROM sources s WHERE s.id IN (${placeholders(count)})
+    ORDER BY s.id` + (lock ? ' FOR NO KEY UPDATE' : '');
 
 const SERVED_BY = `SELECT source_id AS "sourceId" FROM operator_source_weights
   WHERE operator_id = ? AND weight > 0 ORDER BY source_id`;
 
 const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
     o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
-    w.weight AS "weight"`;
+    w.weight AS "weight", o.skills AS "skills"`;
 const CONFIGURED_OPERATORS = `${CONFIGURED_OPERATORS_SELECT}
   FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
   WHERE w.source_id = ? ORDER BY o.id`;
@@ -44,16 +56,6 @@ const CONFIGURED_OPERATORS_WITH_STATE = `${CONFIGURED_OPERATORS_SELECT}, st.curr
   FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
   LEFT JOIN round_robin_state st ON st.source_id = w.source_id AND st.operator_id = w.operator_id
   WHERE w.source_id = ? ORDER BY o.id`;
-
-interface RulesRow {
-  id: number;
-  strategy: string | null;
-  sticky: unknown;
-}
-
-// SQLite gives booleans as 0/1, PostgreSQL bigint ids as text.
-const toRules = (rows: RulesRow[]): SourceRules[] =>
-  rows.map((row) => ({ id: Number(row.id), strategy: row.strategy, sticky: Boolean(row.sticky) }));
 
 /** The sources table and each source's operator weights (operator_source_weights). */
 @Injectable()
@@ -99,9 +101,11 @@ export class SourcesRepository {
   /** These sources' rules, by id; on PostgreSQL locked until the end (step 2 of the lock order). */
   async lockRules(tx: Tx, ids: readonly number[]): Promise<SourceRules[]> {
     if (ids.length === 0) return [];
-    return toRules(
-      await tx.query<RulesRow>(selectRules(ids.length, tx.dialect === 'postgres'), ids),
+    const rows = await tx.query<Record<string, unknown>>(
+      selectRules(ids.length, tx.dialect === 'postgres'),
+      ids,
     );
+    return rows.map(toSourceRules);
   }
 
   /** The sources this operator may take work of (weight > 0), by id. */

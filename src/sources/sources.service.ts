@@ -12,6 +12,7 @@ import { CreateSourceDto } from './dto/create-source.dto';
 import { SourceResponseDto, toSourceResponse } from './dto/source-response.dto';
 import { SourceWeightDto, SourceWeightResponseDto } from './dto/source-weight.dto';
 import { UpdateSourceDto } from './dto/update-source.dto';
+import { unionOfSkills } from '../distribution/skills';
 import { Source } from './entities/source.entity';
 import { SourceChanges, SourcesRepository, WeightRow } from './sources.repository';
 
@@ -33,6 +34,10 @@ export class SourcesService {
       description: dto.description ?? null,
       strategy: dto.strategy ?? null,
       sticky: dto.sticky ?? false,
+      requiredSkills: unionOfSkills(dto.required_skills ?? []),
+      skillFallbackSeconds: dto.skill_fallback_seconds ?? null,
+      defaultPriority: dto.default_priority ?? 0,
+      priorityAgingPerMinute: dto.priority_aging_per_minute ?? 0,
       createdAt: new Date(),
     });
     await this.transactions.run((tx) => this.sources.insert(tx, source)).catch(nameTaken(dto.name));
@@ -53,6 +58,18 @@ export class SourcesService {
         if (dto.description !== undefined) changes.description = dto.description;
         if (dto.strategy !== undefined) changes.strategy = dto.strategy;
         if (dto.sticky !== undefined) changes.sticky = dto.sticky;
+        if (dto.required_skills !== undefined) {
+          changes.requiredSkills = unionOfSkills(dto.required_skills);
+        }
+        // New requests take the new rules; waiting ones keep their skills and priority, and the
+        // fallback sweep applies the new skill_fallback_seconds to them.
+        if (dto.skill_fallback_seconds !== undefined) {
+          changes.skillFallbackSeconds = dto.skill_fallback_seconds;
+        }
+        if (dto.default_priority !== undefined) changes.defaultPriority = dto.default_priority;
+        if (dto.priority_aging_per_minute !== undefined) {
+          changes.priorityAgingPerMinute = dto.priority_aging_per_minute;
+        }
         await this.sources.update(tx, id, changes);
         if (
           dto.strategy !== undefined &&

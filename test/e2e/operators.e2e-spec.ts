@@ -17,6 +17,7 @@ describe('Operators (e2e)', () => {
       is_active: true,
       max_load: 10,
       current_load: 0,
+      skills: [],
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     const fetched = await t.http().get(`/operators/${response.body.id}`).expect(200);

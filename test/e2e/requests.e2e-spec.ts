@@ -42,6 +42,10 @@ describe('Requests (e2e)', () => {
       created_at: expect.stringMatching(/Z$/),
       assigned_at: response.body.created_at,
       updated_at: response.body.created_at,
+      skills: [],
+      priority: 0,
+      skills_relaxed: false,
+      effective_priority: null,
     });
     await t.http().get(`/requests/${response.body.id}`).expect(200, response.body);
     const lead = await t.http().get(`/leads/${response.body.lead_id}`).expect(200);

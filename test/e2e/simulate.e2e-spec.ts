@@ -67,6 +67,7 @@ describe('Simulator (e2e)', () => {
       is_active: true,
       eligible: true,
       reason: null,
+      missing_skills: [],
       expected_share: 1 / 6,
       requests: 100,
       share: 1 / 6,

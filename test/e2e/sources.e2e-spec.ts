@@ -22,6 +22,10 @@ describe('Sources (e2e)', () => {
       description: 'Main Telegram channel',
       sticky: false,
       strategy: null,
+      required_skills: [],
+      skill_fallback_seconds: null,
+      default_priority: 0,
+      priority_aging_per_minute: 0,
       created_at: expect.any(String),
     });
     await t.http().get(`/sources/${created.body.id}`).expect(200, created.body);

@@ -12,6 +12,7 @@ const operatorArb = fc.record({
   weight: fc.integer({ min: 0, max: 10 }),
   currentLoad: fc.integer({ min: 0, max: 5 }),
   maxLoad: fc.integer({ min: 0, max: 5 }),
+  skills: fc.constant([] as string[]),
 });
 
 describe('every strategy', () => {

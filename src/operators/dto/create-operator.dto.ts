@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { IsOptionalNonNull, IsNotBlank } from '../../common/validation';
+import { IsSkillList } from '../../distribution/skills.dto';
 
 export const MAX_LOAD_LIMIT = 100_000;
 
@@ -29,4 +30,11 @@ export class CreateOperatorDto {
   @Min(0)
   @Max(MAX_LOAD_LIMIT)
   max_load?: number;
+
+  @IsSkillList(
+    'What this operator can handle; a request goes only to operators with all its skills. ' +
+      'Default []; a PATCH replaces the whole list',
+    ['de', 'billing'],
+  )
+  skills?: string[];
 }

@@ -21,6 +21,9 @@ export class OperatorResponseDto {
   })
   current_load: number;
 
+  @ApiProperty({ type: [String], example: ['billing', 'de'], description: 'Sorted' })
+  skills: string[];
+
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
 }
@@ -32,6 +35,7 @@ export function toOperatorResponse(operator: Operator): OperatorResponseDto {
     is_active: operator.isActive,
     max_load: operator.maxLoad,
     current_load: operator.currentLoad,
+    skills: [...operator.skills],
     created_at: operator.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { skillsColumn } from '../../distribution/skills';
 
 @Entity({ name: 'operators' })
 export class Operator {
@@ -17,6 +18,10 @@ export class Operator {
   /** Count of this operator's active requests, maintained in the transactions that change it. */
   @Column({ name: 'current_load', type: 'integer' })
   currentLoad: number;
+
+  /** What this operator can handle (`de`, `billing`), sorted. */
+  @Column(skillsColumn)
+  skills: string[];
 
   @Column({ name: 'created_at' })
   createdAt: Date;

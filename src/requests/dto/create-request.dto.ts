@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
-import { MAX_ID, IsNotBlank } from '../../common/validation';
+import { MAX_ID, IsNotBlank, IsOptionalNonNull } from '../../common/validation';
+import { IsSkillList } from '../../distribution/skills.dto';
+import { MAX_PRIORITY } from '../priority';
 
 export class CreateRequestDto {
   @ApiProperty({
@@ -53,4 +55,24 @@ export class CreateRequestDto {
   @IsString()
   @MaxLength(50)
   lead_phone?: string | null;
+
+  @IsSkillList(
+    "Skills this request needs besides its source's required_skills; only operators with all " +
+      'of them get it (until the source’s skill_fallback_seconds)',
+    ['de'],
+  )
+  skills?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRIORITY,
+    example: 50,
+    description: 'Higher goes first when requests wait; absent: the source’s default_priority',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRIORITY)
+  priority?: number;
 }

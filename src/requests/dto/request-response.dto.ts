@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity';
+import { effectivePriority, MAX_PRIORITY } from '../priority';
 
 export class RequestResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })
@@ -41,6 +42,41 @@ export class RequestResponseDto {
 
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z', description: 'The last state change' })
   updated_at: string;
+
+  @ApiProperty({
+    type: [String],
+    example: ['de', 'billing'],
+    description: "What its operator must have: its source's required skills and its own, sorted",
+  })
+  skills: string[];
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRIORITY,
+    example: 50,
+    description: 'Higher goes first (the source’s default_priority unless the request gave one)',
+  })
+  priority: number;
+
+  @ApiProperty({
+    example: false,
+    description:
+      "true once it waited past its source's skill_fallback_seconds: any of the source's " +
+      'operators may take it',
+  })
+  skills_relaxed: boolean;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 62,
+    description:
+      'While waiting: priority plus aging, min(100, priority + floor(minutes waited × the ' +
+      'source’s priority_aging_per_minute)), as of this response; the queue is taken in this ' +
+      'order. null when not waiting',
+  })
+  effective_priority: number | null;
 }
 
 export class LeadRequestResponseDto extends RequestResponseDto {
@@ -60,9 +96,15 @@ export interface RequestView {
   createdAt: Date;
   assignedAt: Date | null;
   updatedAt: Date | null;
+  skills: readonly string[];
+  priority: number;
+  skillsRelaxed: boolean;
+  /** The source's aging, where the query read it; absent counts as none. */
+  agingPerMinute?: number;
 }
 
-export function toRequestResponse(view: RequestView): RequestResponseDto {
+export function toRequestResponse(view: RequestView, now = new Date()): RequestResponseDto {
+  const waiting = view.status === 'active' && view.operatorId === null;
   return {
     id: view.id,
     lead_id: view.leadId,
@@ -74,5 +116,15 @@ export function toRequestResponse(view: RequestView): RequestResponseDto {
     created_at: view.createdAt.toISOString(),
     assigned_at: view.assignedAt?.toISOString() ?? null,
     updated_at: (view.updatedAt ?? view.createdAt).toISOString(),
+    skills: [...view.skills],
+    priority: view.priority,
+    skills_relaxed: view.skillsRelaxed,
+    effective_priority: waiting
+      ? effectivePriority(
+          view.priority,
+          view.agingPerMinute ?? 0,
+          now.getTime() - view.createdAt.getTime(),
+        )
+      : null,
   };
 }

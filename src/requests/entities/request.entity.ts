@@ -2,6 +2,7 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 't
 import { Lead } from '../../leads/entities/lead.entity';
 import { Operator } from '../../operators/entities/operator.entity';
 import { Source } from '../../sources/entities/source.entity';
+import { skillsColumn } from '../../distribution/skills';
 
 export const REQUEST_STATUSES = ['active', 'closed'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -40,6 +41,17 @@ export class LeadRequest {
 
   @Column({ name: 'updated_at', type: Date, nullable: true })
   updatedAt: Date | null;
+
+  /** The source's required skills and the request's own, sorted. */
+  @Column(skillsColumn)
+  skills: string[];
+
+  @Column({ type: 'integer', default: 0 })
+  priority: number;
+
+  /** Waited past its source's fallback: any of the source's operators may take it. */
+  @Column({ name: 'skills_relaxed', type: 'boolean', default: false })
+  skillsRelaxed: boolean;
 
   @ManyToOne(() => Lead)
   @JoinColumn({ name: 'lead_id' })

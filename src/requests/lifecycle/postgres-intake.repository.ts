@@ -3,24 +3,23 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { WRITER } from '../../database/database.constants';
 import { queryPrepared } from '../../database/tx';
+import { SOURCE_RULES_COLUMNS } from '../../sources/source-rules';
 
 // What a choice needs, in one read taken before any lock: the source's rules, its operators
 // with their loads and weights, and on a sticky source the lead's last operator there. Stale
 // values are fine: the claim re-checks capacity and activity.
-const READ = `SELECT s.strategy, s.sticky,
+const READ = `SELECT ${SOURCE_RULES_COLUMNS},
     CASE WHEN s.sticky THEN (SELECT r.operator_id FROM requests r JOIN leads l ON l.id = r.lead_id
       WHERE l.external_id = ? AND r.source_id = s.id AND r.operator_id IS NOT NULL
       ORDER BY r.id DESC LIMIT 1) END AS "stickyOperatorId",
     o.id AS "operatorId", o.name AS "operatorName", o.is_active AS "isActive",
-    o.current_load AS "currentLoad", o.max_load AS "maxLoad", w.weight
+    o.current_load AS "currentLoad", o.max_load AS "maxLoad", w.weight, o.skills
   FROM sources s LEFT JOIN operator_source_weights w ON w.source_id = s.id
     LEFT JOIN operators o ON o.id = w.operator_id
   WHERE s.id = ? ORDER BY o.id`;
 
 /** The source's columns, on every row; then one operator per row (null: none configured). */
 export type ReadRow = Record<string, unknown> & {
-  strategy: string | null;
-  sticky: boolean;
   stickyOperatorId: number | null;
   operatorId: number | null;
 };
@@ -48,9 +47,11 @@ const intakeStatement = (deliveries: string) => `WITH lead AS (
       FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
         AND w.weight > 0) RETURNING id),
   request AS (INSERT INTO requests
-      (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
+      (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
+        priority)
     SELECT lead.id, CAST(? AS integer), claim.id, 'active', CAST(? AS text), CAST(? AS text),
-      CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS timestamptz) FROM lead, claim
+      CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS integer)
+    FROM lead, claim
     RETURNING id, lead_id),
   events AS (INSERT INTO request_events (event_id, request_id, source_id, type, operator_id,
       previous_operator_id, trigger, actor, request, created_at)
@@ -84,6 +85,7 @@ export interface IntakeValues {
   message: string | null;
   decision: string;
   at: Date;
+  priority: number;
   /** The request's JSON after its id and lead_id (see intakeStatement). */
   requestJsonRest: string;
   createdEventId: string;
@@ -138,6 +140,7 @@ export class PostgresIntakeRepository {
       v.at,
       v.at,
       v.at,
+      v.priority,
       v.sourceId,
       v.requestJsonRest,
       v.at,

@@ -8,6 +8,7 @@ import type { RequestEventRecord } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { InsertedDelivery } from '../../webhooks/webhook-outbox';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { toSourceRules } from '../../sources/source-rules';
 import { RequestView, toRequestResponse } from '../dto/request-response.dto';
 import { PostgresIntakeRepository, type WrittenRow } from './postgres-intake.repository';
 
@@ -18,6 +19,10 @@ export interface IntakeRequest {
   leadPhone: string | null;
   sourceId: number;
   message: string | null;
+  /** The request's own skills (its source's are added). */
+  skills: readonly string[];
+  /** null: the source's default_priority. */
+  priority: number | null;
 }
 
 /** Tries before the intake goes the transactional way (RequestLifecycleService.create). */
@@ -74,6 +79,9 @@ export class PostgresIntake {
     for (let pick = 0; pick < PICKS; pick++) {
       const { source, configured, stickyOperatorId, reused } = await this.read(input, fresh);
       if (this.distribution.isStateful(source)) return undefined;
+      // A request that needs skills goes the transactional way: the one statement's claim does
+      // not re-check skills, which a concurrent PATCH may change.
+      if (source.requiredSkills.length > 0 || input.skills.length > 0) return undefined;
       const choice = this.distribution.pick(source, configured, {
         trigger: 'intake',
         stickyOperatorId,
@@ -84,7 +92,9 @@ export class PostgresIntake {
         if (reused) continue;
         return undefined;
       }
-      const view = await this.write(input, choice.assignment, JSON.stringify(choice.decision));
+      const priority = input.priority ?? source.defaultPriority;
+      const decision = JSON.stringify(choice.decision);
+      const view = await this.write(input, priority, choice.assignment, decision);
       if (view) return view;
       lost.push(choice.assignment.operatorId);
       this.reads.delete(input.sourceId);
@@ -102,7 +112,7 @@ export class PostgresIntake {
     const rows = await this.statements.read(input.leadExternalId, input.sourceId);
     if (rows.length === 0) throw new NotFoundException(`source ${input.sourceId} not found`);
     const read = {
-      source: { id: input.sourceId, strategy: rows[0].strategy, sticky: Boolean(rows[0].sticky) },
+      source: toSourceRules(rows[0]),
       configured: rows.filter((row) => row.operatorId !== null).map(toConfiguredOperator),
     };
     if (!read.source.sticky && this.distribution.choosesWithoutLoad(read.source)) {
@@ -116,6 +126,7 @@ export class PostgresIntake {
 
   private async write(
     input: IntakeRequest,
+    priority: number,
     assignment: { operatorId: number; operatorName: string },
     decision: string,
   ): Promise<RequestView | undefined> {
@@ -134,6 +145,9 @@ export class PostgresIntake {
       createdAt: at,
       assignedAt: at,
       updatedAt: at,
+      skills: [],
+      priority,
+      skillsRelaxed: false,
     };
     const rest = JSON.stringify(toRequestResponse(template)).slice('{"id":0,"lead_id":0'.length);
     const deliveries = this.outbox.deliveriesStatement();
@@ -145,6 +159,7 @@ export class PostgresIntake {
           operatorId: assignment.operatorId,
           decision,
           at,
+          priority,
           requestJsonRest: rest,
           createdEventId: created,
           assignedEventId: assigned,

@@ -150,6 +150,7 @@ describe(roomLeft.name, () => {
   const op = (o: Partial<DecisionOperator>): DecisionOperator => ({
     operator_id: 1,
     operator_name: 'A',
+    missing_skills: [],
     weight: 1,
     current_load: 0,
     max_load: 1,

@@ -2,6 +2,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { ConflictError } from '../../common/conflict';
 import type { Tx } from '../../database/tx';
 import type { Decision } from '../../distribution/decision';
+import { type Requirement } from '../../distribution/eligibility';
+import { missingSkills, unionOfSkills } from '../../distribution/skills';
 import {
   DistributionService,
   type AssignmentOutcome,
@@ -20,7 +22,17 @@ export interface IntakeInput {
   leadId: number;
   message: string | null;
   actor: EventActor;
+  /** The request's own skills; its source's required skills are added. */
+  skills: readonly string[];
+  /** null: the source's default_priority. */
+  priority: number | null;
 }
+
+/** What a stored request asks of its operator. */
+const requirementOf = (request: RequestView): Requirement => ({
+  skills: request.skills,
+  relaxed: request.skillsRelaxed,
+});
 
 export interface ReleaseOutcome {
   operator_id: number;
@@ -64,9 +76,14 @@ export class RequestLifecycleService {
   async create(tx: Tx, input: IntakeInput): Promise<RequestView> {
     const { source } = input;
     const at = new Date();
+    const skills = unionOfSkills(source.requiredSkills, input.skills);
+    const priority = input.priority ?? source.defaultPriority;
     // The caller holds the source's lock (share mode): no change that frees room for it is in
     // flight, so a request stored as waiting here is seen by the next one (lock-order.service.ts).
-    const outcome = await this.choose(tx, source, input.leadId, 'intake');
+    const outcome = await this.choose(tx, source, input.leadId, 'intake', {
+      skills,
+      relaxed: false,
+    });
     const operatorId = outcome.assignment?.operatorId ?? null;
     const id = await this.requests.insert(tx, {
       leadId: input.leadId,
@@ -75,6 +92,8 @@ export class RequestLifecycleService {
       message: input.message,
       decision: JSON.stringify(outcome.decision),
       at,
+      skills,
+      priority,
     });
     const view: RequestView = {
       id,
@@ -87,6 +106,9 @@ export class RequestLifecycleService {
       createdAt: at,
       assignedAt: operatorId === null ? null : at,
       updatedAt: at,
+      skills,
+      priority,
+      skillsRelaxed: false,
     };
     await this.events.record(tx, view, [
       { type: 'created', operatorId: null, actor: input.actor },
@@ -215,7 +237,7 @@ export class RequestLifecycleService {
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
       );
     }
-    const decision = manualDecision(operator, previous);
+    const decision = manualDecision(operator, previous, requirementOf(current));
     const moved = await this.moveTo(tx, current, operator, decision, 'manual', 'admin');
     if (previous !== null) await this.drain(tx, rules);
     return moved;
@@ -235,7 +257,14 @@ export class RequestLifecycleService {
       sources: [current.sourceId],
     });
     const source = rules.find((r) => r.id === current.sourceId)!;
-    const outcome = await this.choose(tx, source, current.leadId, 'reassign', [previous]);
+    const outcome = await this.choose(
+      tx,
+      source,
+      current.leadId,
+      'reassign',
+      requirementOf(current),
+      [previous],
+    );
     if (!outcome.assignment) {
       throw new ConflictError(
         'NO_OTHER_OPERATOR',
@@ -284,7 +313,14 @@ export class RequestLifecycleService {
     for (const current of held) {
       outcome.released++;
       const source = sources.get(current.sourceId)!;
-      const choice = await this.choose(tx, source, current.leadId, 'release', [operatorId]);
+      const choice = await this.choose(
+        tx,
+        source,
+        current.leadId,
+        'release',
+        requirementOf(current),
+        [operatorId],
+      );
       if (choice.assignment) {
         await this.moveTo(
           tx,
@@ -340,23 +376,28 @@ export class RequestLifecycleService {
   }
 
   /**
-   * Assigns waiting requests of these sources, oldest first across all of them, each by its
-   * source's rules, until nothing waits or nobody eligible has room. The caller has locked the
-   * sources and their operators (lock-order.service.ts); on PostgreSQL each waiting row is claimed with
-   * SKIP LOCKED, so concurrent drains in several instances never assign one request twice.
+   * Assigns waiting requests of these sources, by effective priority then age across all of
+   * them, each by its source's rules, until nothing waits that anyone with room may take. A
+   * request nobody with room has the skills for is passed over (the next one may fit). The caller
+   * has locked the sources and their operators (lock-order.service.ts); on PostgreSQL each waiting
+   * row is claimed with SKIP LOCKED, so concurrent drains never assign one request twice.
    */
   private async drain(tx: Tx, rules: readonly SourceRules[]): Promise<number> {
     if (rules.length === 0) return 0;
     const sources = new Map(rules.map((source) => [source.id, source]));
+    const passedOver: number[] = [];
     let assigned = 0;
     while (sources.size > 0) {
-      const next = await this.requests.oldestWaiting(tx, [...sources.keys()]);
+      const next = await this.requests.nextWaiting(tx, [...sources.keys()], passedOver, new Date());
       if (!next) break;
       const source = sources.get(next.sourceId)!;
-      const outcome = await this.choose(tx, source, next.leadId, 'drain');
-      // Nobody of this source has room (now, or after this one): its younger requests can wait.
-      if (!outcome.assignment || roomLeft(outcome.decision) === 0) sources.delete(source.id);
-      if (!outcome.assignment) continue;
+      const outcome = await this.choose(tx, source, next.leadId, 'drain', requirementOf(next));
+      // Nobody of this source has room left (now, or after this one): its other requests wait.
+      if (roomLeft(outcome.decision) === 0) sources.delete(source.id);
+      if (!outcome.assignment) {
+        passedOver.push(next.id);
+        continue;
+      }
 
       const at = new Date();
       const { operatorId, operatorName } = outcome.assignment;
@@ -382,6 +423,24 @@ export class RequestLifecycleService {
   }
 
   /**
+   * Skill fallback: a request that has waited its source's skill_fallback_seconds needs no skill
+   * any more (history `relaxed`), and its source drains at once. False when it is not due, or was
+   * assigned, closed or relaxed meanwhile (another instance's fallback got there first). Locks
+   * the request, then its source and operators (the lock order).
+   */
+  async relax(tx: Tx, id: number, now: Date): Promise<boolean> {
+    const current = await this.requests.lock(tx, id);
+    if (!current || current.skillsRelaxed || current.skills.length === 0) return false;
+    const rules = await this.locks.lockSourcesAndOperators(tx, [current.sourceId]);
+    if (!isFallbackDue(current, rules[0], now)) return false;
+    if (!(await this.requests.relax(tx, id, now))) return false;
+    const relaxed: RequestView = { ...current, skillsRelaxed: true, updatedAt: now };
+    await this.events.record(tx, relaxed, [{ type: 'relaxed', operatorId: null, actor: 'system' }]);
+    await this.drain(tx, rules);
+    return true;
+  }
+
+  /**
    * An operator for one of the lead's requests by the source's rules (on a sticky source, its
    * last operator there first), with a unit of its capacity claimed.
    */
@@ -390,6 +449,7 @@ export class RequestLifecycleService {
     source: SourceRules,
     leadId: number,
     trigger: AssignmentTrigger,
+    requirement: Requirement,
     exclude: number[] = [],
   ): Promise<AssignmentOutcome> {
     const stickyOperatorId = source.sticky
@@ -400,6 +460,7 @@ export class RequestLifecycleService {
       claim: (operatorId, afterLoss) => this.operators.claimCapacity(tx, operatorId, afterLoss),
       stickyOperatorId,
       excludeOperatorIds: exclude,
+      requirement,
     });
   }
 
@@ -452,18 +513,31 @@ export class RequestLifecycleService {
 }
 
 /**
- * Units still free among the source's eligible operators after this decision's assignment, as
- * the decision saw them; 0 means the drain can stop asking for this source.
+ * Units still free after this decision's assignment among the source's operators that could take
+ * some request (eligible, or lacking only a skill this one needed), as the decision saw them; 0
+ * means the drain can stop asking for this source.
  */
 export function roomLeft(decision: Decision): number {
   const free = decision.operators
-    .filter((o) => o.eligible)
+    .filter((o) => o.eligible || o.reason === 'missing_skills')
     .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load), 0);
   return Math.max(0, free - (decision.chosen_operator_id === null ? 0 : 1));
 }
 
+/** True when the waiting request has waited its source's skill_fallback_seconds by `now`. */
+export function isFallbackDue(request: RequestView, source: SourceRules, now: Date): boolean {
+  if (source.skillFallbackSeconds === null) return false;
+  return now.getTime() - request.createdAt.getTime() >= source.skillFallbackSeconds * 1000;
+}
+
 /** The decision recorded when a person chose the operator. */
-function manualDecision(operator: OperatorRow, previous: number | null): Decision {
+function manualDecision(
+  operator: OperatorRow,
+  previous: number | null,
+  requirement: Requirement,
+): Decision {
+  // A person may assign anyway: what the operator lacks is recorded, not refused.
+  const missing = requirement.relaxed ? [] : missingSkills(operator.skills, requirement.skills);
   return {
     strategy: 'manual',
     trigger: 'manual',
@@ -485,10 +559,13 @@ function manualDecision(operator: OperatorRow, previous: number | null): Decisio
         is_active: operator.isActive,
         eligible: true,
         reason: null,
+        missing_skills: missing,
       },
     ],
     evidence: null,
     claims_lost: [],
+    required_skills: [...requirement.skills],
+    skills_relaxed: requirement.relaxed,
     decided_at: new Date().toISOString(),
   };
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsNotBlank } from '../../common/validation';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsNotBlank, IsOptionalNonNull } from '../../common/validation';
+import { IsSkillList } from '../../distribution/skills.dto';
+import { MAX_PRIORITY } from '../../requests/priority';
+
+/** A week: the longest a request may wait for a skill before any operator may take it. */
+export const MAX_FALLBACK_SECONDS = 604_800;
 
 export class CreateSourceDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Telegram Bot', description: 'Unique' })
@@ -42,4 +56,53 @@ export class CreateSourceDto {
   @IsOptional()
   @IsBoolean()
   sticky?: boolean;
+
+  @IsSkillList('Skills every request of this source needs (default []); a request adds its own', [
+    'de',
+  ])
+  required_skills?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_FALLBACK_SECONDS,
+    nullable: true,
+    example: 120,
+    description:
+      'Default null (never). A request still waiting this long after it arrived needs no skill ' +
+      'any more (history `relaxed`) and drains among all the source’s operators',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_FALLBACK_SECONDS)
+  skill_fallback_seconds?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRIORITY,
+    example: 0,
+    description: 'Default 0. A request’s priority when it gives none (higher goes first)',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRIORITY)
+  default_priority?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PRIORITY,
+    example: 0,
+    description:
+      'Default 0. Priority a waiting request gains per minute waited (up to 100), so low ' +
+      'priorities are not starved',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRIORITY)
+  priority_aging_per_minute?: number;
 }

@@ -26,6 +26,18 @@ export class SourceResponseDto {
   })
   sticky: boolean;
 
+  @ApiProperty({ type: [String], example: ['de'], description: 'Sorted' })
+  required_skills: string[];
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 120, description: 'null: never' })
+  skill_fallback_seconds: number | null;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  default_priority: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  priority_aging_per_minute: number;
+
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
 }
@@ -37,6 +49,10 @@ export function toSourceResponse(source: Source): SourceResponseDto {
     description: source.description,
     strategy: source.strategy,
     sticky: Boolean(source.sticky),
+    required_skills: [...source.requiredSkills],
+    skill_fallback_seconds: source.skillFallbackSeconds,
+    default_priority: source.defaultPriority,
+    priority_aging_per_minute: source.priorityAgingPerMinute,
     created_at: source.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { skillsColumn } from '../../distribution/skills';
 
 @Entity({ name: 'sources' })
 export class Source {
@@ -18,6 +19,22 @@ export class Source {
   /** A returning lead goes back to its last operator on this source when that one is eligible. */
   @Column({ type: 'boolean', default: false })
   sticky: boolean;
+
+  /** Skills every request of this source needs, sorted. */
+  @Column({ ...skillsColumn, name: 'required_skills' })
+  requiredSkills: string[];
+
+  /** After this long waiting, a request needs no skill any more; null: never. */
+  @Column({ name: 'skill_fallback_seconds', type: 'integer', nullable: true })
+  skillFallbackSeconds: number | null;
+
+  /** A request's priority when it gives none (0..100, higher first). */
+  @Column({ name: 'default_priority', type: 'integer', default: 0 })
+  defaultPriority: number;
+
+  /** Priority a waiting request gains per minute, up to 100. */
+  @Column({ name: 'priority_aging_per_minute', type: 'integer', default: 0 })
+  priorityAgingPerMinute: number;
 
   @Column({ name: 'created_at' })
   createdAt: Date;
