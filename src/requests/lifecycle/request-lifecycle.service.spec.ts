@@ -10,6 +10,8 @@ import { StrategyRegistry } from '../../distribution/strategy-registry';
 import { EventNotifier } from '../../events/event-notifier';
 import { MetricsService } from '../../metrics/metrics.service';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { RequestEvent } from '../entities/request-event.entity';
+import { RequestEventsRepository } from '../request-events.repository';
 import { RequestEventsWriter } from './request-events.writer';
 import { RequestLifecycleService, roomLeft } from './request-lifecycle.service';
 import { WaitingQueueService } from './waiting-queue.service';
@@ -34,7 +36,11 @@ describe(RequestLifecycleService.name, () => {
     notifier.subscribe(() => notified++);
     sut = new RequestLifecycleService(
       new DistributionService(registry, dataSource),
-      new RequestEventsWriter(new WebhookOutbox(), notifier),
+      new RequestEventsWriter(
+        new WebhookOutbox(),
+        notifier,
+        new RequestEventsRepository(dataSource.getRepository(RequestEvent)),
+      ),
       new WaitingQueueService(),
       new MetricsService(dataSource),
     );
