@@ -8,6 +8,7 @@ import { WeightedRoundRobinStrategy } from '../../distribution/strategies/weight
 import { WeightedLeastLoadedStrategy } from '../../distribution/strategies/weighted-least-loaded.strategy';
 import { StrategyRegistry } from '../../distribution/strategy-registry';
 import { EventNotifier } from '../../events/event-notifier';
+import { MetricsRepository } from '../../metrics/metrics.repository';
 import { MetricsService } from '../../metrics/metrics.service';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
 import { RequestEvent } from '../entities/request-event.entity';
@@ -42,7 +43,7 @@ describe(RequestLifecycleService.name, () => {
         new RequestEventsRepository(dataSource.getRepository(RequestEvent)),
       ),
       new WaitingQueueService(),
-      new MetricsService(dataSource),
+      new MetricsService(new MetricsRepository(dataSource)),
     );
     // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.
     await dataSource.query(
