@@ -8,6 +8,7 @@ import { SourceApiKey } from './entities/source-api-key.entity';
 import { FailedAuthGuard, FailedAuthLimiter } from './failed-auth-limiter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SourceApiKeysController } from './source-api-keys.controller';
+import { SourceApiKeysRepository } from './source-api-keys.repository';
 import { SourceApiKeysService } from './source-api-keys.service';
 
 @Module({
@@ -24,6 +25,7 @@ import { SourceApiKeysService } from './source-api-keys.service';
   controllers: [SourceApiKeysController],
   providers: [
     SourceApiKeysService,
+    SourceApiKeysRepository,
     FailedAuthLimiter,
     // Global guards run in this order: too many failed keys from this address (before any key
     // is looked at), who is calling, then how often.

@@ -13,8 +13,8 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
+import { DatabaseHealthRepository } from '../database/database-health.repository';
 import { TransactionRunner } from '../database/transaction-runner';
 import { MigrationsHealthIndicator } from './migrations.health';
 
@@ -36,55 +36,6 @@ const terminusExample = (status: 'ok' | 'error', checks: Record<string, object>)
       : { status, info: {}, error: checks, details: checks },
 });
 
-interface SqliteConnection {
-  prepare(sql: string): { get(): unknown };
-}
-const sqlitePings = new WeakMap<SqliteConnection, { get(): unknown }>();
-
-/** The better-sqlite3 handle under TypeORM, while the data source is up. */
-function sqliteConnection(dataSource: DataSource): SqliteConnection | undefined {
-  if (dataSource.options?.type !== 'better-sqlite3' || !dataSource.isInitialized) return undefined;
-  return (dataSource.driver as unknown as { databaseConnection?: SqliteConnection })
-    .databaseConnection;
-}
-
-/**
- * true when the database answers `SELECT 1` within `timeoutMs`. On SQLite the statement is prepared
- * once and run synchronously on the driver's handle (it touches no table, so no lock can hold it
- * up); on PostgreSQL it goes through the pool, raced against the time limit.
- */
-export async function pingWithin(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
-  const sqlite = sqliteConnection(dataSource);
-  if (sqlite) {
-    try {
-      let statement = sqlitePings.get(sqlite);
-      if (!statement) {
-        statement = sqlite.prepare('SELECT 1');
-        sqlitePings.set(sqlite, statement);
-      }
-      statement.get();
-      return true;
-    } catch {
-      return false; // closed
-    }
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    const ping = dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
-    return await Promise.race([ping, timeout]);
-  } catch {
-    return false; // not initialised, or destroyed
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** For load balancers and orchestrators: no API key, no rate limit. */
 @ApiTags('service')
 @Public()
@@ -95,7 +46,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly migrations: MigrationsHealthIndicator,
-    private readonly dataSource: DataSource,
+    private readonly databaseHealth: DatabaseHealthRepository,
     private readonly transactions: TransactionRunner,
     private readonly indicators: HealthIndicatorService,
   ) {}
@@ -118,7 +69,7 @@ export class HealthController {
     // not roll back; a field, no query).
     if (
       this.transactions.writerFailure === undefined &&
-      (await pingWithin(this.dataSource, PING_TIMEOUT_MS))
+      (await this.databaseHealth.ping(PING_TIMEOUT_MS))
     ) {
       return { status: 'ok', database: 'up' };
     }

@@ -5,8 +5,6 @@ import {
   OnModuleInit,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ConflictError } from '../common/conflict';
 import type { Tx } from '../database/tx';
 import { AppConfig } from '../config/app-config';
@@ -14,6 +12,7 @@ import { isUniqueViolation } from '../database/database-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { digestsEqual } from '../auth/api-keys';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 export type IdempotencyClaim =
   { kind: 'claimed'; id: number } | { kind: 'replay'; statusCode: number; body: unknown };
@@ -49,7 +48,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
-    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    private readonly keys: IdempotencyKeysRepository,
     private readonly transactions: TransactionRunner,
     config: AppConfig,
   ) {
@@ -76,23 +75,15 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
       const now = new Date();
       try {
-        const id = await this.transactions.run(async (tx) => {
-          const inserted = await tx.manager.insert(IdempotencyKey, {
-            scope,
-            key,
-            bodyHash,
-            statusCode: null,
-            response: null,
-            createdAt: now,
-          });
-          return Number(inserted.identifiers[0].id);
-        });
+        const id = await this.transactions.run((tx) =>
+          this.keys.insertClaim(tx, { scope, key, bodyHash, createdAt: now }),
+        );
         return { kind: 'claimed', id };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
 
-      const existing = await this.keys.findOneBy({ scope, key });
+      const existing = await this.keys.find(scope, key);
       if (!existing) continue; // released since our insert failed: try again
       const age = now.getTime() - existing.createdAt.getTime();
       const abandoned = existing.statusCode === null && age > ABANDONED_CLAIM_MS;
@@ -125,13 +116,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   /** Stores the response with the claim, inside the caller's (the request's) transaction. */
   async complete(tx: Tx, claimId: number, statusCode: number, body: unknown): Promise<void> {
-    const updated = await tx.manager
-      .createQueryBuilder()
-      .update(IdempotencyKey)
-      .set({ statusCode, response: JSON.stringify(body) })
-      .where('id = :claimId AND status_code IS NULL', { claimId })
-      .execute();
-    if (updated.affected !== 1) {
+    if (!(await this.keys.storeResponse(tx, claimId, statusCode, JSON.stringify(body)))) {
       // Taken as abandoned by another caller meanwhile: roll back rather than create twice.
       throw new ConflictError(
         'IDEMPOTENCY_EXPIRED',
@@ -143,14 +128,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   /** Gives the key back after a failed request, so that a corrected retry can use it. */
   async release(claimId: number): Promise<void> {
     try {
-      await this.transactions.run((tx) =>
-        tx.manager
-          .createQueryBuilder()
-          .delete()
-          .from(IdempotencyKey)
-          .where('id = :claimId AND status_code IS NULL', { claimId })
-          .execute(),
-      );
+      await this.transactions.run((tx) => this.keys.deleteInFlight(tx, claimId));
     } catch (error) {
       // The claim then expires as abandoned after ABANDONED_CLAIM_MS.
       this.logger.warn(`could not release idempotency claim ${claimId}: ${String(error)}`);
@@ -160,27 +138,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   /** Deletes every key older than the TTL; returns how many. */
   async purgeExpired(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.ttlMs);
-    const deleted = await this.transactions.run((tx) =>
-      tx.manager
-        .createQueryBuilder()
-        .delete()
-        .from(IdempotencyKey)
-        .where('created_at < :cutoff', { cutoff })
-        .execute(),
-    );
-    return deleted.affected ?? 0;
+    return this.transactions.run((tx) => this.keys.deleteCreatedBefore(tx, cutoff));
   }
 
   /** Deletes this very row (if unchanged), so that a stale or abandoned key can be claimed again. */
   private async forget(row: IdempotencyKey): Promise<void> {
-    await this.transactions.run((tx) =>
-      tx.manager
-        .createQueryBuilder()
-        .delete()
-        .from(IdempotencyKey)
-        .where('id = :id', { id: row.id })
-        .andWhere(row.statusCode === null ? 'status_code IS NULL' : 'status_code IS NOT NULL')
-        .execute(),
-    );
+    await this.transactions.run((tx) => this.keys.deleteUnchanged(tx, row));
   }
 }

@@ -1,38 +1,19 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { Tx } from '../database/tx';
-import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { LeadRequestResponseDto, toRequestResponse } from '../requests/dto/request-response.dto';
 import { RequestsRepository } from '../requests/requests.repository';
-import { SOURCE_RULES_COLUMNS, type SourceRules, toSourceRules } from '../sources/source-rules';
+import type { SourceRules } from '../sources/source-rules';
 import { LeadResponseDto } from './dto/lead-response.dto';
 import { Lead } from './entities/lead.entity';
+import {
+  CONTACT_FIELDS,
+  type LeadContact,
+  LeadsRepository,
+  type StoredContact,
+} from './leads.repository';
 
-export interface LeadContact {
-  externalId: string;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-}
-
-const CONTACT_FIELDS = ['name', 'email', 'phone'] as const;
-
-type StoredContact = Pick<Lead, 'id' | 'name' | 'email' | 'phone'>;
-
-// Insert-or-ignore on the unique external_id: a row comes back only when this call created it.
-const INSERT_LEAD_IF_NEW = `INSERT INTO leads (external_id, name, email, phone, created_at)
-  VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING id`;
-const SELECT_LEAD_CONTACT = 'SELECT id, name, email, phone FROM leads WHERE external_id = ?';
-
-const SELECT_SOURCE = `SELECT ${SOURCE_RULES_COLUMNS} FROM sources s WHERE s.id = ?`;
-// PostgreSQL: the source and the insert-or-ignore of the lead in one round trip (a missing source
-// rolls the transaction, and with it the lead, back). The source is locked in share mode until
-// the commit: intakes share it, and no change that frees room for the source runs meanwhile, so
-// a request stored as waiting cannot miss a wake-up (src/requests/lifecycle/lock-order.service.ts).
-const SELECT_SOURCE_WITH_NEW_LEAD = `WITH lead AS (${INSERT_LEAD_IF_NEW})
-  SELECT ${SOURCE_RULES_COLUMNS}, (SELECT id FROM lead) AS "leadId" FROM sources s WHERE s.id = ?
-  FOR SHARE OF s`;
+export type { LeadContact } from './leads.repository';
 
 const givenContact = (contact: LeadContact) => ({
   name: contact.name ?? null,
@@ -40,18 +21,13 @@ const givenContact = (contact: LeadContact) => ({
   phone: contact.phone ?? null,
 });
 
-const leadValues = (contact: LeadContact) => {
-  const given = givenContact(contact);
-  return [contact.externalId, given.name, given.email, given.phone, new Date()];
-};
-
 const isBlank = (value: string | null | undefined) =>
   value === null || value === undefined || value.trim() === '';
 
 @Injectable()
 export class LeadsService {
   constructor(
-    @InjectRepository(Lead) private readonly leads: Repository<Lead>,
+    private readonly leads: LeadsRepository,
     private readonly requests: RequestsRepository,
   ) {}
 
@@ -60,8 +36,8 @@ export class LeadsService {
    * key, then read. Blank contact fields of an existing lead are filled, others kept.
    */
   async findOrCreate(tx: Tx, contact: LeadContact): Promise<StoredContact> {
-    const [inserted] = await tx.query<{ id: number }>(INSERT_LEAD_IF_NEW, leadValues(contact));
-    if (inserted) return { id: Number(inserted.id), ...givenContact(contact) };
+    const insertedId = await this.leads.insertIfNew(tx, contact);
+    if (insertedId !== undefined) return { id: insertedId, ...givenContact(contact) };
     return this.completeExisting(tx, contact);
   }
 
@@ -75,55 +51,35 @@ export class LeadsService {
     contact: LeadContact,
     sourceId: number,
   ): Promise<{ source: SourceRules; lead: StoredContact } | undefined> {
-    if (tx.dialect !== 'postgres') {
-      const [row] = await tx.query<Record<string, unknown>>(SELECT_SOURCE, [sourceId]);
-      return row && { source: toSourceRules(row), lead: await this.findOrCreate(tx, contact) };
-    }
-    const [row] = await tx.query<Record<string, unknown> & { leadId: number | string | null }>(
-      SELECT_SOURCE_WITH_NEW_LEAD,
-      [...leadValues(contact), sourceId],
-    );
-    if (!row) return undefined;
-    const source = toSourceRules(row);
-    if (row.leadId !== null) {
-      return { source, lead: { id: Number(row.leadId), ...givenContact(contact) } };
-    }
+    const found = await this.leads.intakeSourceWithNewLead(tx, contact, sourceId);
+    if (!found) return undefined;
+    const { source, newLeadId } = found;
+    if (newLeadId !== null) return { source, lead: { id: newLeadId, ...givenContact(contact) } };
     return { source, lead: await this.completeExisting(tx, contact) };
   }
 
   /** An existing lead: blank contact fields are filled with the given ones, others kept. */
   private async completeExisting(tx: Tx, contact: LeadContact): Promise<StoredContact> {
-    const [lead] = await tx.query<StoredContact>(SELECT_LEAD_CONTACT, [contact.externalId]);
-
+    const lead = await this.leads.findContact(tx, contact.externalId);
     const fill = CONTACT_FIELDS.filter((f) => isBlank(lead[f]) && !isBlank(contact[f]));
     if (fill.length) {
-      const update = tx.manager
-        .createQueryBuilder()
-        .update(Lead)
-        .where('id = :id', { id: lead.id });
-      // Conditional per column, so a concurrent filler's value is never overwritten.
-      update.set(
-        Object.fromEntries(
-          fill.map((f) => [
-            f,
-            () => `CASE WHEN ${f} IS NULL OR TRIM(${f}) = '' THEN :${f} ELSE ${f} END`,
-          ]),
-        ),
+      await this.leads.fillBlank(
+        tx,
+        lead.id,
+        Object.fromEntries(fill.map((f) => [f, contact[f]!])),
       );
-      update.setParameters(Object.fromEntries(fill.map((f) => [f, contact[f]])));
-      await update.execute();
       for (const f of fill) lead[f] = contact[f]!;
     }
     return lead;
   }
 
   async list(query: PaginationQueryDto): Promise<Page<LeadResponseDto>> {
-    const { items, total } = await findPage(this.leads, query);
+    const { items, total } = await this.leads.page(query);
     return { items: await this.withRequests(items), total };
   }
 
   async get(id: number): Promise<LeadResponseDto> {
-    const lead = await this.leads.findOneBy({ id });
+    const lead = await this.leads.findById(id);
     if (!lead) throw new NotFoundException(`lead ${id} not found`);
     const [response] = await this.withRequests([lead]);
     return response;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ResponseObserver } from '../common/response-observer';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { MetricsRepository } from './metrics.repository';
 
 export type AssignmentOutcome = 'assigned' | 'unassigned';
 
@@ -83,7 +83,7 @@ export class MetricsService {
     },
   });
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: MetricsRepository) {
     // Includes the event-loop lag: nodejs_eventloop_lag_seconds and, from
     // perf_hooks.monitorEventLoopDelay, nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds.
     collectDefaultMetrics({ register: this.registry });
@@ -141,32 +141,19 @@ export class MetricsService {
 
   private async refreshFromDatabase(): Promise<void> {
     try {
-      const [operators, unassigned, waiting] = await Promise.all([
-        this.dataSource.query<Array<Record<string, unknown>>>(
-          'SELECT id, current_load, max_load, is_active FROM operators',
-        ),
-        this.dataSource.query<Array<Record<string, unknown>>>(
-          'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
-        ),
-        this.dataSource.query<Array<Record<string, unknown>>>(
-          "SELECT source_id, COUNT(*) AS n FROM requests WHERE status = 'active' AND operator_id IS NULL GROUP BY source_id",
-        ),
-      ]);
+      const { operators, unassigned, waiting } = await this.database.snapshot();
       this.operatorLoad.reset();
       this.operatorCapacity.reset();
       this.unassigned.reset();
       this.waiting.reset();
-      for (const row of waiting) this.waiting.set({ source: String(row.source_id) }, Number(row.n));
+      for (const row of waiting) this.waiting.set({ source: String(row.sourceId) }, row.count);
       for (const row of operators) {
         const operator = String(row.id);
-        this.operatorLoad.set({ operator }, Number(row.current_load));
-        this.operatorCapacity.set(
-          { operator, active: String(Boolean(row.is_active)) },
-          Number(row.max_load),
-        );
+        this.operatorLoad.set({ operator }, row.currentLoad);
+        this.operatorCapacity.set({ operator, active: String(row.isActive) }, row.maxLoad);
       }
       for (const row of unassigned) {
-        this.unassigned.set({ source: String(row.source_id) }, Number(row.n));
+        this.unassigned.set({ source: String(row.sourceId) }, row.count);
       }
       this.databaseUp.set(1);
     } catch (error) {

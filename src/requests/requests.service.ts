@@ -1,6 +1,4 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Page } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -12,17 +10,17 @@ import { DecisionResponseDto } from './dto/decision-response.dto';
 import { ListRequestsQueryDto } from './dto/list-requests-query.dto';
 import { RequestEventResponseDto, toRequestEventResponse } from './dto/request-event-response.dto';
 import { RequestResponseDto, toRequestResponse } from './dto/request-response.dto';
-import { RequestEvent } from './entities/request-event.entity';
 import { RequestStatus } from './entities/request.entity';
 import { PostgresIntake } from './lifecycle/postgres-intake';
 import { RequestLifecycleService } from './lifecycle/request-lifecycle.service';
+import { RequestEventsRepository } from './request-events.repository';
 import { RequestsRepository } from './requests.repository';
 
 @Injectable()
 export class RequestsService {
   constructor(
     private readonly requests: RequestsRepository,
-    @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
+    private readonly events: RequestEventsRepository,
     private readonly transactions: TransactionRunner,
     private readonly leads: LeadsService,
     private readonly lifecycle: RequestLifecycleService,
@@ -170,7 +168,7 @@ export class RequestsService {
     if (!(await this.requests.exists(id))) {
       throw new NotFoundException(`request ${id} not found`);
     }
-    const rows = await this.events.find({ where: { requestId: id }, order: { id: 'ASC' } });
+    const rows = await this.events.listForRequest(id);
     return rows.map(toRequestEventResponse);
   }
 }

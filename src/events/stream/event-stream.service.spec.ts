@@ -1,5 +1,5 @@
-import { FindOperator, type Repository } from 'typeorm';
 import type { RequestEvent } from '../../requests/entities/request-event.entity';
+import type { IdRange, RequestEventsRepository } from '../../requests/request-events.repository';
 import { EventNotifier } from '../event-notifier';
 import {
   EventStreamService,
@@ -11,61 +11,48 @@ import {
 } from './event-stream.service';
 
 /**
- * request_events rows 1..n, read through the queries the service makes: `find` by id (after a
- * cursor, in runs, in a list, newest first) and, on PostgreSQL, the start window's holes.
+ * request_events rows 1..n, read through the repository's methods the service calls: after a
+ * cursor, in runs of ids, the newest id and, on PostgreSQL, the start window's holes.
  */
 function fakeEvents(count: number, type: 'sqlite' | 'postgres' = 'sqlite') {
   const rows: RequestEvent[] = Array.from({ length: count }, (_, i) => row(i + 1));
-  type IdWhere = { id: FindOperator<number> };
-  /** One `where` as a plain test on ids (OR over an array of them). */
-  const test = (where: IdWhere): ((id: number) => boolean) => {
-    const { type: operator, value } = where.id;
-    if (operator === 'moreThan') return (id) => id > value;
-    if (operator === 'in') {
-      const wanted = new Set(value as unknown as number[]);
-      return (id) => wanted.has(id);
-    }
-    if (operator === 'between') {
-      const [from, to] = value as unknown as [number, number];
-      return (id) => from <= id && id <= to;
-    }
-    throw new Error(`unexpected operator ${operator}`);
-  };
-  const repository = {
-    manager: { connection: { options: { type } } },
-    find: jest.fn(
-      (options: { where?: IdWhere | IdWhere[]; order: { id: 'ASC' | 'DESC' }; take?: number }) => {
-        let result = [...rows];
-        if (options.where) {
-          const tests = [options.where].flat().map(test);
-          result = result.filter((r) => tests.some((matches) => matches(r.id)));
-        }
-        result.sort((a, b) => (options.order.id === 'ASC' ? a.id - b.id : b.id - a.id));
-        return Promise.resolve(result.slice(0, options.take ?? result.length));
-      },
+  const inOrder = (matches: (id: number) => boolean, limit: number) =>
+    Promise.resolve(
+      rows
+        .filter((r) => matches(r.id))
+        .sort((a, b) => a.id - b.id)
+        .slice(0, limit),
+    );
+  const newest = () => Math.max(0, ...rows.map((r) => r.id));
+  const fake = {
+    idsMayCommitOutOfOrder: type === 'postgres',
+    latestId: jest.fn(() => Promise.resolve(newest())),
+    listAfter: jest.fn((cursor: number, limit: number) => inOrder((id) => id > cursor, limit)),
+    listInRanges: jest.fn((ranges: readonly IdRange[], limit: number) =>
+      inOrder((id) => ranges.some((range) => range.from <= id && id <= range.to), limit),
     ),
-    // The start window (PostgreSQL): the newest id, and the runs of ids missing below it.
-    query: jest.fn((_sql: string, [window, limit]: [number, number]) => {
-      const newest = Math.max(0, ...rows.map((r) => r.id));
-      const low = Math.max(newest - window, 0);
+    // The newest id, and (PostgreSQL) the newest runs of ids missing below it, ascending.
+    startWindow: jest.fn((window: number, maxHoles: number) => {
+      if (type === 'sqlite') return Promise.resolve({ newest: newest(), holes: [] });
+      const low = Math.max(newest() - window, 0);
       const present = rows
         .map((r) => r.id)
         .filter((id) => id > low)
         .sort((a, b) => a - b);
-      const holes: { newest: string; first: string | null; last: string | null }[] = [];
+      const holes: IdRange[] = [];
       present.forEach((id, i) => {
         const previous = i === 0 ? low : present[i - 1];
-        if (id > previous + 1) {
-          holes.push({ newest: `${newest}`, first: `${previous + 1}`, last: `${id - 1}` });
-        }
+        if (id > previous + 1) holes.push({ from: previous + 1, to: id - 1 });
       });
-      const kept = holes.reverse().slice(0, limit);
-      return Promise.resolve(
-        kept.length ? kept : [{ newest: `${newest}`, first: null, last: null }],
-      );
+      return Promise.resolve({ newest: newest(), holes: holes.slice(-maxHoles) });
     }),
-  };
-  return { rows, repository: repository as unknown as Repository<RequestEvent> };
+  } satisfies Pick<
+    RequestEventsRepository,
+    'idsMayCommitOutOfOrder' | 'latestId' | 'listAfter' | 'listInRanges' | 'startWindow'
+  >;
+  /** How many times the events were read (the start aside). */
+  const reads = () => fake.listAfter.mock.calls.length + fake.listInRanges.mock.calls.length;
+  return { rows, reads, repository: fake as unknown as RequestEventsRepository };
 }
 
 function row(id: number): RequestEvent {
@@ -214,7 +201,7 @@ describe(EventStreamService.name, () => {
   });
 
   it('writes a page, then reads no more until the client took it (drain)', async () => {
-    const { repository } = fakeEvents(6000);
+    const { reads, repository } = fakeEvents(6000);
     const sut = new EventStreamService(repository, new EventNotifier());
     const mark = 16 * 1024;
     const client = sink(mark);
@@ -225,9 +212,9 @@ describe(EventStreamService.name, () => {
     expect(first.length).toBeGreaterThan(mark);
     expect(first.length).toBeLessThan(mark + STREAM_PAGE_BYTES + 1024);
     expect(ids(first).length).toBeLessThan(6000);
-    const reads = (repository.find as jest.Mock).mock.calls.length;
+    const readsSoFar = reads();
     await sut.tick();
-    expect((repository.find as jest.Mock).mock.calls.length).toBe(reads);
+    expect(reads()).toBe(readsSoFar);
 
     // Each drain lets one more page through, until the backlog is sent, in order.
     for (let round = 0; round < 1000 && !client.text().includes('"evt_6000"'); round++) {

@@ -4,9 +4,8 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Between, MoreThan, Repository } from 'typeorm';
-import { RequestEvent } from '../../requests/entities/request-event.entity';
+import type { RequestEvent } from '../../requests/entities/request-event.entity';
+import { RequestEventsRepository } from '../../requests/request-events.repository';
 import { EventNotifier } from '../event-notifier';
 import { type RequestEventRecord, toPublicEvent } from '../request-event';
 
@@ -123,11 +122,11 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
   private stopping = false;
 
   constructor(
-    @InjectRepository(RequestEvent) private readonly events: Repository<RequestEvent>,
+    private readonly events: RequestEventsRepository,
     private readonly notifier: EventNotifier,
   ) {
-    // SQLite has one writer: ids commit in order and a rolled-back insert leaves no gap.
-    this.tracksGaps = events.manager.connection.options.type === 'postgres';
+    // Only ids that may commit out of order (PostgreSQL) leave gaps worth waiting for.
+    this.tracksGaps = events.idsMayCommitOutOfOrder;
   }
 
   onApplicationBootstrap(): void {
@@ -158,7 +157,7 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
    * that start is fixed. Returns the function that closes it (call it when the client leaves).
    */
   async open(sink: StreamSink, lastEventId?: number): Promise<() => void> {
-    const newest = lastEventId === undefined ? undefined : await this.latestId();
+    const newest = lastEventId === undefined ? undefined : await this.events.latestId();
     // An id from the future (another database, a reset) would wait forever: start from now.
     const start =
       lastEventId !== undefined && lastEventId <= newest!
@@ -189,15 +188,6 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     return sent.reduce((sum, n) => sum + n, 0);
   }
 
-  private async latestId(): Promise<number> {
-    const [latest] = await this.events.find({
-      select: { id: true },
-      order: { id: 'DESC' },
-      take: 1,
-    });
-    return latest ? Number(latest.id) : 0;
-  }
-
   /**
    * Where a stream without Last-Event-ID starts: after the newest event, and, on PostgreSQL,
    * waiting (as for any gap) for the ids missing among the STREAM_START_WINDOW below it, which
@@ -206,29 +196,12 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
    * kept, the newest: an older hole is far more likely a rollback than an open transaction.
    */
   private async startNow(): Promise<{ cursor: number; gaps: Gap[] }> {
-    if (!this.tracksGaps) return { cursor: await this.latestId(), gaps: [] };
-    const rows = await this.events.query<
-      { newest: string; first: string | null; last: string | null }[]
-    >(
-      `WITH newest AS (SELECT COALESCE(MAX(id), 0) AS id FROM request_events),
-       present AS (
-         SELECT e.id, LAG(e.id, 1, GREATEST(newest.id - $1, 0)) OVER (ORDER BY e.id) AS previous
-         FROM request_events e, newest
-         WHERE e.id > newest.id - $1 AND e.id <= newest.id
-       )
-       SELECT newest.id AS newest, holes.first, holes.last
-       FROM newest LEFT JOIN LATERAL (
-         SELECT previous + 1 AS first, id - 1 AS last FROM present
-         WHERE id > previous + 1 ORDER BY id DESC LIMIT $2
-       ) holes ON true`,
-      [STREAM_START_WINDOW, Math.floor(STREAM_MAX_GAPS / 2)],
+    const { newest, holes } = await this.events.startWindow(
+      STREAM_START_WINDOW,
+      Math.floor(STREAM_MAX_GAPS / 2),
     );
     const since = Date.now();
-    const gaps = rows
-      .filter((row) => row.first !== null && row.last !== null)
-      .map((row) => ({ from: Number(row.first), to: Number(row.last), since }))
-      .sort((x, y) => x.from - y.from);
-    return { cursor: rows.length > 0 ? Number(rows[0].newest) : 0, gaps };
+    return { cursor: newest, gaps: holes.map(({ from, to }) => ({ from, to, since })) };
   }
 
   private wakeAll(): void {
@@ -272,11 +245,7 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
       if (client.closed || client.blocked) return sent;
       sent += await this.fillGaps(client);
       while (!client.closed && !client.blocked) {
-        const rows = await this.events.find({
-          where: { id: MoreThan(client.cursor) },
-          order: { id: 'ASC' },
-          take: STREAM_BATCH,
-        });
+        const rows = await this.events.listAfter(client.cursor, STREAM_BATCH);
         if (client.closed || rows.length === 0) break;
         const now = Date.now();
         let text = '';
@@ -311,11 +280,10 @@ export class EventStreamService implements OnApplicationBootstrap, BeforeApplica
     while (client.gaps.length > 0 && !client.closed && !client.blocked) {
       const runs = client.gaps.filter((gap) => gap.to > after).slice(0, GAPS_PER_QUERY);
       if (runs.length === 0) break;
-      const late = await this.events.find({
-        where: runs.map((gap) => ({ id: Between(Math.max(gap.from, after + 1), gap.to) })),
-        order: { id: 'ASC' },
-        take: STREAM_BATCH,
-      });
+      const late = await this.events.listInRanges(
+        runs.map((gap) => ({ from: Math.max(gap.from, after + 1), to: gap.to })),
+        STREAM_BATCH,
+      );
       if (client.closed) return sent;
       for (const row of late) this.removeFromGaps(client, Number(row.id));
       if (late.length > 0) {

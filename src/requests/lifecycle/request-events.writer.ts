@@ -10,6 +10,7 @@ import type {
 } from '../../events/request-event';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
 import { RequestView, toRequestResponse } from '../dto/request-response.dto';
+import { RequestEventsRepository } from '../request-events.repository';
 
 export interface EventEntry {
   type: RequestEventType;
@@ -18,13 +19,6 @@ export interface EventEntry {
   trigger?: AssignmentTrigger | null;
   actor: EventActor;
 }
-
-const COLUMNS =
-  '(event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at)';
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const insertSql = (rows: number, returning?: string) =>
-  `INSERT INTO request_events ${COLUMNS} VALUES ${Array(rows).fill(ROW).join(', ')}` +
-  (returning ? ` RETURNING ${returning}` : '');
 
 /**
  * Writes a request's history in the transaction of the change: one row per event, carrying the
@@ -36,6 +30,7 @@ export class RequestEventsWriter {
   constructor(
     private readonly outbox: WebhookOutbox,
     private readonly notifier: EventNotifier,
+    private readonly events: RequestEventsRepository,
   ) {}
 
   async record(tx: Tx, view: RequestView, entries: readonly EventEntry[]): Promise<void> {
@@ -55,26 +50,13 @@ export class RequestEventsWriter {
       createdAt,
     }));
     const json = JSON.stringify(request);
-    const params = records.flatMap((r) => [
-      r.eventId,
-      r.requestId,
-      r.sourceId,
-      r.type,
-      r.operatorId,
-      r.previousOperatorId,
-      r.trigger,
-      r.actor,
-      json,
-      r.createdAt,
-    ]);
     if (!(tx instanceof SqliteTx)) {
       // PostgreSQL: one round trip for the events and their outbox rows (a round trip is most
       // of the cost).
-      const insert = insertSql(records.length, 'id, event_id, type, source_id');
-      await this.outbox.enqueueWithInsert(tx, insert, params, records, json);
+      const insert = this.events.insertStatement(records, json);
+      await this.outbox.enqueueWithInsert(tx, insert.sql, insert.params, records, json);
     } else {
-      // One statement's rows get consecutive ids, in the order of its rows.
-      const firstId = (await tx.insert(insertSql(records.length), params)) - records.length + 1;
+      const firstId = await this.events.insert(tx, records, json);
       await this.outbox.enqueue(
         tx,
         records.map((r, i) => ({ ...r, id: firstId + i })),

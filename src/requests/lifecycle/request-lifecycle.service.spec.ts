@@ -9,8 +9,11 @@ import { WeightedRoundRobinStrategy } from '../../distribution/strategies/weight
 import { WeightedLeastLoadedStrategy } from '../../distribution/strategies/weighted-least-loaded.strategy';
 import { StrategyRegistry } from '../../distribution/strategy-registry';
 import { EventNotifier } from '../../events/event-notifier';
+import { MetricsRepository } from '../../metrics/metrics.repository';
 import { MetricsService } from '../../metrics/metrics.service';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { RequestEvent } from '../entities/request-event.entity';
+import { RequestEventsRepository } from '../request-events.repository';
 import { RequestEventsWriter } from './request-events.writer';
 import { RequestLifecycleService, roomLeft } from './request-lifecycle.service';
 import { LockOrderService } from './lock-order.service';
@@ -41,8 +44,12 @@ describe(RequestLifecycleService.name, () => {
         repositories.operators,
         repositories.roundRobin,
       ),
-      new RequestEventsWriter(new WebhookOutbox(), notifier),
-      new MetricsService(dataSource),
+      new RequestEventsWriter(
+        new WebhookOutbox(),
+        notifier,
+        new RequestEventsRepository(dataSource.getRepository(RequestEvent)),
+      ),
+      new MetricsService(new MetricsRepository(dataSource)),
       repositories.requests,
       repositories.operators,
       new LockOrderService(repositories.sources, repositories.operators),

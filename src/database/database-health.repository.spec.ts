@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { pingWithin } from './health.controller';
+import { pingWithin } from './database-health.repository';
 
 const dataSource = (query: () => Promise<unknown>) => ({ query }) as unknown as DataSource;
 
