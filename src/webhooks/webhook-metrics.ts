@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { parseDbTimestamp } from '../database/timestamps';
 import { MetricsService } from '../metrics/metrics.service';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'dead';
 
@@ -16,7 +15,7 @@ export class WebhookMetrics {
   private readonly logger = new Logger(WebhookMetrics.name);
   private readonly outcomes: Counter<'outcome'>;
 
-  constructor(metrics: MetricsService, reader: DataSource) {
+  constructor(metrics: MetricsService, deliveries: WebhookDeliveriesRepository) {
     const registers = [metrics.registry];
     this.outcomes = new Counter({
       name: 'webhook_deliveries_total',
@@ -27,14 +26,8 @@ export class WebhookMetrics {
     let backlog: Promise<{ pending: number; oldest: Date | null }> | undefined;
     // Both gauges come from one query per scrape.
     const read = () => {
-      backlog ??= reader
-        .query<Array<{ n: number | string; oldest: Date | string | null }>>(
-          "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM webhook_deliveries WHERE status = 'pending'",
-        )
-        .then(([row]) => ({
-          pending: Number(row?.n ?? 0),
-          oldest: row?.oldest ? parseDbTimestamp(row.oldest) : null,
-        }))
+      backlog ??= deliveries
+        .pendingBacklog()
         .finally(() => setImmediate(() => (backlog = undefined)));
       return backlog;
     };

@@ -3,63 +3,21 @@ import { Injectable } from '@nestjs/common';
 import type { SqliteTx, Tx } from '../database/tx';
 import {
   publicEventJson,
-  REQUEST_EVENT_TYPES,
   type RequestEventRecord,
   webhookEventType,
 } from '../events/request-event';
+import {
+  DELIVERIES_OF_INSERTED_EVENTS,
+  type InsertedDelivery,
+  WebhookDeliveriesRepository,
+} from './webhook-deliveries.repository';
 import { eventBit, subscriptionWants } from './webhook-events';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 
-/** What an insert returns: enough to send a claimed delivery from memory. */
-const RETURNED = 'id, subscription_id AS "subscriptionId", event_id AS "eventId"';
+export type { InsertedDelivery } from './webhook-deliveries.repository';
 
 /** Deliveries claimed at insert and not yet handed to the dispatcher, at most. */
 export const CLAIMED_BACKLOG_LIMIT = 1000;
-
-/**
- * SQLite: the active subscriptions, read in the change's transaction (on its one writer
- * connection, so no other change can come between). No in-process cache of subscriptions: the
- * API changes them in other transactions, and a stale cache would lose events.
- */
-const ACTIVE_SUBSCRIPTIONS_SQL =
-  'SELECT id, event_mask AS "eventMask", source_id AS "sourceId" FROM webhook_subscriptions ' +
-  'WHERE is_active = ? ORDER BY id';
-
-const insertSqlCache = new Map<number, string>();
-
-/**
- * SQLite: `rows` deliveries, one plain multi-row INSERT. No RETURNING: the ids follow from the
- * last rowid, and the rest of each row the caller has (RETURNING was a third of the statement).
- */
-function insertSql(rows: number): string {
-  let sql = insertSqlCache.get(rows);
-  if (sql === undefined) {
-    sql =
-      'INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, ' +
-      'status, attempts, lock_token, next_attempt_at, created_at, updated_at) VALUES ' +
-      Array<string>(rows).fill("(?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)").join(', ');
-    insertSqlCache.set(rows, sql);
-  }
-  return sql;
-}
-
-/**
- * PostgreSQL: the deliveries of the events a data-modifying CTE named `events` (id, event_id,
- * type, source_id) just inserted, as the next CTE of the same statement, so that a change's
- * events and their outbox rows cost one round trip. The event types' webhook names and bits are
- * constants of the statement. Parameters: attempts, lock token, next attempt, now, now, true.
- */
-const DELIVERIES_OF_INSERTED_EVENTS =
-  'INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, ' +
-  'status, attempts, lock_token, next_attempt_at, created_at, updated_at) ' +
-  "SELECT s.id, e.id, e.event_id, t.webhook_type, 'pending', CAST(? AS integer), " +
-  'CAST(? AS varchar(40)), CAST(? AS timestamptz), CAST(? AS timestamptz), ' +
-  'CAST(? AS timestamptz) FROM events e ' +
-  `JOIN (VALUES ${REQUEST_EVENT_TYPES.map((type) => {
-    const webhookType = webhookEventType(type);
-    return `('${type}', '${webhookType}', ${eventBit(webhookType)})`;
-  }).join(', ')}) t (type, webhook_type, bit) ON t.type = e.type ` +
-  'JOIN webhook_subscriptions s ON (s.event_mask & t.bit) <> 0 ' +
-  `AND (s.source_id IS NULL OR s.source_id = e.source_id) WHERE s.is_active = ? RETURNING ${RETURNED}`;
 
 /** A delivery this instance claimed when it wrote it, to send from memory after the commit. */
 export interface ClaimedDelivery {
@@ -77,18 +35,6 @@ export interface ClaimedDelivery {
 export interface InsertClaim {
   now: Date;
   leaseEndsAt: Date | undefined;
-}
-
-interface ActiveSubscription {
-  id: number;
-  eventMask: number;
-  sourceId: number | null;
-}
-
-export interface InsertedDelivery {
-  id: number | string;
-  subscriptionId: number | string;
-  eventId: string;
 }
 
 /**
@@ -109,6 +55,13 @@ export class WebhookOutbox {
   private enqueued = false;
   private claimed: ClaimedDelivery[] = [];
 
+  // The defaults serve `new WebhookOutbox()` (the lifecycle's unit tests): the outbox only runs
+  // statements on the transaction it is handed, which needs no reader.
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionsRepository = new WebhookSubscriptionsRepository(),
+    private readonly deliveries: WebhookDeliveriesRepository = new WebhookDeliveriesRepository(),
+  ) {}
+
   /** The dispatcher runs here: claim new deliveries for it, with leases of `leaseMs`. */
   claimForDispatcher(leaseMs: number | undefined): void {
     this.leaseMs = leaseMs;
@@ -124,7 +77,7 @@ export class WebhookOutbox {
     requestJson: string,
   ): Promise<void> {
     if (events.length === 0) return;
-    const subscriptions = await tx.query<ActiveSubscription>(ACTIVE_SUBSCRIPTIONS_SQL, [true]);
+    const subscriptions = await this.subscriptions.active(tx);
     if (subscriptions.length === 0) return;
     const claim = this.newClaim();
     const [attempts, token, nextAttemptAt, createdAt, updatedAt] = this.claimParams(claim);
@@ -143,13 +96,13 @@ export class WebhookOutbox {
       }
     }
     if (rows.length === 0) return;
-    const firstId = (await tx.insert(insertSql(rows.length), params)) - rows.length + 1;
+    const firstId = await this.deliveries.insertMany(tx, rows.length, params);
     for (let i = 0; i < rows.length; i++) rows[i].id = firstId + i;
     this.afterInsert(tx, rows, events, requestJson, claim);
   }
 
   /**
-   * PostgreSQL: runs `eventsInsert` (an INSERT INTO request_events … RETURNING id, event_id, type,
+   * PostgreSQL: runs `eventsInsert` (an insert into request_events … RETURNING id, event_id, type,
    * source_id) of `events` and writes the matching deliveries in the same statement.
    */
   async enqueueWithInsert(
@@ -160,11 +113,11 @@ export class WebhookOutbox {
     requestJson: string,
   ): Promise<void> {
     const claim = this.newClaim();
-    const rows = await tx.query<InsertedDelivery>(
-      `WITH events AS (${eventsInsert}), deliveries AS (${DELIVERIES_OF_INSERTED_EVENTS}) ` +
-        'SELECT * FROM deliveries',
-      [...params, ...this.claimParams(claim), true],
-    );
+    const rows = await this.deliveries.insertWithEvents(tx, eventsInsert, [
+      ...params,
+      ...this.claimParams(claim),
+      true,
+    ]);
     this.afterInsert(tx, rows, events, requestJson, claim);
   }
 

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { WebhookSubscription } from './entities/webhook-subscription.entity';
-import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookDispatcherService } from './webhook-dispatcher.service';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookOutbox } from './webhook-outbox';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
@@ -13,9 +12,15 @@ import { WebhooksService } from './webhooks.service';
  * dispatcher that sends it. Depends on no request module: the lifecycle depends on this one.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookSubscription, WebhookDelivery])],
   controllers: [WebhooksController],
-  providers: [WebhookOutbox, WebhooksService, WebhookDispatcher, WebhookMetrics],
-  exports: [WebhookOutbox, WebhookDispatcher],
+  providers: [
+    WebhookSubscriptionsRepository,
+    WebhookDeliveriesRepository,
+    WebhookOutbox,
+    WebhooksService,
+    WebhookDispatcherService,
+    WebhookMetrics,
+  ],
+  exports: [WebhookOutbox, WebhookDispatcherService],
 })
 export class WebhooksModule {}

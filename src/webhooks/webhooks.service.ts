@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ConflictError } from '../common/conflict';
 import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
@@ -21,39 +19,32 @@ import {
   toWebhookResponse,
   WebhookResponseDto,
 } from './dto/webhook-response.dto';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { refusedName, refusedUrl } from './target-address';
-import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookDispatcherService } from './webhook-dispatcher.service';
 import { eventMask } from './webhook-events';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 
 /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret format. */
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** Sends a delivery again now: a dead one with its attempts counted afresh, a pending one sooner. */
-const RETRY_SQL =
-  "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?, " +
-  "attempts = CASE WHEN status = 'dead' THEN 0 ELSE attempts END " +
-  "WHERE id = ? AND subscription_id = ? AND (status = 'dead' OR (status = 'pending' AND " +
-  'lock_token IS NULL)) RETURNING id';
-
 @Injectable()
 export class WebhooksService {
   constructor(
-    @InjectRepository(WebhookSubscription)
-    private readonly subscriptions: Repository<WebhookSubscription>,
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    private readonly subscriptions: WebhookSubscriptionsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
     private readonly transactions: TransactionRunner,
-    private readonly dispatcher: WebhookDispatcher,
+    private readonly dispatcher: WebhookDispatcherService,
     private readonly config: AppConfig,
   ) {}
 
   async create(dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     await this.assertAllowedUrl(dto.url);
     const now = new Date();
-    const subscription = this.subscriptions.create({
+    const fields = {
       url: dto.url,
       eventMask: eventMask(dto.events ?? WEBHOOK_EVENT_TYPES),
       sourceId: dto.source_id ?? null,
@@ -62,21 +53,17 @@ export class WebhooksService {
       secret: generateWebhookSecret(),
       createdAt: now,
       updatedAt: now,
-    });
-    await this.transactions.run(async (tx) => {
-      await this.assertSourceExists(tx, subscription.sourceId);
-      await tx.manager.insert(WebhookSubscription, subscription);
+    };
+    const subscription = await this.transactions.run(async (tx) => {
+      await this.assertSourceExists(tx, fields.sourceId);
+      return this.subscriptions.insert(tx, fields);
     });
     return { ...toWebhookResponse(subscription), secret: subscription.secret };
   }
 
   async list({ limit, offset }: PaginationQueryDto): Promise<Page<WebhookResponseDto>> {
-    const [rows, total] = await this.subscriptions.findAndCount({
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: rows.map(toWebhookResponse), total };
+    const { items, total } = await this.subscriptions.page({ limit, offset });
+    return { items: items.map(toWebhookResponse), total };
   }
 
   async get(id: number): Promise<WebhookResponseDto> {
@@ -96,10 +83,10 @@ export class WebhooksService {
     if (dto.is_active !== undefined) changes.isActive = dto.is_active;
     const updated = await this.transactions.run(async (tx) => {
       if (changes.sourceId !== undefined) await this.assertSourceExists(tx, changes.sourceId);
-      const found = await tx.manager.findOneBy(WebhookSubscription, { id });
+      const found = await this.subscriptions.findByIdIn(tx, id);
       if (!found) throw new NotFoundException(`webhook ${id} not found`);
       changes.updatedAt = new Date();
-      await tx.manager.update(WebhookSubscription, { id }, changes);
+      await this.subscriptions.update(tx, id, changes);
       if (changes.isActive) tx.afterCommit(() => this.dispatcher.wake());
       return { ...found, ...changes };
     });
@@ -109,12 +96,9 @@ export class WebhooksService {
   /** Deletes the subscription and its deliveries (pending ones are not sent). */
   async remove(id: number): Promise<void> {
     await this.transactions.run(async (tx) => {
-      await tx.query('DELETE FROM webhook_deliveries WHERE subscription_id = ?', [id]);
-      const deleted = await tx.query(
-        'DELETE FROM webhook_subscriptions WHERE id = ? RETURNING id',
-        [id],
-      );
-      if (deleted.length === 0) throw new NotFoundException(`webhook ${id} not found`);
+      await this.deliveries.deleteOfSubscription(tx, id);
+      const existed = await this.subscriptions.delete(tx, id);
+      if (!existed) throw new NotFoundException(`webhook ${id} not found`);
     });
   }
 
@@ -123,26 +107,25 @@ export class WebhooksService {
     { limit, offset, status }: ListDeliveriesQueryDto,
   ): Promise<Page<DeliveryResponseDto>> {
     await this.findOrThrow(id);
-    const [rows, total] = await this.deliveries.findAndCount({
-      where: { subscriptionId: id, ...(status ? { status } : {}) },
-      order: { id: 'ASC' },
-      take: limit,
-      skip: offset,
+    const { items, total } = await this.deliveries.pageOfSubscription(id, {
+      limit,
+      offset,
+      status,
     });
-    return { items: rows.map(toDeliveryResponse), total };
+    return { items: items.map(toDeliveryResponse), total };
   }
 
   /** Makes a dead or pending delivery due now (202): the dispatcher sends it at its next pass. */
   async retry(id: number, deliveryId: number): Promise<RetryAcceptedDto> {
     const now = new Date();
     const revived = await this.transactions.run(async (tx) => {
-      const rows = await tx.query(RETRY_SQL, [now, now, deliveryId, id]);
-      if (rows.length > 0) tx.afterCommit(() => this.dispatcher.wake());
-      return rows.length > 0;
+      const revived = await this.deliveries.revive(tx, id, deliveryId, now);
+      if (revived) tx.afterCommit(() => this.dispatcher.wake());
+      return revived;
     });
     if (!revived) {
       await this.findOrThrow(id);
-      const delivery = await this.deliveries.findOneBy({ id: deliveryId, subscriptionId: id });
+      const delivery = await this.deliveries.findOfSubscription(id, deliveryId);
       if (!delivery)
         throw new NotFoundException(`delivery ${deliveryId} of webhook ${id} not found`);
       if (delivery.status === 'delivered') {
@@ -166,12 +149,13 @@ export class WebhooksService {
 
   private async assertSourceExists(tx: Tx, sourceId: number | null): Promise<void> {
     if (sourceId === null) return;
-    const rows = await tx.query('SELECT id FROM sources WHERE id = ?', [sourceId]);
-    if (rows.length === 0) throw new NotFoundException(`source ${sourceId} not found`);
+    if (!(await this.subscriptions.sourceExists(tx, sourceId))) {
+      throw new NotFoundException(`source ${sourceId} not found`);
+    }
   }
 
   private async findOrThrow(id: number): Promise<WebhookSubscription> {
-    const subscription = await this.subscriptions.findOneBy({ id });
+    const subscription = await this.subscriptions.findById(id);
     if (!subscription) throw new NotFoundException(`webhook ${id} not found`);
     return subscription;
   }

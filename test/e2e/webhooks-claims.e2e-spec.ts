@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BATCH_SIZE } from '../../src/webhooks/webhook-dispatcher';
+import { BATCH_SIZE } from '../../src/webhooks/webhook-pass.scheduler';
+import { WebhookDispatcherService } from '../../src/webhooks/webhook-dispatcher.service';
 import { WebhookOutbox } from '../../src/webhooks/webhook-outbox';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
@@ -156,7 +157,8 @@ describe('Webhook deliveries claimed at insert (e2e)', () => {
       5000,
       'the paused delivery unclaimed',
     );
-    await new Promise((resolve) => setTimeout(resolve, 400)); // two fallback polls
+    // Paused, it is not sent: a pass finds nothing to send.
+    expect(await t.app.get(WebhookDispatcherService).tick()).toBe(0);
     expect(receiver.ids).toHaveLength(sent + 1);
 
     // Active again: it goes out like any pending delivery, on its first counted attempt.
