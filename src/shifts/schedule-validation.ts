@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { MINUTES_PER_DAY, minutesOf, Schedule, WEEKDAYS } from './schedule';
+import { minutesOf, Schedule, WEEKDAYS } from './schedule';
 
 /** Bounds that keep one operator's schedule (and evaluating it on every tick) small. */
 export const MAX_WEEKLY_INTERVALS = 100;
@@ -29,7 +29,10 @@ export function validateSchedule(value: unknown, path = 'schedule'): string[] {
   const weeklyIntervals: Interval[] = [];
   weekly.forEach((item, index) => {
     const itemPath = `${path}.weekly[${index}]`;
-    if (!isObject(item)) return errors.push(`${itemPath} must be an object`);
+    if (!isObject(item)) {
+      errors.push(`${itemPath} must be an object`);
+      return;
+    }
     errors.push(...unknownProperties(item, ['day', 'start', 'end'], itemPath));
     const dayValid = item.day !== undefined && WEEKDAYS.includes(item.day as never);
     if (!dayValid) errors.push(dayError(item.day, `${itemPath}.day`));
@@ -43,7 +46,10 @@ export function validateSchedule(value: unknown, path = 'schedule'): string[] {
   const dated: DatedException[] = [];
   exceptions.forEach((item, index) => {
     const itemPath = `${path}.exceptions[${index}]`;
-    if (!isObject(item)) return errors.push(`${itemPath} must be an object`);
+    if (!isObject(item)) {
+      errors.push(`${itemPath} must be an object`);
+      return;
+    }
     errors.push(...unknownProperties(item, ['date', 'start', 'end'], itemPath));
     const dateError = calendarDateError(item.date, `${itemPath}.date`);
     if (dateError !== null) errors.push(dateError);

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { Schedule, ScheduleException, WEEKDAYS, Weekday, WeeklyInterval } from './schedule';
+import { WEEKDAYS } from './schedule';
+import type { Schedule, ScheduleException, Weekday, WeeklyInterval } from './schedule';
 import { IsSchedule, MAX_EXCEPTIONS, MAX_WEEKLY_INTERVALS } from './schedule-validation';
 
 /*

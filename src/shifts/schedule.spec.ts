@@ -129,6 +129,14 @@ describe('schedule evaluation', () => {
       });
     });
 
+    it('never changes when every day is covered in touching pieces', () => {
+      const halves = schedule('America/New_York', [
+        ...days(ALL_DAYS, '00:00', '12:00'),
+        ...days(ALL_DAYS, '12:00', '24:00'),
+      ]);
+      expect(nextChange(halves, '2026-03-08T12:00:00Z')).toBe(null);
+    });
+
     it('changes at a day off, however far ahead', () => {
       const withHoliday = { ...always, exceptions: [{ date: '2030-01-01' }] };
       expect(nextChange(withHoliday, '2026-03-02T03:00:00Z')).toBe('2029-12-31T23:00:00.000Z');
@@ -252,6 +260,29 @@ describe('schedule evaluation', () => {
         { day: 'sun', start: '00:00', end: '01:30' },
       ]);
       expect(nextChange(untilRepeat, '2026-11-01T01:00:00-04:00')).toBe('2026-11-01T05:30:00.000Z');
+    });
+  });
+
+  describe('zones far from UTC, and a skipped midnight', () => {
+    it('reads the local date, a day ahead of or behind UTC', () => {
+      // Monday 10:00 at UTC+14 is Sunday in UTC; Monday 18:00 at UTC-11 is Tuesday in UTC.
+      const kiritimati = officeHours('Pacific/Kiritimati');
+      expect(isOnShift(kiritimati, at('2026-03-01T20:00:00Z'))).toBe(true);
+      expect(nextChange(kiritimati, '2026-03-01T20:00:00Z')).toBe('2026-03-02T04:00:00.000Z');
+      const pagoPago = officeHours('Pacific/Pago_Pago');
+      expect(isOnShift(pagoPago, at('2026-03-03T05:00:00Z'))).toBe(false);
+      expect(nextChange(pagoPago, '2026-03-03T05:00:00Z')).toBe('2026-03-03T20:00:00.000Z');
+    });
+
+    it('joins 24:00 and 00:00 where midnight is skipped (America/Santiago, 2026-09-06)', () => {
+      const night = schedule('America/Santiago', [
+        { day: 'sat', start: '22:00', end: '24:00' },
+        { day: 'sun', start: '00:00', end: '02:00' },
+      ]);
+      // Saturday 22:00 -04 to Sunday 02:00 -03: the clock goes from 24:00 straight to 01:00.
+      expect(nextChange(night, '2026-09-05T21:00:00-04:00')).toBe('2026-09-06T02:00:00.000Z');
+      expect(nextChange(night, '2026-09-05T23:00:00-04:00')).toBe('2026-09-06T05:00:00.000Z');
+      expect(isOnShift(night, at('2026-09-06T01:30:00-03:00'))).toBe(true);
     });
   });
 

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 /**
  * An operator's working hours: weekly intervals in an IANA time zone, and dated exceptions that
  * replace a date's weekly hours (an exception without times is a day off). A null schedule means
- * always on shift. The functions here assume a schedule that passed validateSchedule.
+ * always on shift. The functions here assume a schedule that passed validateSchedule, and that
+ * is not changed afterwards (each schedule object is indexed once, on first use).
  *
  * Daylight-saving changes follow the zone, and a wall-clock time maps to an instant the way
  * iCalendar (RFC 5545 §3.3.5) and Temporal's "compatible" mode do:
@@ -97,34 +98,47 @@ interface DayInterval {
 /** A schedule indexed for evaluation. */
 interface CompiledSchedule {
   zone: string;
-  /** Index 0 is Monday, as luxon's weekday 1. */
+  /** By weekday, 0 for Monday as in WEEKDAYS. */
   weekly: DayInterval[][];
-  /** By YYYY-MM-DD; an empty list is a day off. */
-  exceptions: Map<string, DayInterval[]>;
-  exceptionDates: string[];
+  /** By date; an empty list is a day off. */
+  exceptions: Map<CalendarDay, DayInterval[]>;
+  /** In order. */
+  exceptionDays: CalendarDay[];
   /** Unless `mixed`, all days without an exception are alike, so runs of them are one step. */
   weeklyPattern: 'empty' | 'full' | 'mixed';
 }
 
+/** Schedules are compiled once per object: an operator's schedule is evaluated again and again. */
+const compiled = new WeakMap<Schedule, CompiledSchedule>();
+
 function compile(schedule: Schedule): CompiledSchedule {
+  let result = compiled.get(schedule);
+  if (result === undefined) {
+    result = compileNow(schedule);
+    compiled.set(schedule, result);
+  }
+  return result;
+}
+
+function compileNow(schedule: Schedule): CompiledSchedule {
   const weekly: DayInterval[][] = WEEKDAYS.map(() => []);
   for (const interval of schedule.weekly) {
     weekly[WEEKDAYS.indexOf(interval.day)].push(toDayInterval(interval.start, interval.end));
   }
-  const exceptions = new Map<string, DayInterval[]>();
+  const exceptions = new Map<CalendarDay, DayInterval[]>();
   for (const exception of schedule.exceptions) {
-    const intervals = exceptions.get(exception.date) ?? [];
+    const day = calendarDay(exception.date);
+    const intervals = exceptions.get(day) ?? [];
     if (exception.start !== undefined && exception.end !== undefined) {
       intervals.push(toDayInterval(exception.start, exception.end));
     }
-    exceptions.set(exception.date, intervals);
+    exceptions.set(day, intervals);
   }
   return {
     zone: schedule.time_zone,
     weekly,
     exceptions,
-    // YYYY-MM-DD strings sort as dates.
-    exceptionDates: [...exceptions.keys()].sort(),
+    exceptionDays: [...exceptions.keys()].sort((a, b) => a - b),
     weeklyPattern:
       schedule.weekly.length === 0 ? 'empty' : weekly.every(coversDay) ? 'full' : 'mixed',
   };
@@ -145,18 +159,34 @@ function coversDay(intervals: DayInterval[]): boolean {
 }
 
 /**
- * A calendar date, free of any zone: dates are counted in UTC so that adding a day is always
- * exactly one date, whatever the schedule's zone does that day.
+ * A calendar date as a count of days since 1970-01-01, free of any zone: the next date is always
+ * one more, whatever the schedule's zone does that day. A plain number, not a luxon object:
+ * stepping through dates is the inner loop of every evaluation.
  */
-type CalendarDay = DateTime;
+type CalendarDay = number;
+const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * The date the zone's calendar shows at `time`: the one whose midnight (as instantOf reads it) is
+ * at or before `time` and whose next midnight is after. Zones are within a day of UTC, so it is
+ * the UTC date or a neighbour; the midnights are cached, so this asks luxon nothing twice.
+ */
 function calendarDayOf(time: number, zone: string): CalendarDay {
-  const local = DateTime.fromMillis(time, { zone });
-  return DateTime.utc(local.year, local.month, local.day);
+  const utcDay = Math.floor(time / DAY_MS);
+  for (const day of [utcDay - 1, utcDay, utcDay + 1]) {
+    if (instantOf(zone, day, 0) <= time && time < instantOf(zone, day + 1, 0)) return day;
+  }
+  throw new Error(`no date of ${zone} contains ${new Date(time).toISOString()}`);
 }
 
-function dateKey(day: CalendarDay): string {
-  return day.toISODate() as string;
+/** The day of a YYYY-MM-DD date (which Date reads as UTC midnight). */
+function calendarDay(date: string): CalendarDay {
+  return Date.parse(date) / DAY_MS;
+}
+
+/** 0 for Monday, as in WEEKDAYS. */
+function weekdayIndex(day: CalendarDay): number {
+  return (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
 }
 
 /**
@@ -164,24 +194,47 @@ function dateKey(day: CalendarDay): string {
  * day's midnight); a skipped or repeated time is resolved as the header of this file says.
  */
 function instantOf(zone: string, day: CalendarDay, minutes: number): number {
-  const date = minutes >= MINUTES_PER_DAY ? day.plus({ days: 1 }) : day;
-  const local = DateTime.fromObject(
-    {
-      year: date.year,
-      month: date.month,
-      day: date.day,
-      hour: Math.floor((minutes % MINUTES_PER_DAY) / 60),
-      minute: minutes % 60,
-    },
-    { zone },
-  );
-  // Both readings of a repeated time, or the one (already moved past the gap) of a skipped one.
-  return Math.min(...local.getPossibleOffsets().map((reading) => reading.toMillis()));
+  // 24:00 is the next day's 00:00: one key.
+  const key = day * MINUTES_PER_DAY + minutes;
+  let zoneInstants = instants.get(zone);
+  if (zoneInstants === undefined || zoneInstants.size >= MAX_CACHED_INSTANTS) {
+    zoneInstants = new Map();
+    instants.set(zone, zoneInstants);
+  }
+  let instant = zoneInstants.get(key);
+  if (instant === undefined) {
+    const dayOfKey = Math.floor(key / MINUTES_PER_DAY);
+    const minuteOfDay = key - dayOfKey * MINUTES_PER_DAY;
+    const date = new Date(dayOfKey * DAY_MS);
+    const local = DateTime.fromObject(
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: Math.floor(minuteOfDay / 60),
+        minute: minuteOfDay % 60,
+      },
+      { zone },
+    );
+    // Both readings of a repeated time, or the one (already moved past the gap) of a skipped one.
+    instant = Math.min(...local.getPossibleOffsets().map((reading) => reading.toMillis()));
+    zoneInstants.set(key, instant);
+  }
+  return instant;
 }
+
+/**
+ * Resolved wall-clock times. Luxon asks Intl for each offset, which costs tens of microseconds;
+ * operators share zones, dates and shift times, so every tick would ask the same questions again.
+ * The answers never change while the process runs (its time-zone data is fixed).
+ */
+const instants = new Map<string, Map<number, number>>();
+/** Per zone; past it the zone's cache starts over (a year of 96 quarter hours is 35 000). */
+const MAX_CACHED_INSTANTS = 100_000;
 
 /** One date's time on shift: its exception's intervals if it has any, else its weekday's. */
 function spansOn(schedule: CompiledSchedule, day: CalendarDay): Span[] {
-  const intervals = schedule.exceptions.get(dateKey(day)) ?? schedule.weekly[day.weekday - 1];
+  const intervals = schedule.exceptions.get(day) ?? schedule.weekly[weekdayIndex(day)];
   const dayStart = instantOf(schedule.zone, day, 0);
   const dayEnd = instantOf(schedule.zone, day, MINUTES_PER_DAY);
   return intervals
@@ -203,26 +256,20 @@ const DAYS_PAST_LAST_EXCEPTION = 16;
  * and 12:00–14:00). Lazy and possibly endless; the caller stops when it has its answer.
  */
 function* shiftSpans(schedule: CompiledSchedule, from: CalendarDay): Generator<Span> {
-  const lastException = schedule.exceptionDates.at(-1);
-  const horizon = DateTime.max(
-    from,
-    lastException === undefined ? from : DateTime.fromISO(lastException, { zone: 'utc' }),
-  ).plus({ days: DAYS_PAST_LAST_EXCEPTION });
+  const horizon = Math.max(from, ...schedule.exceptionDays) + DAYS_PAST_LAST_EXCEPTION;
   let open: Span | null = null;
   let day = from;
   for (;;) {
     let spans: Span[];
     let nextDay: CalendarDay | null;
-    if (schedule.weeklyPattern === 'mixed' || schedule.exceptions.has(dateKey(day))) {
+    if (schedule.weeklyPattern === 'mixed' || schedule.exceptions.has(day)) {
       if (day > horizon)
         throw new Error('shift evaluation found no change past the last exception');
       spans = spansOn(schedule, day);
-      nextDay = day.plus({ days: 1 });
+      nextDay = day + 1;
     } else {
       // Every day up to the next exception is alike (all on or all off): take them in one step.
-      const nextException = schedule.exceptionDates.find((date) => date > dateKey(day));
-      nextDay =
-        nextException === undefined ? null : DateTime.fromISO(nextException, { zone: 'utc' });
+      nextDay = schedule.exceptionDays.find((date) => date > day) ?? null;
       const start = instantOf(schedule.zone, day, 0);
       const end = nextDay === null ? Infinity : instantOf(schedule.zone, nextDay, 0);
       spans = schedule.weeklyPattern === 'full' ? [{ start, end }] : [];
