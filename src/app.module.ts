@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OpenApiRoutes } from './common/openapi';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -14,6 +15,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperatorsModule } from './operators/operators.module';
 import { RequestsModule } from './requests/requests.module';
 import { SourcesModule } from './sources/sources.module';
+import { StaffingModule } from './staffing/staffing.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -33,6 +35,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     LeadsModule,
     DistributionModule,
     WebhooksModule,
+    AnalyticsModule,
+    StaffingModule,
     EventStreamModule,
     ConsoleModule,
   ],

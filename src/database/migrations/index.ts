@@ -3,6 +3,7 @@ import { ApiKeysAndIdempotency1764158400000 } from './1764158400000-ApiKeysAndId
 import { DistributionStrategies1764500000000 } from './1764500000000-DistributionStrategies';
 import { WaitingWork1764600000000 } from './1764600000000-WaitingWork';
 import { Webhooks1764700000000 } from './1764700000000-Webhooks';
+import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   DistributionStrategies1764500000000,
   WaitingWork1764600000000,
   Webhooks1764700000000,
+  ServiceLevelIndexes1764750000000,
 ];
