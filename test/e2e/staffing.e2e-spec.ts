@@ -41,7 +41,9 @@ describe('Erlang C calculator (e2e)', () => {
   });
 
   it('defaults max_occupancy to 1 and shrinkage to 0', async () => {
-    const { max_occupancy: _cap, shrinkage: _shrinkage, ...rest } = EXAMPLE;
+    const rest: Partial<typeof EXAMPLE> = { ...EXAMPLE };
+    delete rest.max_occupancy;
+    delete rest.shrinkage;
     const { body } = await post(rest).expect(200);
     expect(body).toMatchObject({ raw_agents: 14, agents: 14 });
     // A cap that binds: 10 erlangs at most 50% busy need 20 servers, more than the target needs.
