@@ -37,8 +37,8 @@ const EMPTY = {
 
 describe('Service levels (e2e)', () => {
   let t: TestApp;
-  let source: { id: number };
-  let other: { id: number };
+  let source: Record<string, any>;
+  let other: Record<string, any>;
 
   const close = (id: number) =>
     t.http().patch(`/requests/${id}/status`).query({ status: 'closed' }).expect(200);
@@ -55,7 +55,7 @@ describe('Service levels (e2e)', () => {
     other = await given(t).source();
     await given(t).weights(other.id, [{ operator_id: otherOperator.id, weight: 1 }]);
 
-    let r4: { id: number };
+    let r4: Record<string, any>;
     jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
     try {
       // The day before: outside every window below.
