@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OpenApiRoutes } from './common/openapi';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -15,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperatorsModule } from './operators/operators.module';
 import { RequestsModule } from './requests/requests.module';
 import { SourcesModule } from './sources/sources.module';
+import { StaffingModule } from './staffing/staffing.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -35,6 +37,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     LeadsModule,
     DistributionModule,
     WebhooksModule,
+    AnalyticsModule,
+    StaffingModule,
     EventStreamModule,
     ConsoleModule,
   ],

@@ -28,6 +28,8 @@ const TAGS: Record<string, string> = {
   webhooks:
     'Signed HTTP callbacks for every request event (admin only), and their deliveries and retries.',
   service: 'Health checks and Prometheus metrics; no API key needed.',
+  analytics: 'How fast requests were answered: service levels per hour or day, from the history.',
+  staffing: 'How many people an interval needs: the Erlang C calculator.',
 };
 
 /**

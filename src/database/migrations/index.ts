@@ -3,6 +3,7 @@ import { ApiKeysAndIdempotency1764158400000 } from './1764158400000-ApiKeysAndId
 import { DistributionStrategies1764500000000 } from './1764500000000-DistributionStrategies';
 import { WaitingWork1764600000000 } from './1764600000000-WaitingWork';
 import { Webhooks1764700000000 } from './1764700000000-Webhooks';
+import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
@@ -12,5 +13,6 @@ export const migrations = [
   DistributionStrategies1764500000000,
   WaitingWork1764600000000,
   Webhooks1764700000000,
+  ServiceLevelIndexes1764750000000,
   SkillsAndPriority1764800000000,
 ];
