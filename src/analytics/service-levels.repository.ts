@@ -83,14 +83,6 @@ export class ServiceLevelsRepository {
     return this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
   }
 
-  async sourceExists(id: number): Promise<boolean> {
-    const rows = await readerQuery(this.reader.manager).query(
-      'SELECT 1 FROM sources WHERE id = ?',
-      [id],
-    );
-    return rows.length > 0;
-  }
-
   async byBucket(window: ServiceLevelWindow): Promise<ServiceLevelRow[]> {
     const sql = DIALECT_SQL[this.dialect];
     const size = BUCKET_SECONDS[window.bucket];

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { SourcesRepository } from '../sources/sources.repository';
 import {
   DEFAULT_TARGET_ANSWER_SECONDS,
   type ServiceLevelsQueryDto,
@@ -22,7 +23,10 @@ function parseInstant(text: string): Date {
 
 @Injectable()
 export class ServiceLevelsService {
-  constructor(private readonly repository: ServiceLevelsRepository) {}
+  constructor(
+    private readonly repository: ServiceLevelsRepository,
+    private readonly sources: SourcesRepository,
+  ) {}
 
   async serviceLevels(
     query: ServiceLevelsQueryDto,
@@ -43,7 +47,7 @@ export class ServiceLevelsService {
     if ((toSeconds - fromSeconds) / size > MAX_BUCKETS) {
       throw new BadRequestException(TOO_MANY_BUCKETS);
     }
-    if (query.source_id !== undefined && !(await this.repository.sourceExists(query.source_id))) {
+    if (query.source_id !== undefined && !(await this.sources.exists(query.source_id))) {
       throw new NotFoundException(`source ${query.source_id} not found`);
     }
 

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import type { Tx } from '../database/tx';
-import { Source } from '../sources/entities/source.entity';
 import { SourceApiKey } from './entities/source-api-key.entity';
 
 export interface ActiveIntakeKey {
@@ -23,11 +22,6 @@ export class SourceApiKeysRepository {
     this.lookupSql =
       'SELECT id, source_id AS "sourceId", key_hash AS "keyHash" FROM source_api_keys ' +
       `WHERE key_hash = ${hash} AND revoked_at IS NULL`;
-  }
-
-  /** Whether the keys' source exists: in `tx` when given, else as committed. */
-  sourceExists(sourceId: number, tx?: Tx): Promise<boolean> {
-    return (tx?.manager ?? this.keys.manager).existsBy(Source, { id: sourceId });
   }
 
   /** Inserts a key; the row comes back with its id. */

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { SourcesRepository } from '../sources/sources.repository';
 import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { TransactionRunner } from '../database/transaction-runner';
 import { generateApiKey, hashApiKey, VISIBLE_KEY_CHARS } from './api-keys';
@@ -15,6 +16,7 @@ export type { ActiveIntakeKey } from './source-api-keys.repository';
 export class SourceApiKeysService {
   constructor(
     private readonly keys: SourceApiKeysRepository,
+    private readonly sources: SourcesRepository,
     private readonly transactions: TransactionRunner,
   ) {}
 
@@ -22,7 +24,7 @@ export class SourceApiKeysService {
   create(sourceId: number): Promise<CreatedSourceApiKeyDto> {
     const key = generateApiKey();
     return this.transactions.run(async (tx) => {
-      if (!(await this.keys.sourceExists(sourceId, tx))) {
+      if (!(await this.sources.exists(sourceId, tx))) {
         throw new NotFoundException(`source ${sourceId} not found`);
       }
       const row = await this.keys.insert(tx, {
@@ -60,7 +62,7 @@ export class SourceApiKeysService {
   }
 
   private async assertSourceExists(id: number): Promise<void> {
-    if (!(await this.keys.sourceExists(id))) {
+    if (!(await this.sources.exists(id))) {
       throw new NotFoundException(`source ${id} not found`);
     }
   }

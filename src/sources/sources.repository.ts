@@ -78,8 +78,9 @@ export class SourcesRepository {
     return tx ? tx.manager.findOneBy(Source, { id }) : this.sources.findOneBy({ id });
   }
 
-  exists(id: number): Promise<boolean> {
-    return this.sources.existsBy({ id });
+  /** Whether the source exists: in `tx` when given, else as committed. */
+  exists(id: number, tx?: Tx): Promise<boolean> {
+    return tx ? tx.manager.existsBy(Source, { id }) : this.sources.existsBy({ id });
   }
 
   page(query: PaginationQueryDto): Promise<Page<Source>> {

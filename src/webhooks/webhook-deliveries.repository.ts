@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
@@ -148,9 +148,7 @@ export interface FailedAttempt {
  */
 @Injectable()
 export class WebhookDeliveriesRepository {
-  // Property injection: the outbox builds one by hand where it has no reader (`new
-  // WebhookOutbox()` in the lifecycle's unit tests); the statements it runs take their `tx`.
-  @Inject(DataSource) private readonly reader: DataSource;
+  constructor(private readonly reader: DataSource) {}
 
   /**
    * SQLite: inserts the rows of `params` (nine values each, in insertSql's column order); the id

@@ -55,11 +55,9 @@ export class WebhookOutbox {
   private enqueued = false;
   private claimed: ClaimedDelivery[] = [];
 
-  // The defaults serve `new WebhookOutbox()` (the lifecycle's unit tests): the outbox only runs
-  // statements on the transaction it is handed, which needs no reader.
   constructor(
-    private readonly subscriptions: WebhookSubscriptionsRepository = new WebhookSubscriptionsRepository(),
-    private readonly deliveries: WebhookDeliveriesRepository = new WebhookDeliveriesRepository(),
+    private readonly subscriptions: WebhookSubscriptionsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
   /** The dispatcher runs here: claim new deliveries for it, with leases of `leaseMs`. */

@@ -126,7 +126,8 @@ describe('WebhookSendThread', () => {
     try {
       // Started (the thread's start-up, ts-node compiling it here, is not what is measured).
       await thread.send([{ url: `${url}/ok`, secret: SECRET, id: 'evt_d0', body: '{}' }]);
-      const started = Date.now();
+      // Answered well before the 5 s attempt timeout (within() fails after 2 s): the deadline
+      // answered, not the hanging attempt. No tighter bound: a loaded CI machine varies.
       const results = await within(
         thread.send([
           { url: `${url}/ok`, secret: SECRET, id: 'evt_d1', body: '{}' },
@@ -134,7 +135,6 @@ describe('WebhookSendThread', () => {
         ]),
         2000,
       );
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(results).toEqual([
         { delivered: true, statusCode: 204, error: null },
         {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
@@ -37,9 +37,7 @@ export type NewSubscription = Omit<WebhookSubscription, 'id'>;
 /** webhook_subscriptions: the admin API's rows, matched by the outbox, read by the dispatcher. */
 @Injectable()
 export class WebhookSubscriptionsRepository {
-  // Property injection: the outbox builds one by hand where it has no reader (`new
-  // WebhookOutbox()` in the lifecycle's unit tests); the statements it runs take their `tx`.
-  @Inject(DataSource) private readonly reader: DataSource;
+  constructor(private readonly reader: DataSource) {}
 
   /** Inserts `fields`; the row, with its id. */
   async insert(tx: Tx, fields: NewSubscription): Promise<WebhookSubscription> {
@@ -82,15 +80,6 @@ export class WebhookSubscriptionsRepository {
       id,
     ]);
     return deleted.length > 0;
-  }
-
-  /**
-   * Whether source `sourceId` exists, in this transaction. The sources table's, asked here until
-   * the sources feature has a repository to ask.
-   */
-  async sourceExists(tx: Tx, sourceId: number): Promise<boolean> {
-    const rows = await tx.query('SELECT id FROM sources WHERE id = ?', [sourceId]);
-    return rows.length > 0;
   }
 
   /** SQLite: the active subscriptions, in the change's transaction (see ACTIVE_SUBSCRIPTIONS_SQL). */

@@ -24,6 +24,7 @@ import { refusedName, refusedUrl } from './target-address';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDispatcherService } from './webhook-dispatcher.service';
 import { eventMask } from './webhook-events';
+import { SourcesRepository } from '../sources/sources.repository';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 
 /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret format. */
@@ -35,6 +36,7 @@ export function generateWebhookSecret(): string {
 export class WebhooksService {
   constructor(
     private readonly subscriptions: WebhookSubscriptionsRepository,
+    private readonly sources: SourcesRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly transactions: TransactionRunner,
     private readonly dispatcher: WebhookDispatcherService,
@@ -149,7 +151,7 @@ export class WebhooksService {
 
   private async assertSourceExists(tx: Tx, sourceId: number | null): Promise<void> {
     if (sourceId === null) return;
-    if (!(await this.subscriptions.sourceExists(tx, sourceId))) {
+    if (!(await this.sources.exists(sourceId, tx))) {
       throw new NotFoundException(`source ${sourceId} not found`);
     }
   }

@@ -11,7 +11,9 @@ import { StrategyRegistry } from '../../distribution/strategy-registry';
 import { EventNotifier } from '../../events/event-notifier';
 import { MetricsRepository } from '../../metrics/metrics.repository';
 import { MetricsService } from '../../metrics/metrics.service';
+import { WebhookDeliveriesRepository } from '../../webhooks/webhook-deliveries.repository';
 import { WebhookOutbox } from '../../webhooks/webhook-outbox';
+import { WebhookSubscriptionsRepository } from '../../webhooks/webhook-subscriptions.repository';
 import { RequestEvent } from '../entities/request-event.entity';
 import { RequestEventsRepository } from '../request-events.repository';
 import { RequestEventsWriter } from './request-events.writer';
@@ -45,7 +47,10 @@ describe(RequestLifecycleService.name, () => {
         repositories.roundRobin,
       ),
       new RequestEventsWriter(
-        new WebhookOutbox(),
+        new WebhookOutbox(
+          new WebhookSubscriptionsRepository(dataSource),
+          new WebhookDeliveriesRepository(dataSource),
+        ),
         notifier,
         new RequestEventsRepository(dataSource.getRepository(RequestEvent)),
       ),
