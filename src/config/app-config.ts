@@ -159,6 +159,13 @@ export class AppConfig {
   @IsIntegerBetween(0, 86400000)
   DRAIN_INTERVAL_MS = 5000;
 
+  /**
+   * How often waiting requests past their source's skill_fallback_seconds are relaxed; at most
+   * 2000, so a request is relaxed within 2 s of its deadline. 0 turns it off (tests drive it).
+   */
+  @IsIntegerBetween(0, 2000)
+  SKILL_FALLBACK_INTERVAL_MS = 500;
+
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;

@@ -14,6 +14,7 @@ import {
 } from './eligibility';
 import { RoundRobinStateRepository } from './round-robin-state.repository';
 import { simulate } from './simulate';
+import { unionOfSkills } from './skills';
 import type {
   OperatorSelectionStrategy,
   StrategyState,
@@ -208,18 +209,30 @@ export class DistributionService {
     // Proposed weights would restart the sequence; the current ones continue from the stored state.
     const state = new Map(operators.map((o) => [o.operatorId, o.stateValue ?? 0]));
     const capacity = dto.capacity ?? 'current';
-    const { counts, unassigned } = simulate(strategy, operators, dto.requests, state, capacity);
+    const requirement = {
+      skills: unionOfSkills(source.requiredSkills, dto.skills ?? []),
+      relaxed: false,
+    };
+    const { counts, unassigned } = simulate(
+      strategy,
+      operators,
+      dto.requests,
+      state,
+      capacity,
+      requirement,
+    );
 
     const assigned = dto.requests - unassigned;
     const totalWeight = operators.reduce((sum, o) => sum + o.weight, 0);
     return {
       source_id: sourceId,
+      required_skills: [...requirement.skills],
       strategy: strategy.name,
       capacity,
       requests: dto.requests,
       assigned,
       unassigned,
-      operators: decisionOperators(operators).map((o) => ({
+      operators: decisionOperators(operators, [], requirement).map((o) => ({
         ...o,
         expected_share: ratio(o.weight, totalWeight),
         requests: counts.get(o.operator_id) ?? 0,

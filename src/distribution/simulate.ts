@@ -1,5 +1,5 @@
-import type { ConfiguredOperator } from './eligibility';
-import { eligibleCandidates } from './eligibility';
+import type { ConfiguredOperator, Requirement } from './eligibility';
+import { eligibleCandidates, NO_REQUIREMENT } from './eligibility';
 import type {
   Candidate,
   OperatorSelectionStrategy,
@@ -31,12 +31,13 @@ export function simulate(
   requests: number,
   initialState: StrategyState = new Map(),
   capacity: SimulationCapacity = 'current',
+  requirement: Requirement = NO_REQUIREMENT,
 ): SimulationOutcome {
   const considered =
     capacity === 'ignore'
       ? operators.map((o) => ({ ...o, currentLoad: 0, maxLoad: Number.POSITIVE_INFINITY }))
       : operators;
-  const candidates: Candidate[] = eligibleCandidates(considered).map((o) => ({
+  const candidates: Candidate[] = eligibleCandidates(considered, requirement).map((o) => ({
     operatorId: o.operatorId,
     weight: o.weight,
     currentLoad: o.currentLoad,

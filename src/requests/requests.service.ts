@@ -113,7 +113,9 @@ export class RequestsService {
     if (row.decision === null) {
       throw new NotFoundException(`request ${id} predates recorded decisions`);
     }
-    // Decisions stored before triggers and stickiness existed were all made at intake.
+    // Decisions stored before triggers, stickiness and skills existed were all made at intake,
+    // for requests that needed no skill.
+    const stored = JSON.parse(row.decision) as Partial<Decision>;
     return {
       request_id: row.id,
       source_id: row.sourceId,
@@ -121,7 +123,13 @@ export class RequestsService {
       sticky_operator_id: null,
       sticky: false,
       excluded_operator_ids: [],
-      ...(JSON.parse(row.decision) as Partial<Decision>),
+      required_skills: [],
+      skills_relaxed: false,
+      ...stored,
+      operators: (stored.operators ?? []).map((o) => ({
+        ...o,
+        missing_skills: o.missing_skills ?? [],
+      })),
     } as DecisionResponseDto;
   }
 

@@ -1,3 +1,4 @@
+import { IsSkillList } from '../skills.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -69,6 +70,13 @@ export class SimulateRequestDto {
     message: `$property must be one of: ${SIMULATION_CAPACITIES.join(', ')}`,
   })
   capacity?: SimulationCapacity;
+
+  @IsSkillList(
+    "Skills the simulated requests need besides the source's required_skills: operators " +
+      'without all of them get none (as before the skill fallback)',
+    ['de'],
+  )
+  skills?: string[];
 }
 
 /** An operator as the simulation starts (the same view a decision records), and its outcome. */
@@ -90,6 +98,13 @@ export class SimulatedOperatorDto extends DecisionOperatorDto {
 export class SimulationResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })
   source_id: number;
+
+  @ApiProperty({
+    type: [String],
+    example: ['de'],
+    description: "The simulated requests' skills: the source's required skills and the given ones",
+  })
+  required_skills: string[];
 
   @ApiProperty({ example: 'weighted-round-robin', description: 'The strategy simulated' })
   strategy: string;

@@ -37,6 +37,15 @@ export class DecisionOperatorDto {
     description: 'Why the operator could not take the request; null when eligible',
   })
   reason: IneligibilityReason | null;
+
+  @ApiProperty({
+    type: [String],
+    example: [],
+    description:
+      "The request's skills this operator lacks (reason missing_skills); empty once the " +
+      'request is relaxed. On a manual assign, what the person overrode',
+  })
+  missing_skills: string[];
 }
 
 export class DecisionResponseDto {
@@ -126,6 +135,19 @@ export class DecisionResponseDto {
     description: 'Operators picked first whose last unit another transaction took meanwhile',
   })
   claims_lost: number[];
+
+  @ApiProperty({
+    type: [String],
+    example: ['de'],
+    description: "The request's skills: its source's required skills and its own",
+  })
+  required_skills: string[];
+
+  @ApiProperty({
+    example: false,
+    description: "true when the request had waited past its source's skill fallback",
+  })
+  skills_relaxed: boolean;
 
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   decided_at: string;

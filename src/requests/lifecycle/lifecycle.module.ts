@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DistributionModule } from '../../distribution/distribution.module';
 import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DrainSweepService } from './drain-sweep.service';
+import { SkillFallbackService } from './skill-fallback.service';
 import { RequestEventsWriter } from './request-events.writer';
 import { PostgresIntake } from './postgres-intake';
 import { PostgresIntakeRepository } from './postgres-intake.repository';
@@ -18,9 +19,10 @@ import { LockOrderService } from './lock-order.service';
     RequestEventsWriter,
     LockOrderService,
     DrainSweepService,
+    SkillFallbackService,
     PostgresIntake,
     PostgresIntakeRepository,
   ],
-  exports: [RequestLifecycleService, PostgresIntake],
+  exports: [RequestLifecycleService, PostgresIntake, SkillFallbackService],
 })
 export class LifecycleModule {}

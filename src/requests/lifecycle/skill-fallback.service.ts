@@ -1,0 +1,62 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { RequestsRepository } from '../requests.repository';
+import { RequestLifecycleService } from './request-lifecycle.service';
+
+/** Requests relaxed per pass at most; the next pass takes the rest. */
+const BATCH = 100;
+
+/**
+ * Skill fallback: every SKILL_FALLBACK_INTERVAL_MS it relaxes the waiting requests that have
+ * waited their source's skill_fallback_seconds, one short transaction each, and drains their
+ * source. Nothing else has to happen for a request to be relaxed on time (at most one interval
+ * late). Several instances may run it at once: a relax locks its request and re-checks it, so a
+ * request is relaxed once.
+ */
+@Injectable()
+export class SkillFallbackService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SkillFallbackService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly requests: RequestsRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly lifecycle: RequestLifecycleService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.SKILL_FALLBACK_INTERVAL_MS === 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error: unknown) => {
+          this.logger.warn(`skill fallback failed: ${String(error)}`);
+          return 0;
+        })
+        .finally(() => (this.running = undefined));
+    }, this.config.SKILL_FALLBACK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many requests it relaxed. */
+  async tick(now = new Date()): Promise<number> {
+    let relaxed = 0;
+    for (const id of await this.requests.dueForRelax(now, BATCH)) {
+      if (await this.transactions.run((tx) => this.lifecycle.relax(tx, id, now))) relaxed++;
+    }
+    return relaxed;
+  }
+}
