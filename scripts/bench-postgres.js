@@ -11,7 +11,7 @@
  *                  intake) with -M prepared, at DATABASE_POOL_SIZE clients (one instance's pool)
  *   pgbench-<conn> the same at BENCH_CONNECTIONS clients
  *
- * The seed is bench.js's: ten operators with room for the whole run, weighted 1..10 on every
+ * The seed is npm run bench's (scripts/bench/servers.js): ten operators with room for the whole run, weighted 1..10 on every
  * source. One source by default: intake on a single source is the figure to compare, since
  * spreading over sources must not hide a per-source cap. BENCH_PG_SOURCES=20 spreads intake over
  * 20 sources (the same ten operators); BENCH_PG_SOURCES=1,20 measures both, reported apart.
@@ -275,7 +275,7 @@ async function post(url, body) {
   return response.json();
 }
 
-/** bench.js's seed: ten operators with room for the whole run, weighted 1..10 on each source. */
+/** npm run bench's seed (scripts/bench/servers.js): ten operators with room for the whole run, weighted 1..10 on each source. */
 async function seed(url, sourceCount) {
   const operatorIds = [];
   for (let i = 1; i <= OPERATORS; i++) {

@@ -142,8 +142,13 @@ describe('Console types against the OpenAPI document (e2e)', () => {
     const onRequest = (r: { url(): string }) => reads.push(new URL(r.url()).pathname);
     page.on('request', onRequest);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      expect(reads).toEqual([]);
+      // Five seconds of the page's (fake) clock, every timer in them fired: the stream's 2 s
+      // retry and any short poll would read. The 30 s poll is further off (the previous test
+      // loaded the page). A read of our own then marks the end: request events arrive in order.
+      await page.clock.runFor(5000);
+      await page.evaluate(async () => void (await fetch('/health')));
+      await eventually(() => expect(reads).toContain('/health'));
+      expect(reads).toEqual(['/health']);
       // A request event reloads the board at once.
       const source = await admin().source({ name: 'Stream channel' });
       await admin().request(source.id, { message: 'Streamed in' });

@@ -2,6 +2,7 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
 import type { SqliteStatements, Tx } from '../../src/database/tx';
 import { Operator } from '../../src/operators/entities/operator.entity';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { eventually } from '../utils/eventually';
 import { e2eOnPostgres } from '../utils/test-database';
 
 /**
@@ -185,10 +186,11 @@ const REAL_TIMERS = [
       // The runner goes on; the stuck job's late statements are refused, not run in another
       // job's transaction.
       await expect(sut.run(() => Promise.resolve(42))).resolves.toBe(42);
-      for (let i = 0; i < 50 && late === undefined; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(String(late)).toMatch(/has ended/);
+      await eventually(
+        () => expect(String(late)).toMatch(/has ended/),
+        1000,
+        "the stuck job's late statement",
+      );
       const names = (await production.dataSource.getRepository(Operator).find()).map((o) => o.name);
       expect(names).not.toContain('nested-outer');
     } finally {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { eventually } from '../utils/eventually';
 import { expectQuiescentInvariants } from '../utils/invariants';
 import { e2eOnPostgres } from '../utils/test-database';
 
@@ -85,14 +86,16 @@ type Body = Record<string, any>;
 
 /** Polls until some other session waits for a lock this session holds. */
 async function waitForLockWaiter(session: Client): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { rows } = await session.query<{ n: string }>(
-      `SELECT COUNT(*) AS n FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND pg_backend_pid() = ANY(pg_blocking_pids(pid))`,
-    );
-    if (Number(rows[0].n) > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('no session waited for the lock within 10 s');
+  await eventually(
+    async () => {
+      const { rows } = await session.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND pg_backend_pid() = ANY(pg_blocking_pids(pid))`,
+      );
+      return Number(rows[0].n) > 0;
+    },
+    10_000,
+    'a session to wait for the lock',
+    20,
+  );
 }

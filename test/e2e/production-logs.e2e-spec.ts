@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../utils/eventually';
 import { createTestDatabase, e2eOnPostgres, TestDatabase } from '../utils/test-database';
 
 const root = join(__dirname, '..', '..');
@@ -51,8 +52,9 @@ class ServiceProcess {
       if (Date.now() > deadline) {
         throw new Error(`no matching log line within ${ms} ms; got:\n${this.lines.join('\n')}`);
       }
+      // Until the next line arrives; the timer only bounds the wait by the deadline.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
+        const timer = setTimeout(resolve, deadline - Date.now());
         this.waiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -153,7 +155,17 @@ describe('Production logs (e2e, the real entry point)', () => {
       'POST /requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
         'X-API-Key: logs-admin-key-000000001\r\nContent-Length: 100\r\n\r\n{"lead_',
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The service counts it once its headers are in (this scrape is the other request in flight).
+    await eventually(
+      async () => {
+        const metrics = await fetch(`${started.url}/metrics`, {
+          headers: { 'x-api-key': 'logs-admin-key-000000001' },
+        });
+        return /^http_requests_in_flight 2$/m.test(await metrics.text());
+      },
+      15_000,
+      'the unfinished request to be in flight',
+    );
 
     service.kill('SIGTERM');
     const stopping = await service.waitFor((line) => line.context === 'Shutdown');
@@ -246,7 +258,21 @@ describe('Production logs (e2e, the real entry point)', () => {
       });
     await Promise.all(Array.from({ length: 40 }, (_, i) => cut(`load-${i}`, i % 2 === 0)));
     await service.waitFor((line) => line.msg === 'request aborted');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every intake the service logged (answered or cut) is stored: none is still running, with an
+    // error yet to come. Then one more request: its line comes after anything written before it.
+    const postsLogged = () =>
+      service!.lines
+        .map(parse)
+        .filter((line) => line?.req?.method === 'POST' && line?.req?.url === '/requests').length;
+    await eventually(async () => {
+      const stats = (await (
+        await fetch(`${url}/requests/distribution/stats`, { headers: { 'x-api-key': key } })
+      ).json()) as Array<{ source_id: number; total_requests: number }>;
+      const stored = stats.find((s) => s.source_id === source.id)?.total_requests;
+      expect(stored).toBe(postsLogged());
+    }, 15_000);
+    await fetch(`${url}/health`, { headers: { 'x-request-id': 'logs-last' } });
+    await service.waitFor((line) => line.req?.id === 'logs-last');
 
     const errors = service.lines.map(parse).filter((line) => (line?.level ?? 0) >= 50);
     expect(errors).toEqual([]);

@@ -1,5 +1,6 @@
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { eventually } from '../utils/eventually';
 import {
   adminQuery,
   createTestDatabase,
@@ -116,10 +117,11 @@ describe('Waiting work under concurrency (e2e)', () => {
       const database: TestDatabase = await createTestDatabase();
       // The sweep is off: a safety net must not hide a lost wake-up.
       const env = { DRAIN_INTERVAL_MS: '0', LOG_LEVEL: 'fatal' };
-      const a = await createTestApp({ database, env });
-      const b = await createTestApp({ database, env });
+      // Read before the instances connect: the count is only settled with no session left.
       const name = new URL(database.env.DATABASE_URL).pathname.slice(1);
       const before = await deadlocks(name);
+      const a = await createTestApp({ database, env });
+      const b = await createTestApp({ database, env });
       try {
         await burstAndCheck([a, b], 8);
       } finally {
@@ -138,15 +140,21 @@ describe('Waiting work under concurrency (e2e)', () => {
 
 /** pg_stat_database.deadlocks of this database, once none of its sessions is left to report. */
 async function deadlocks(name: string): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const {
-      rows: [row],
-    } = (await adminQuery(
-      `SELECT pg_stat_clear_snapshot(), (SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '${name}') AS sessions,
-              (SELECT deadlocks FROM pg_stat_database WHERE datname = '${name}') AS deadlocks`,
-    )) as { rows: Array<{ sessions: string; deadlocks: string | null }> };
-    if (Number(row.sessions) === 0 || i === 99) return Number(row.deadlocks ?? 0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return NaN;
+  let count = NaN;
+  await eventually(
+    async () => {
+      const {
+        rows: [row],
+      } = (await adminQuery(
+        `SELECT pg_stat_clear_snapshot(), (SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '${name}') AS sessions,
+                (SELECT deadlocks FROM pg_stat_database WHERE datname = '${name}') AS deadlocks`,
+      )) as { rows: Array<{ sessions: string; deadlocks: string | null }> };
+      if (Number(row.sessions) > 0) return false;
+      count = Number(row.deadlocks ?? 0);
+    },
+    10_000,
+    `the sessions on ${name} to end`,
+    50,
+  );
+  return count;
 }

@@ -7,7 +7,7 @@ import { AppModule } from '../../src/app.module';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { WRITER } from '../../src/database/database.constants';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { createTestDatabase, refuseNonTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: INestApplication;
@@ -36,12 +36,19 @@ export interface TestAppOptions {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = AppConfig.fromEnv({
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'test',
-    ...database.env,
-    ...options.env,
-  });
+  let config: AppConfig;
+  try {
+    config = AppConfig.fromEnv({
+      LOG_LEVEL: 'error',
+      NODE_ENV: 'test',
+      ...database.env,
+      ...options.env,
+    });
+    refuseNonTestDatabase(config.DATABASE_URL);
+  } catch (error) {
+    if (!options.database) await database.drop();
+    throw error;
+  }
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)

@@ -28,6 +28,22 @@ async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Refuses a PostgreSQL database whose name does not say it is a test's. It reads the URL the app
+ * is configured with (what it will connect to), so a DATABASE_URL from a test's overrides or a
+ * handed-in database is checked too, not only the names built here. Only the name is printed:
+ * the URL may carry a password.
+ */
+export function refuseNonTestDatabase(databaseUrl: string | undefined): void {
+  if (databaseUrl === undefined) return; // SQLite: a temporary file of the test's own
+  const url = new URL(databaseUrl);
+  // No path: PostgreSQL connects to the database named after the user.
+  const name = decodeURIComponent(url.pathname.slice(1)) || decodeURIComponent(url.username);
+  if (!name.includes('test')) {
+    throw new Error(`refusing to run tests on database "${name}": its name lacks "test"`);
+  }
+}
+
 /** A fresh, empty database: a temporary SQLite file, or a new PostgreSQL database. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!e2eOnPostgres) {
@@ -38,8 +54,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const name = `lds_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  // Refuse to touch a database whose name does not say it is a test's.
-  if (!name.includes('test')) throw new Error(`refusing to use database ${name}`);
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
