@@ -131,6 +131,7 @@ export const ApiSimulate = () =>
       description: 'The simulated outcome; nothing was saved',
       example: {
         source_id: 1,
+        required_skills: [],
         strategy: 'weighted-round-robin',
         capacity: 'ignore',
         requests: 1000,
@@ -146,6 +147,7 @@ export const ApiSimulate = () =>
             is_active: true,
             eligible: true,
             reason: null,
+            missing_skills: [],
             expected_share: 0.25,
             requests: 250,
             share: 0.25,
@@ -159,6 +161,7 @@ export const ApiSimulate = () =>
             is_active: true,
             eligible: true,
             reason: null,
+            missing_skills: [],
             expected_share: 0.75,
             requests: 750,
             share: 0.75,

@@ -280,6 +280,7 @@ describe('Strategies (e2e)', () => {
             is_active: true,
             eligible: true,
             reason: null,
+            missing_skills: [],
           },
           {
             operator_id: b.id,
@@ -290,6 +291,7 @@ describe('Strategies (e2e)', () => {
             is_active: true,
             eligible: true,
             reason: null,
+            missing_skills: [],
           },
         ],
         evidence: {
@@ -300,6 +302,8 @@ describe('Strategies (e2e)', () => {
           ],
         },
         claims_lost: [],
+        required_skills: [],
+        skills_relaxed: false,
         decided_at: expect.any(String),
       });
     });

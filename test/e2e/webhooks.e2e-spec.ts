@@ -75,6 +75,7 @@ describe('Webhooks (e2e)', () => {
           'request.waiting',
           'request.closed',
           'request.reopened',
+          'request.relaxed',
         ],
         source_id: null,
         description: 'CRM',

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { parseSkills } from '../../distribution/skills';
 import { Operator } from '../entities/operator.entity';
 
 export class OperatorResponseDto {
@@ -35,7 +36,8 @@ export function toOperatorResponse(operator: Operator): OperatorResponseDto {
     is_active: operator.isActive,
     max_load: operator.maxLoad,
     current_load: operator.currentLoad,
-    skills: [...operator.skills],
+    // parseSkills: after an insert, PostgreSQL hands back the column default as stored text.
+    skills: parseSkills(operator.skills),
     created_at: operator.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { parseSkills } from '../../distribution/skills';
 import { Source } from '../entities/source.entity';
 
 export class SourceResponseDto {
@@ -49,7 +50,8 @@ export function toSourceResponse(source: Source): SourceResponseDto {
     description: source.description,
     strategy: source.strategy,
     sticky: Boolean(source.sticky),
-    required_skills: [...source.requiredSkills],
+    // parseSkills: after an insert, PostgreSQL hands back the column default as stored text.
+    required_skills: parseSkills(source.requiredSkills),
     skill_fallback_seconds: source.skillFallbackSeconds,
     default_priority: source.defaultPriority,
     priority_aging_per_minute: source.priorityAgingPerMinute,
