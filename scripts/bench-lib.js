@@ -1,5 +1,6 @@
 /** What scripts/bench-queue.js and scripts/bench-growth.js share: the app, JSON calls, a POST load. */
 const { spawn } = require('node:child_process');
+const { createServer } = require('node:net');
 const autocannon = require('autocannon');
 
 const seconds = Number(process.env.BENCH_SECONDS || 8);
@@ -69,4 +70,16 @@ function postLoad(url, sourceId, tag) {
   });
 }
 
-module.exports = { seconds, connections, call, startServer, startApp, stopApp, postLoad };
+/** A port nobody listens on now (several people may benchmark on one machine). */
+function freePort() {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => res(port));
+    });
+  });
+}
+
+module.exports = { freePort, seconds, connections, call, startServer, startApp, stopApp, postLoad };

@@ -36,10 +36,10 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { Client } = require('pg');
+const { freePort } = require('./bench-lib');
 
 const root = resolve(__dirname, '..');
 // BENCH_PG_SCRIPT: another script of scripts/bench-postgres (intake-transaction.sql: the transactional path).
@@ -199,17 +199,6 @@ function watchBackends(admin, name) {
 }
 
 // ---------------------------------------------------------------- the service
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => res(port));
-    });
-  });
-}
 
 /** CPU time (user + system) of a process in seconds, from /proc; undefined where missing. */
 function cpuSeconds(pid) {

@@ -1,22 +1,10 @@
 /** The servers under test: start, stop, their CPU time, a scratch database, and the seed. */
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { root, adminUrl, ADMIN_KEY } = require('./options');
-
-/** A port nobody listens on now (several people may benchmark on one machine). */
-function freePort() {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => res(port));
-    });
-  });
-}
+const { freePort } = require('../bench-lib');
 
 async function startServer(args, env, cwd = root) {
   const port = await freePort();

@@ -4,26 +4,13 @@ import { Operator } from '../../src/operators/entities/operator.entity';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { eventually } from '../utils/eventually';
 import { e2eOnPostgres } from '../utils/test-database';
+import { fakeDateOnly } from '../utils/fake-date';
 
 /**
  * The SQLite group commit's failure paths (TransactionRunner): SQLite ending the whole
  * transaction, a ROLLBACK that fails, and a transaction that never ends (a nested run in
  * production). PostgreSQL has none of them: each transaction has its own connection.
  */
-/** Every timer jest can fake but Date: the group commit's turns and I/O run for real. */
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
-
 (e2eOnPostgres ? describe.skip : describe)('Group commit failure paths (e2e, SQLite)', () => {
   let t: TestApp;
   let runner: TransactionRunner;
@@ -82,7 +69,7 @@ const REAL_TIMERS = [
     // Queued in one turn: one group, the second job ends the transaction. The clock stands
     // still meanwhile (only Date is faked), so a busy machine cannot end the group at its time
     // limit between the first two jobs.
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
+    fakeDateOnly();
     let outcomes: PromiseSettledResult<string>[];
     try {
       outcomes = await Promise.allSettled([

@@ -1,21 +1,6 @@
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-
-// Only Date is faked: the app runs in this process and stamps every row with new Date(), so
-// setting the clock scripts exact waits through the real API. Timers, I/O and the database
-// drivers keep real time.
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
+import { fakeDateOnly } from '../utils/fake-date';
 
 const at = (iso: string) => jest.setSystemTime(new Date(iso));
 
@@ -56,7 +41,7 @@ describe('Service levels (e2e)', () => {
     await given(t).weights(other.id, [{ operator_id: otherOperator.id, weight: 1 }]);
 
     let r4: Record<string, any>;
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
+    fakeDateOnly();
     try {
       // The day before: outside every window below.
       at('2026-03-01T23:50:00Z');

@@ -4,6 +4,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { RequestLifecycleService } from './request-lifecycle.service';
@@ -16,9 +17,9 @@ import { RequestsRepository } from '../requests.repository';
  */
 @Injectable()
 export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DrainSweepService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(new Logger(DrainSweepService.name), 'drain sweep', () =>
+    this.tick(),
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -28,22 +29,11 @@ export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.DRAIN_INTERVAL_MS === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => {
-          this.logger.warn(`drain sweep failed: ${String(error)}`);
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.config.DRAIN_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.DRAIN_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep; returns how many requests it assigned. */

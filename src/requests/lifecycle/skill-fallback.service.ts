@@ -4,6 +4,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../../common/periodic-task';
 import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { RequestsRepository } from '../requests.repository';
@@ -21,9 +22,11 @@ const BATCH = 100;
  */
 @Injectable()
 export class SkillFallbackService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SkillFallbackService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(
+    new Logger(SkillFallbackService.name),
+    'skill fallback',
+    () => this.tick(),
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -33,22 +36,11 @@ export class SkillFallbackService implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.SKILL_FALLBACK_INTERVAL_MS === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => {
-          this.logger.warn(`skill fallback failed: ${String(error)}`);
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.config.SKILL_FALLBACK_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.SKILL_FALLBACK_INTERVAL_MS);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass; returns how many requests it relaxed. */
