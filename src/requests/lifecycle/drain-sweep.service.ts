@@ -1,14 +1,5 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
-import { PeriodicTask } from '../../common/periodic-task';
-import { AppConfig } from '../../config/app-config';
-import { TransactionRunner } from '../../database/transaction-runner';
-import { RequestLifecycleService } from './request-lifecycle.service';
-import { RequestsRepository } from '../requests.repository';
+import { Injectable } from '@nestjs/common';
+import { WaitingWorkPass } from './waiting-work-pass';
 
 /**
  * The safety net behind the drains that every change runs itself: every DRAIN_INTERVAL_MS it
@@ -16,24 +7,9 @@ import { RequestsRepository } from '../requests.repository';
  * instances may sweep at once (see RequestLifecycleService.drainSources).
  */
 @Injectable()
-export class DrainSweepService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly task = new PeriodicTask(new Logger(DrainSweepService.name), 'drain sweep', () =>
-    this.tick(),
-  );
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly requests: RequestsRepository,
-    private readonly transactions: TransactionRunner,
-    private readonly lifecycle: RequestLifecycleService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.task.start(this.config.DRAIN_INTERVAL_MS);
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+export class DrainSweepService extends WaitingWorkPass {
+  protected intervalMs(): number {
+    return this.config.DRAIN_INTERVAL_MS;
   }
 
   /** One sweep; returns how many requests it assigned. */

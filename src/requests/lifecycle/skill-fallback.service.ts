@@ -1,14 +1,5 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
-import { PeriodicTask } from '../../common/periodic-task';
-import { AppConfig } from '../../config/app-config';
-import { TransactionRunner } from '../../database/transaction-runner';
-import { RequestsRepository } from '../requests.repository';
-import { RequestLifecycleService } from './request-lifecycle.service';
+import { Injectable } from '@nestjs/common';
+import { WaitingWorkPass } from './waiting-work-pass';
 
 /** Requests relaxed per pass at most; the next pass takes the rest. */
 const BATCH = 100;
@@ -21,26 +12,9 @@ const BATCH = 100;
  * request is relaxed once.
  */
 @Injectable()
-export class SkillFallbackService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly task = new PeriodicTask(
-    new Logger(SkillFallbackService.name),
-    'skill fallback',
-    () => this.tick(),
-  );
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly requests: RequestsRepository,
-    private readonly transactions: TransactionRunner,
-    private readonly lifecycle: RequestLifecycleService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.task.start(this.config.SKILL_FALLBACK_INTERVAL_MS);
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+export class SkillFallbackService extends WaitingWorkPass {
+  protected intervalMs(): number {
+    return this.config.SKILL_FALLBACK_INTERVAL_MS;
   }
 
   /** One pass; returns how many requests it relaxed. */
