@@ -45,7 +45,7 @@ export class RequestResponseDto {
 
   @ApiProperty({
     type: [String],
-    example: ['de', 'billing'],
+    example: ['billing', 'de'],
     description: "What its operator must have: its source's required skills and its own, sorted",
   })
   skills: string[];
