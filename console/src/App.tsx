@@ -267,6 +267,13 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onAdd={() => setOperatorForm(null)}
           onEdit={setOperatorForm}
           onShowRequests={showRequestsOf}
+          onSaveSkills={async (operator, skills) => {
+            await api('PATCH', `/operators/${operator.id}`, { skills });
+            say('info', `Skills of ${operator.name} saved.`);
+            // Read back before the editor closes, so the cell never shows the old skills.
+            await refresh();
+          }}
+          explain={words}
           onRelease={(operator) =>
             void act(async () => {
               const result = await api<ReleaseResponseDto>(

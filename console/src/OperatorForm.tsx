@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api';
 import type { OperatorResponseDto } from './api-types';
 import { Dialog } from './Dialog';
+import { parseSkills, skillsText } from './skills';
 
 interface Props {
   /** The operator to edit, or null to create one. */
@@ -11,11 +12,12 @@ interface Props {
   explain(error: unknown): string;
 }
 
-/** Create an operator, or change its name, max load and whether it is active. */
+/** Create an operator, or change its name, max load, skills and whether it is active. */
 export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
   const [name, setName] = useState(operator?.name ?? '');
   const [maxLoad, setMaxLoad] = useState(String(operator?.max_load ?? 10));
   const [active, setActive] = useState(operator?.is_active ?? true);
+  const [skills, setSkills] = useState(skillsText(operator?.skills ?? []));
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -26,7 +28,12 @@ export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
       return;
     }
     setSaving(true);
-    const body = { name: name.trim(), max_load: load, is_active: active };
+    const body = {
+      name: name.trim(),
+      max_load: load,
+      is_active: active,
+      skills: parseSkills(skills),
+    };
     try {
       if (operator) {
         await api('PATCH', `/operators/${operator.id}`, body);
@@ -77,6 +84,20 @@ export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
           />
           <p class="hint" id="operator-max-load-hint">
             Most active requests at once. Lowering it below the current load keeps the work.
+          </p>
+        </div>
+        <div class="field">
+          <label for="operator-skills">Skills</label>
+          <input
+            id="operator-skills"
+            placeholder="de, billing"
+            aria-describedby="operator-skills-hint"
+            value={skills}
+            onInput={(event) => setSkills(event.currentTarget.value)}
+          />
+          <p class="hint" id="operator-skills-hint">
+            Separated by commas: lowercase letters, digits, "_", "." and "-". A request that needs
+            skills goes to someone who has them all.
           </p>
         </div>
         <label class="check">

@@ -1,4 +1,5 @@
 import type { OperatorResponseDto } from './api-types';
+import { OperatorSkills } from './OperatorSkills';
 import { TableCard } from './TableCard';
 
 interface Props {
@@ -9,6 +10,9 @@ interface Props {
   onEdit(operator: OperatorResponseDto): void;
   /** Lists the operator's active requests (the search, filtered). */
   onShowRequests(operator: OperatorResponseDto): void;
+  /** Replaces the operator's skills; rejects with the service's error. */
+  onSaveSkills(operator: OperatorResponseDto, skills: string[]): Promise<void>;
+  explain(error: unknown): string;
 }
 
 export function Operators({
@@ -18,12 +22,14 @@ export function Operators({
   onAdd,
   onEdit,
   onShowRequests,
+  onSaveSkills,
+  explain,
 }: Props) {
   return (
     <TableCard
       id="operators"
       title="Operators"
-      columns={['Name', 'Load', 'Active', null]}
+      columns={['Name', 'Load', 'Skills', 'Active', null]}
       empty={operators.length === 0 ? 'No operators yet.' : null}
       toolbar={
         <button type="button" class="secondary" onClick={onAdd}>
@@ -47,6 +53,9 @@ export function Operators({
                 {operator.current_load} / {operator.max_load}
               </span>
             </div>
+          </td>
+          <td>
+            <OperatorSkills operator={operator} onSave={onSaveSkills} explain={explain} />
           </td>
           <td>
             <label class="switch">

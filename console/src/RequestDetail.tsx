@@ -10,6 +10,7 @@ import type {
 import { AssignControl } from './AssignControl';
 import { Dialog } from './Dialog';
 import { time } from './format';
+import { missingText } from './skills';
 
 interface Props {
   requestId: number;
@@ -199,7 +200,11 @@ export function RequestDetail(props: Props) {
                       <td>
                         {o.current_load} / {o.max_load}
                       </td>
-                      <td>{o.eligible ? 'yes' : `no: ${o.reason ?? ''}`}</td>
+                      <td>
+                        {o.eligible
+                          ? 'yes'
+                          : `no: ${o.reason ?? ''}${missingText(o.missing_skills)}`}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api';
 import type { SourceResponseDto, StrategyResponseDto } from './api-types';
 import { Dialog } from './Dialog';
+import { parseSkills, skillsText } from './skills';
 
 interface Props {
   /** The source to edit, or null to create one. */
@@ -12,12 +13,24 @@ interface Props {
   explain(error: unknown): string;
 }
 
-/** Create a source, or change its name, description, strategy and stickiness. */
+/**
+ * A whole number as typed, for the service to judge (it names the field when it refuses one);
+ * empty: `empty`.
+ */
+function wholeNumber<T>(text: string, empty: T): number | T {
+  return text.trim() === '' ? empty : Number(text);
+}
+
+/** Create a source, or change its name, description, strategy, stickiness and routing. */
 export function SourceForm({ source, strategies, onClose, onSaved, explain }: Props) {
   const [name, setName] = useState(source?.name ?? '');
   const [description, setDescription] = useState(source?.description ?? '');
   const [strategy, setStrategy] = useState(source?.strategy ?? '');
   const [sticky, setSticky] = useState(source?.sticky ?? false);
+  const [requiredSkills, setRequiredSkills] = useState(skillsText(source?.required_skills ?? []));
+  const [fallback, setFallback] = useState(String(source?.skill_fallback_seconds ?? ''));
+  const [priority, setPriority] = useState(String(source?.default_priority ?? 0));
+  const [aging, setAging] = useState(String(source?.priority_aging_per_minute ?? 0));
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const chosen = strategies.find((s) => s.name === strategy);
@@ -29,6 +42,10 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
       description: description.trim() === '' ? null : description.trim(),
       strategy: strategy === '' ? null : strategy,
       sticky,
+      required_skills: parseSkills(requiredSkills),
+      skill_fallback_seconds: wholeNumber(fallback, null),
+      default_priority: wholeNumber(priority, 0),
+      priority_aging_per_minute: wholeNumber(aging, 0),
     };
     try {
       if (source) {
@@ -50,6 +67,8 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
     <Dialog title={source ? `Edit source: ${source.name}` : 'Add source'} onClose={onClose}>
       <form
         class="entity-form"
+        // The service checks every field and says which one it refuses, in its own words.
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           void save();
@@ -102,6 +121,73 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
           />{' '}
           Sticky (a returning customer goes back to the same operator when possible)
         </label>
+        <fieldset class="routing">
+          <legend>Routing</legend>
+          <div class="field">
+            <label for="source-required-skills">Required skills</label>
+            <input
+              id="source-required-skills"
+              placeholder="de, billing"
+              aria-describedby="source-required-skills-hint"
+              value={requiredSkills}
+              onInput={(event) => setRequiredSkills(event.currentTarget.value)}
+            />
+            <p class="hint" id="source-required-skills-hint">
+              Separated by commas. Its requests go to operators who have them all.
+            </p>
+          </div>
+          <div class="field">
+            <label for="source-skill-fallback">Skill fallback (seconds)</label>
+            <input
+              id="source-skill-fallback"
+              type="number"
+              min={1}
+              max={604800}
+              step={1}
+              inputMode="numeric"
+              aria-describedby="source-skill-fallback-hint"
+              value={fallback}
+              onInput={(event) => setFallback(event.currentTarget.value)}
+            />
+            <p class="hint" id="source-skill-fallback-hint">
+              A request still waiting this long may go to anyone. Empty: never.
+            </p>
+          </div>
+          <div class="field">
+            <label for="source-default-priority">Default priority</label>
+            <input
+              id="source-default-priority"
+              type="number"
+              min={0}
+              max={100}
+              step={1}
+              inputMode="numeric"
+              aria-describedby="source-default-priority-hint"
+              value={priority}
+              onInput={(event) => setPriority(event.currentTarget.value)}
+            />
+            <p class="hint" id="source-default-priority-hint">
+              0 to 100, higher first: for requests that give none.
+            </p>
+          </div>
+          <div class="field">
+            <label for="source-priority-aging">Priority aging per minute</label>
+            <input
+              id="source-priority-aging"
+              type="number"
+              min={0}
+              max={100}
+              step={1}
+              inputMode="numeric"
+              aria-describedby="source-priority-aging-hint"
+              value={aging}
+              onInput={(event) => setAging(event.currentTarget.value)}
+            />
+            <p class="hint" id="source-priority-aging-hint">
+              Priority a waiting request gains each minute (up to 100), so nothing waits forever.
+            </p>
+          </div>
+        </fieldset>
         {problem && (
           <p class="error-text" role="alert">
             {problem}

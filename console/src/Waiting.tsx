@@ -1,6 +1,7 @@
 import type { OperatorResponseDto, RequestResponseDto } from './api-types';
 import { AssignControl } from './AssignControl';
 import { age } from './format';
+import { skillsText } from './skills';
 
 interface Props {
   waiting: RequestResponseDto[];
@@ -15,6 +16,11 @@ export function Waiting({ waiting, operators, sourceName, now, onAssign, onOpen 
   return (
     <section class="card" aria-labelledby="waiting-title">
       <h2 id="waiting-title">Waiting</h2>
+      {waiting.length > 0 && (
+        <p class="hint">
+          In the order they will be taken: highest effective priority, then oldest.
+        </p>
+      )}
       {waiting.length === 0 ? (
         <p class="empty">Nothing waits: every request has an operator.</p>
       ) : (
@@ -53,6 +59,16 @@ function WaitingItem({ request, operators, source, age, onAssign, onOpen }: Item
         <span class="meta">
           #{request.id} · {source} · waiting {age}
         </span>
+        <span class="meta" data-testid="priority">
+          Priority {request.priority} · effective {request.effective_priority ?? request.priority}
+        </span>
+        {request.skills.length > 0 && (
+          <span class="meta" data-testid="skills">
+            {request.skills_relaxed
+              ? `Skills relaxed (was ${skillsText(request.skills)}): anyone may take it`
+              : `Needs ${skillsText(request.skills)}`}
+          </span>
+        )}
       </div>
       <div class="queue-actions">
         <AssignControl

@@ -9,6 +9,8 @@ export interface OperatorResponseDto {
   is_active: boolean;
   max_load: number;
   current_load: number;
+  /** Sorted. */
+  skills: string[];
   created_at: string;
 }
 
@@ -18,6 +20,12 @@ export interface SourceResponseDto {
   description: string | null;
   strategy: string | null;
   sticky: boolean;
+  /** Sorted. */
+  required_skills: string[];
+  /** null: never. */
+  skill_fallback_seconds: number | null;
+  default_priority: number;
+  priority_aging_per_minute: number;
   created_at: string;
 }
 
@@ -38,6 +46,12 @@ export interface RequestResponseDto {
   created_at: string;
   assigned_at: string | null;
   updated_at: string;
+  /** The source's required skills and the request's own, sorted. */
+  skills: string[];
+  priority: number;
+  skills_relaxed: boolean;
+  /** null unless the request waits. */
+  effective_priority: number | null;
 }
 
 export interface OperatorStatsDto {
@@ -68,6 +82,7 @@ export interface DecisionOperatorDto {
   is_active: boolean;
   eligible: boolean;
   reason: string | null;
+  missing_skills: string[];
 }
 
 export interface DecisionResponseDto {
@@ -114,7 +129,7 @@ export interface LeadResponseDto {
 export interface RequestEventResponseDto {
   id: number;
   request_id: number;
-  type: 'created' | 'assigned' | 'waiting' | 'reassigned' | 'closed' | 'reopened';
+  type: 'created' | 'assigned' | 'waiting' | 'reassigned' | 'closed' | 'reopened' | 'relaxed';
   operator_id: number | null;
   previous_operator_id: number | null;
   trigger: string | null;
@@ -143,8 +158,18 @@ export interface PublicEvent {
 
 /** Every schema and field the console relies on, checked against /docs-json by the e2e test. */
 export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
-  OperatorResponseDto: ['id', 'name', 'is_active', 'max_load', 'current_load'],
-  SourceResponseDto: ['id', 'name', 'description', 'strategy', 'sticky'],
+  OperatorResponseDto: ['id', 'name', 'is_active', 'max_load', 'current_load', 'skills'],
+  SourceResponseDto: [
+    'id',
+    'name',
+    'description',
+    'strategy',
+    'sticky',
+    'required_skills',
+    'skill_fallback_seconds',
+    'default_priority',
+    'priority_aging_per_minute',
+  ],
   StrategyResponseDto: ['name', 'description'],
   LeadResponseDto: ['id', 'external_id', 'name', 'email', 'phone'],
   SourceWeightResponseDto: ['operator_id', 'operator_name', 'weight'],
@@ -157,11 +182,15 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
     'status',
     'message',
     'created_at',
+    'skills',
+    'priority',
+    'skills_relaxed',
+    'effective_priority',
   ],
   SourceStatsDto: ['source_id', 'source_name', 'strategy', 'total_requests', 'operators'],
   OperatorStatsDto: ['operator_id', 'operator_name', 'weight', 'share', 'expected_share'],
   DecisionResponseDto: ['strategy', 'trigger', 'summary', 'chosen_operator_id', 'operators'],
-  DecisionOperatorDto: ['operator_id', 'operator_name', 'eligible', 'reason'],
+  DecisionOperatorDto: ['operator_id', 'operator_name', 'eligible', 'reason', 'missing_skills'],
   SimulationResponseDto: ['capacity', 'requests', 'assigned', 'unassigned', 'operators'],
   SimulatedOperatorDto: ['operator_id', 'share'],
   RequestEventResponseDto: ['id', 'type', 'operator_id', 'trigger', 'actor', 'created_at'],

@@ -117,30 +117,31 @@ describe('WebhookSendThread', () => {
     ]);
 
   it('answers a batch by its deadline: what settled keeps its outcome, the rest are failed attempts', async () => {
-    // Each attempt may take 5 s; the batch, 300 ms.
+    // Each attempt may take 60 s; the batch, 2 s: long enough for the quick receiver to answer
+    // on a loaded machine, far shorter than the hanging one.
     const thread = new WebhookSendThread({
-      timeoutMs: 5000,
+      timeoutMs: 60_000,
       allowPrivate: true,
-      batchDeadlineMs: 300,
+      batchDeadlineMs: 2000,
     });
     try {
       // Started (the thread's start-up, ts-node compiling it here, is not what is measured).
       await thread.send([{ url: `${url}/ok`, secret: SECRET, id: 'evt_d0', body: '{}' }]);
-      // Answered well before the 5 s attempt timeout (within() fails after 2 s): the deadline
+      // Answered well before the 60 s attempt timeout (within() fails after 20 s): the deadline
       // answered, not the hanging attempt. No tighter bound: a loaded CI machine varies.
       const results = await within(
         thread.send([
           { url: `${url}/ok`, secret: SECRET, id: 'evt_d1', body: '{}' },
           { url: `${url}/never`, secret: SECRET, id: 'evt_d2', body: '{}' },
         ]),
-        2000,
+        20_000,
       );
       expect(results).toEqual([
         { delivered: true, statusCode: 204, error: null },
         {
           delivered: false,
           statusCode: null,
-          error: 'not settled within the batch deadline (300 ms)',
+          error: 'not settled within the batch deadline (2000 ms)',
         },
       ]);
       // The thread goes on with the next batch.
