@@ -1,4 +1,10 @@
-import { ConfiguredOperator, eligibleCandidates, ineligibilityReason } from './eligibility';
+import {
+  ConfiguredOperator,
+  eligibleCandidates,
+  ineligibilityReason,
+  missingFor,
+  type Requirement,
+} from './eligibility';
 
 const operator = (overrides: Partial<ConfiguredOperator> = {}): ConfiguredOperator => ({
   operatorId: 1,
@@ -34,5 +40,63 @@ describe('eligibility', () => {
       operator({ operatorId: 1, currentLoad: 2 }),
     ];
     expect(eligibleCandidates(operators).map((o) => o.operatorId)).toEqual([3, 5]);
+  });
+
+  describe('with a skill requirement', () => {
+    const needs = (skills: string[], relaxed = false): Requirement => ({ skills, relaxed });
+
+    it.each([
+      [[], [], null],
+      [['de'], [], null],
+      [['de', 'vip'], ['de'], null],
+      [['de', 'vip'], ['de', 'vip'], null],
+      [['vip'], ['de'], 'missing_skills'],
+      [['de'], ['de', 'vip'], 'missing_skills'],
+      [[], ['de'], 'missing_skills'],
+    ])('has %j, the request needs %j → %p', (skills, required, reason) => {
+      expect(ineligibilityReason(operator({ skills }), needs(required))).toBe(reason);
+    });
+
+    it('a relaxed request needs no skill', () => {
+      expect(ineligibilityReason(operator(), needs(['de'], true))).toBeNull();
+      expect(missingFor(operator(), needs(['de', 'vip'], true))).toEqual([]);
+      expect(missingFor(operator({ skills: ['vip'] }), needs(['de', 'vip']))).toEqual(['de']);
+    });
+
+    it('relaxing overrides only the skills: the other reasons still hold', () => {
+      const relaxed = needs(['de'], true);
+      expect(ineligibilityReason(operator({ isActive: false }), relaxed)).toBe('inactive');
+      expect(ineligibilityReason(operator({ weight: 0 }), relaxed)).toBe('zero_weight');
+      expect(ineligibilityReason(operator({ currentLoad: 2 }), relaxed)).toBe('at_capacity');
+    });
+
+    it('gives the reasons in order: inactive, zero_weight, missing_skills, at_capacity', () => {
+      const de = needs(['de']);
+      const full = { currentLoad: 2, maxLoad: 2 };
+      expect(ineligibilityReason(operator({ isActive: false, weight: 0, ...full }), de)).toBe(
+        'inactive',
+      );
+      expect(ineligibilityReason(operator({ weight: 0, ...full }), de)).toBe('zero_weight');
+      expect(ineligibilityReason(operator(full), de)).toBe('missing_skills');
+      expect(ineligibilityReason(operator({ skills: ['de'], ...full }), de)).toBe('at_capacity');
+    });
+
+    it('keeps only operators with every required skill', () => {
+      const operators = [
+        operator({ operatorId: 4, skills: ['de', 'vip'] }),
+        operator({ operatorId: 1, skills: ['de'] }),
+        operator({ operatorId: 2, skills: ['vip'] }),
+        operator({ operatorId: 3 }),
+        operator({ operatorId: 5, skills: ['de', 'vip'], currentLoad: 2 }),
+      ];
+      expect(eligibleCandidates(operators, needs(['de'])).map((o) => o.operatorId)).toEqual([1, 4]);
+      expect(eligibleCandidates(operators, needs(['de', 'vip'])).map((o) => o.operatorId)).toEqual([
+        4,
+      ]);
+      expect(
+        eligibleCandidates(operators, needs(['de', 'vip'], true)).map((o) => o.operatorId),
+      ).toEqual([1, 2, 3, 4]);
+      expect(eligibleCandidates(operators).map((o) => o.operatorId)).toEqual([1, 2, 3, 4]);
+    });
   });
 });

@@ -129,4 +129,54 @@ describe('simulate', () => {
       expect(unassigned).toBe(999);
     });
   });
+
+  describe('with a skill requirement', () => {
+    const team = () => [
+      operator(1, 1, { skills: ['de'] }),
+      operator(2, 2, { skills: ['de', 'vip'] }),
+      operator(3, 3),
+      operator(4, 4, { skills: ['vip'] }),
+    ];
+
+    it('gives nothing to operators without the skills', () => {
+      const { counts, unassigned } = simulate(
+        new WeightedRoundRobinStrategy(),
+        team(),
+        300,
+        new Map(),
+        'current',
+        { skills: ['de'], relaxed: false },
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 100, 2: 200, 3: 0, 4: 0 });
+      expect(unassigned).toBe(0);
+    });
+
+    it('leaves the work unassigned when nobody has every skill', () => {
+      const { counts, unassigned } = simulate(
+        new WeightedRoundRobinStrategy(),
+        team(),
+        10,
+        new Map(),
+        'ignore',
+        { skills: ['billing'], relaxed: false },
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0 });
+      expect(unassigned).toBe(10);
+    });
+
+    it('shares by weight alone once relaxed', () => {
+      const { counts } = simulate(
+        new WeightedRoundRobinStrategy(),
+        team(),
+        100,
+        new Map(),
+        'ignore',
+        {
+          skills: ['billing'],
+          relaxed: true,
+        },
+      );
+      expect(Object.fromEntries(counts)).toEqual({ 1: 10, 2: 20, 3: 30, 4: 40 });
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { missingSkills, parseSkills } from '../../src/distribution/skills';
 import { replay } from '../../src/events/replay';
 import { DataSource } from 'typeorm';
 
@@ -56,18 +57,24 @@ export async function rowCounts(dataSource: DataSource): Promise<Record<string, 
 
 /**
  * Invariant 5: once nothing is in flight, no waiting request has an operator configured for its
- * source (weight > 0), active, with room. Returns the offending request ids.
+ * source (weight > 0), active, with room and, unless the request was relaxed, with its skills.
+ * Returns the offending request ids.
  */
 export async function waitingWithRoom(dataSource: DataSource): Promise<number[]> {
-  const rows: Array<{ id: unknown }> = await dataSource.query(
-    `SELECT DISTINCT r.id FROM requests r
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.skills, r.skills_relaxed, o.skills AS operator_skills FROM requests r
        JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
        JOIN operators o ON o.id = w.operator_id
       WHERE r.status = 'active' AND r.operator_id IS NULL
         AND o.is_active = TRUE AND o.current_load < o.max_load
       ORDER BY r.id`,
   );
-  return rows.map((row) => Number(row.id));
+  const eligible = rows.filter(
+    (row) =>
+      Boolean(row.skills_relaxed) ||
+      missingSkills(parseSkills(row.operator_skills), parseSkills(row.skills)).length === 0,
+  );
+  return [...new Set(eligible.map((row) => Number(row.id)))];
 }
 
 /** Invariant 7's history half: every request's events replay to its stored state. */

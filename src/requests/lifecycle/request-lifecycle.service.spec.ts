@@ -17,7 +17,9 @@ import { WebhookSubscriptionsRepository } from '../../webhooks/webhook-subscript
 import { RequestEvent } from '../entities/request-event.entity';
 import { RequestEventsRepository } from '../request-events.repository';
 import { RequestEventsWriter } from './request-events.writer';
-import { RequestLifecycleService, roomLeft } from './request-lifecycle.service';
+import type { SourceRules } from '../../distribution/distribution.service';
+import type { RequestView } from '../dto/request-response.dto';
+import { isFallbackDue, RequestLifecycleService, roomLeft } from './request-lifecycle.service';
 import { LockOrderService } from './lock-order.service';
 
 describe(RequestLifecycleService.name, () => {
@@ -156,6 +158,87 @@ describe(RequestLifecycleService.name, () => {
     expect(await count()).toBe(2); // request 1 closed, request 3 assigned
     expect(notified).toBeGreaterThan(0);
   });
+
+  describe('skills', () => {
+    const needsDe = (id: number) =>
+      dataSource.query(`UPDATE requests SET skills = '["de"]' WHERE id = ?`, [id]);
+    const relaxedFlag = async (id: number) =>
+      Boolean(
+        (
+          await dataSource.query<Array<{ r: number }>>(
+            'SELECT skills_relaxed AS r FROM requests WHERE id = ?',
+            [id],
+          )
+        )[0].r,
+      );
+    const eventTypes = async (id: number) =>
+      (
+        await dataSource.query<Array<{ type: string }>>(
+          'SELECT type FROM request_events WHERE request_id = ? ORDER BY id',
+          [id],
+        )
+      ).map((e) => e.type);
+
+    it('passes over a request nobody with room has the skills for, and drains the next', async () => {
+      await needsDe(3);
+      await inTx((tx) => sut.close(tx, 1, 'admin'));
+      // Request 3 (S2, 10:02) is the oldest but Ann lacks `de`: 5 (S2, 10:03) takes her unit.
+      expect(await operatorOf(3)).toBeNull();
+      expect(await operatorOf(5)).toBe(1);
+    });
+
+    it('relaxes a waiting request once its fallback is due, then drains it', async () => {
+      await needsDe(3);
+      await dataSource.query('UPDATE sources SET skill_fallback_seconds = 60 WHERE id = 2');
+      await dataSource.query('UPDATE operators SET max_load = 2 WHERE id = 1');
+      const second = (s: number) => new Date(Date.UTC(2026, 0, 27, 10, 2, s));
+
+      expect(await inTx((tx) => sut.relax(tx, 3, new Date(second(60).getTime() - 1)))).toBe(false);
+      expect(await relaxedFlag(3)).toBe(false);
+
+      expect(await inTx((tx) => sut.relax(tx, 3, second(60)))).toBe(true);
+      expect(await relaxedFlag(3)).toBe(true);
+      expect(await operatorOf(3)).toBe(1); // the drain gave it Ann's free unit at once
+      expect(await operatorOf(5)).toBeNull();
+      expect(await eventTypes(3)).toEqual(['relaxed', 'assigned']);
+      // Relaxed once: a second pass (another instance) changes nothing.
+      expect(await inTx((tx) => sut.relax(tx, 3, second(90)))).toBe(false);
+    });
+
+    it('never relaxes a request that needs no skill, or of a source without fallback', async () => {
+      await dataSource.query('UPDATE sources SET skill_fallback_seconds = 60 WHERE id = 2');
+      const late = new Date(Date.UTC(2026, 0, 28));
+      expect(await inTx((tx) => sut.relax(tx, 5, late))).toBe(false); // S2, no skills
+      await needsDe(2);
+      expect(await inTx((tx) => sut.relax(tx, 2, late))).toBe(false); // S1, fallback null
+      expect([await relaxedFlag(2), await relaxedFlag(5)]).toEqual([false, false]);
+    });
+  });
+});
+
+describe(isFallbackDue.name, () => {
+  const created = new Date(Date.UTC(2026, 0, 27, 10, 0, 0));
+  const request = { createdAt: created } as RequestView;
+  const source = (skillFallbackSeconds: number | null): SourceRules => ({
+    id: 1,
+    strategy: null,
+    sticky: false,
+    requiredSkills: ['de'],
+    skillFallbackSeconds,
+    defaultPriority: 0,
+  });
+  const after = (ms: number) => new Date(created.getTime() + ms);
+
+  it('is due from created_at + skill_fallback_seconds on, not a millisecond before', () => {
+    expect(isFallbackDue(request, source(30), after(29_999))).toBe(false);
+    expect(isFallbackDue(request, source(30), after(30_000))).toBe(true);
+    expect(isFallbackDue(request, source(30), after(86_400_000))).toBe(true);
+    expect(isFallbackDue(request, source(1), after(1_000))).toBe(true);
+  });
+
+  it('is never due when the source has no fallback', () => {
+    expect(isFallbackDue(request, source(null), after(604_800_000 * 10))).toBe(false);
+  });
 });
 
 describe(roomLeft.name, () => {
@@ -180,6 +263,23 @@ describe(roomLeft.name, () => {
     expect(roomLeft(decision([op({ max_load: 5 }), op({ eligible: false, max_load: 9 })], 1))).toBe(
       4,
     );
+  });
+
+  it('counts operators that lack only a skill (a later request may not need it)', () => {
+    const lacking = op({
+      eligible: false,
+      reason: 'missing_skills',
+      max_load: 3,
+      missing_skills: ['de'],
+    });
+    expect(roomLeft(decision([lacking], null))).toBe(3);
+    expect(roomLeft(decision([op({ max_load: 2 }), lacking], 1))).toBe(4);
+    // Other reasons make no room for anyone.
+    for (const reason of ['inactive', 'zero_weight', 'at_capacity', 'excluded'] as const) {
+      expect(roomLeft(decision([op({ eligible: false, reason, max_load: 3 })], null))).toBe(0);
+    }
+    // Lacking a skill and full: no room either.
+    expect(roomLeft(decision([{ ...lacking, current_load: 3 }], null))).toBe(0);
   });
 
   it('never counts an operator over a lowered max_load as negative room', () => {
