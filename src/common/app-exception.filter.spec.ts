@@ -39,6 +39,27 @@ describe(AppExceptionFilter.name, () => {
     });
   });
 
+  it("answers PostgreSQL's pool running dry with 503 and Retry-After, not a 500", () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const headers = new Map<string, string>();
+    const response = { setHeader: (name: string, value: string) => headers.set(name, value) };
+    const { adapter, host, replies } = hostFor({ id: 'req-44' });
+    const withResponse = {
+      ...host,
+      getArgByIndex: (index: number) => (index === 1 ? response : host.getArgByIndex(index)),
+    } as ArgumentsHost;
+    const sut = new AppExceptionFilter(adapter as never);
+
+    sut.catch(new Error('timeout exceeded when trying to connect'), withResponse);
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0].status).toBe(503);
+    expect(headers.get('Retry-After')).toBe('1');
+    expect(error).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
   it('leaves HTTP exceptions to Nest, unlogged', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { adapter, host, replies } = hostFor({ id: 'req-43' });

@@ -1,6 +1,14 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import { isPoolExhausted } from '../database/database-errors';
 import { conflictResponse, ConflictError } from './conflict';
 
 interface ClientHttpError {
@@ -42,6 +50,16 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       const error = STATUS_CODES[statusCode] ?? 'Error';
       exception = new HttpException({ statusCode, error, message }, statusCode);
     }
+    if (isPoolExhausted(exception)) {
+      // Overload, not a defect: nothing ran, and the client may retry in a moment.
+      overload.warn('no database connection came free in time: answered 503');
+      host
+        .getArgByIndex<{ setHeader?: (name: string, value: string) => void }>(1)
+        .setHeader?.('Retry-After', '1');
+      exception = new ServiceUnavailableException(
+        'the database is busy (no connection came free in time); retry after the seconds in Retry-After',
+      );
+    }
     if (exception instanceof HttpException || isHttpError(exception)) {
       super.catch(withMessageList(exception), host);
       return;
@@ -72,6 +90,7 @@ export class AppExceptionFilter extends BaseExceptionFilter {
 }
 
 const unexpectedErrors = new Logger('ExceptionsHandler');
+const overload = new Logger('Database');
 
 /** Errors of the http-errors kind (body-parser and friends) that Nest answers with their status. */
 function isHttpError(error: unknown): boolean {

@@ -33,6 +33,18 @@ const TRANSIENT_CONFLICTS = new Set([
   'SQLITE_BUSY_TIMEOUT',
 ]);
 
+// node-postgres' pool, when no connection came free within connectionTimeoutMillis.
+const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/**
+ * PostgreSQL's pool had no connection free in time (the service is overloaded): nothing ran, and
+ * the client may try again shortly. Also as TypeORM's QueryFailedError around it.
+ */
+export function isPoolExhausted(error: unknown): boolean {
+  const candidate = error as { message?: unknown; driverError?: { message?: unknown } } | null;
+  return candidate?.message === POOL_TIMEOUT || candidate?.driverError?.message === POOL_TIMEOUT;
+}
+
 /** A unique index refused the row (the key is taken), on either database. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = driverCode(error);
