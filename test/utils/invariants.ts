@@ -1,5 +1,5 @@
-import { missingSkills, parseSkills } from '../../src/distribution/skills';
 import { replay } from '../../src/events/replay';
+import { parseDbTimestamp } from '../../src/database/timestamps';
 import { DataSource } from 'typeorm';
 
 export interface OperatorLoad {
@@ -55,26 +55,65 @@ export async function rowCounts(dataSource: DataSource): Promise<Record<string, 
   return Object.fromEntries(tables.map((t, i) => [t, counts[i]]));
 }
 
+/** A stored skills column (a JSON list; PostgreSQL may hand back the parsed list) as a list. */
+function skillList(stored: unknown): string[] {
+  if (Array.isArray(stored)) return stored as string[];
+  return typeof stored === 'string' && stored !== '' ? (JSON.parse(stored) as string[]) : [];
+}
+
+/** The skills of `required` that `has` lacks (kept apart from the code under test on purpose). */
+function lacking(has: readonly string[], required: readonly string[]): string[] {
+  return required.filter((skill) => !has.includes(skill));
+}
+
 /**
  * Invariant 5: once nothing is in flight, no waiting request has an operator configured for its
- * source (weight > 0), active, with room and, unless the request was relaxed, with its skills.
+ * source (weight > 0), active, with room, and with the request's skills unless it is relaxed.
  * Returns the offending request ids.
  */
 export async function waitingWithRoom(dataSource: DataSource): Promise<number[]> {
   const rows: Array<Record<string, unknown>> = await dataSource.query(
-    `SELECT r.id, r.skills, r.skills_relaxed, o.skills AS operator_skills FROM requests r
+    `SELECT r.id, r.skills, r.skills_relaxed AS relaxed, o.skills AS "operatorSkills"
+       FROM requests r
        JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
        JOIN operators o ON o.id = w.operator_id
       WHERE r.status = 'active' AND r.operator_id IS NULL
         AND o.is_active = TRUE AND o.current_load < o.max_load
       ORDER BY r.id`,
   );
-  const eligible = rows.filter(
-    (row) =>
-      Boolean(row.skills_relaxed) ||
-      missingSkills(parseSkills(row.operator_skills), parseSkills(row.skills)).length === 0,
+  const ids = rows
+    .filter(
+      (row) =>
+        Boolean(row.relaxed) ||
+        lacking(skillList(row.operatorSkills), skillList(row.skills)).length === 0,
+    )
+    .map((row) => Number(row.id));
+  return [...new Set(ids)];
+}
+
+/**
+ * Invariant 10 at rest: active requests held by an operator lacking one of their skills, other
+ * than relaxed ones and those a person assigned (decision trigger `manual`).
+ */
+export async function assignedWithoutSkills(dataSource: DataSource): Promise<unknown[]> {
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.operator_id AS "operatorId", r.skills, r.skills_relaxed AS relaxed,
+            r.decision, o.skills AS "operatorSkills"
+       FROM requests r JOIN operators o ON o.id = r.operator_id
+      WHERE r.status = 'active' ORDER BY r.id`,
   );
-  return [...new Set(eligible.map((row) => Number(row.id)))];
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      operatorId: Number(row.operatorId),
+      missing: lacking(skillList(row.operatorSkills), skillList(row.skills)),
+      relaxed: Boolean(row.relaxed),
+      trigger:
+        typeof row.decision === 'string'
+          ? (JSON.parse(row.decision) as { trigger?: string }).trigger
+          : null,
+    }))
+    .filter((r) => r.missing.length > 0 && !r.relaxed && r.trigger !== 'manual');
 }
 
 /** Invariant 7's history half: every request's events replay to its stored state. */
@@ -110,9 +149,100 @@ export async function historyMismatches(dataSource: DataSource): Promise<unknown
   return mismatches;
 }
 
-/** Invariants 1, 5 and 7 at a quiescent point. */
+/** Invariants 1, 5, 7 and 10 at a quiescent point. */
 export async function expectQuiescentInvariants(dataSource: DataSource): Promise<void> {
   await expectLoadInvariants(dataSource);
   expect(await waitingWithRoom(dataSource)).toEqual([]);
+  expect(await assignedWithoutSkills(dataSource)).toEqual([]);
   expect(await historyMismatches(dataSource)).toEqual([]);
+}
+
+/**
+ * Invariant 6 from the history: a drain assigned request A to operator O at instant t while an
+ * more urgent (or as urgent and older) request W that O could take was waiting: W's wait began
+ * before t and ended after it, by a drain or not yet. "Could take": O is configured for W's source with weight > 0 and holds W's skills
+ * among `skillsThroughout` (skills the operator had the whole time). Effective priorities are
+ * compared with W's taken `slackMs` earlier, since the drain ranked a moment before it recorded
+ * t; aging only raises them, so a reported pair is an inversion whatever that moment was.
+ */
+export async function queueOrderInversions(
+  dataSource: DataSource,
+  skillsThroughout: ReadonlyMap<number, readonly string[]>,
+  slackMs: number,
+): Promise<unknown[]> {
+  const requests: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.source_id AS "sourceId", r.skills, r.priority, r.created_at AS "createdAt",
+            s.priority_aging_per_minute AS aging
+       FROM requests r JOIN sources s ON s.id = r.source_id`,
+  );
+  const events: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT request_id AS "requestId", type, operator_id AS "operatorId", trigger,
+            created_at AS "createdAt"
+       FROM request_events ORDER BY id`,
+  );
+  const weights: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT source_id AS "sourceId", operator_id AS "operatorId" FROM operator_source_weights
+      WHERE weight > 0`,
+  );
+  const serves = new Set(weights.map((w) => `${Number(w.operatorId)}:${Number(w.sourceId)}`));
+  const byId = new Map(
+    requests.map((r) => {
+      const id = Number(r.id);
+      return [
+        id,
+        {
+          id,
+          sourceId: Number(r.sourceId),
+          skills: skillList(r.skills),
+          priority: Number(r.priority),
+          aging: Number(r.aging),
+          createdAt: parseDbTimestamp(r.createdAt as Date | string).getTime(),
+        },
+      ];
+    }),
+  );
+  type Queued = NonNullable<ReturnType<typeof byId.get>>;
+  const effective = (r: Queued, at: number) =>
+    Math.min(100, r.priority + Math.floor((Math.max(0, at - r.createdAt) / 60_000) * r.aging));
+
+  // Each wait: from a `waiting` event to the drain that assigned it (open while it still waits).
+  // A wait that ended otherwise (closed, assigned by a person) or was relaxed is left out: those
+  // lock the waiting row, which a drain then skips, so its timing says nothing about the order.
+  const waits: Array<{ request: Queued; from: number; to: number }> = [];
+  const open = new Map<number, number>();
+  const drains: Array<{ request: Queued; operatorId: number; at: number }> = [];
+  for (const event of events) {
+    const id = Number(event.requestId);
+    const at = parseDbTimestamp(event.createdAt as Date | string).getTime();
+    const drained = event.type === 'assigned' && event.trigger === 'drain';
+    const began = open.get(id);
+    open.delete(id);
+    if (began !== undefined && drained) waits.push({ request: byId.get(id)!, from: began, to: at });
+    if (event.type === 'waiting') open.set(id, at);
+    if (drained) drains.push({ request: byId.get(id)!, operatorId: Number(event.operatorId), at });
+  }
+  for (const [id, from] of open) waits.push({ request: byId.get(id)!, from, to: Infinity });
+
+  const inversions: unknown[] = [];
+  for (const drain of drains) {
+    const taken = effective(drain.request, drain.at);
+    const skills = skillsThroughout.get(drain.operatorId) ?? [];
+    for (const wait of waits) {
+      const w = wait.request;
+      if (w.id === drain.request.id || !(wait.from < drain.at && drain.at < wait.to)) continue;
+      if (!serves.has(`${drain.operatorId}:${w.sourceId}`)) continue;
+      if (lacking(skills, w.skills).length > 0) continue;
+      const passed = effective(w, drain.at - slackMs);
+      const older = w.createdAt < drain.request.createdAt;
+      if (passed > taken || (passed === taken && older)) {
+        inversions.push({
+          operator: drain.operatorId,
+          assigned: { id: drain.request.id, effective: taken },
+          passedOver: { id: w.id, effective: passed },
+          at: new Date(drain.at).toISOString(),
+        });
+      }
+    }
+  }
+  return inversions;
 }
