@@ -1,3 +1,5 @@
+import { isOnShift } from '../../src/shifts/schedule';
+import { parseSchedule } from '../../src/shifts/schedule-column';
 import { replay } from '../../src/events/replay';
 import { DataSource } from 'typeorm';
 
@@ -56,18 +58,23 @@ export async function rowCounts(dataSource: DataSource): Promise<Record<string, 
 
 /**
  * Invariant 5: once nothing is in flight, no waiting request has an operator configured for its
- * source (weight > 0), active, with room. Returns the offending request ids.
+ * source (weight > 0), active, available, on shift, with room. Returns the offending request ids.
  */
 export async function waitingWithRoom(dataSource: DataSource): Promise<number[]> {
-  const rows: Array<{ id: unknown }> = await dataSource.query(
-    `SELECT DISTINCT r.id FROM requests r
+  const rows: Array<{ id: unknown; schedule: unknown }> = await dataSource.query(
+    `SELECT DISTINCT r.id, o.schedule FROM requests r
        JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
        JOIN operators o ON o.id = w.operator_id
       WHERE r.status = 'active' AND r.operator_id IS NULL
-        AND o.is_active = TRUE AND o.current_load < o.max_load
+        AND o.is_active = TRUE AND o.presence = 'available' AND o.current_load < o.max_load
       ORDER BY r.id`,
   );
-  return rows.map((row) => Number(row.id));
+  // On shift depends on the time: evaluated here, as eligibility does.
+  const now = new Date();
+  const ids = rows
+    .filter((row) => isOnShift(parseSchedule(row.schedule), now))
+    .map((row) => Number(row.id));
+  return [...new Set(ids)];
 }
 
 /** Invariant 7's history half: every request's events replay to its stored state. */

@@ -78,7 +78,8 @@ export function toOperatorResponse(operator: Operator, now = new Date()): Operat
     skills: parseSkills(operator.skills),
     presence: operator.presence,
     presence_reason: operator.presenceReason ?? null,
-    presence_since: operator.presenceSince.toISOString(),
+    // Rows written without it (raw inserts) have been so since they were created.
+    presence_since: (operator.presenceSince ?? operator.createdAt).toISOString(),
     schedule,
     on_shift: shift.onShift,
     next_shift_change_at: shift.nextChange?.toISOString() ?? null,
