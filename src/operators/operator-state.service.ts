@@ -29,9 +29,9 @@ export class OperatorStateService {
     actor: OperatorEventActor,
   ): Promise<void> {
     await this.lifecycle.changeOperator(tx, id, async () => {
-      const current = await this.operators.find(id, tx);
+      const current = await this.operators.findRow(tx, id);
       if (!current) throw new NotFoundException(`operator ${id} not found`);
-      if (current.presence === presence && (current.presenceReason ?? null) === reason) return;
+      if (current.presence === presence && current.presenceReason === reason) return;
       const at = new Date();
       await this.operators.update(tx, id, {
         presence,
@@ -70,7 +70,7 @@ export class OperatorStateService {
     let changed = false;
     await this.lifecycle.changeOperator(tx, id, async () => {
       // Locked by changeOperator (PostgreSQL) or the only writer (SQLite): read as it stands.
-      const current = await this.operators.find(id, tx);
+      const current = await this.operators.findRow(tx, id);
       const due = current?.nextShiftChangeAt;
       if (!current || !due || due.getTime() > now.getTime()) return;
       await this.operators.update(tx, id, {

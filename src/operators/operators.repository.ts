@@ -4,6 +4,9 @@ import { In, Raw, Repository } from 'typeorm';
 import { parseSkills, skillPattern } from '../distribution/skills';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
+import { parseDbTimestamp } from '../database/timestamps';
+import type { Schedule } from '../shifts/schedule';
+import { parseSchedule } from '../shifts/schedule-column';
 import { placeholders, type Tx } from '../database/tx';
 import { Operator } from './entities/operator.entity';
 import type { Presence } from './presence';
@@ -17,6 +20,9 @@ export interface OperatorRow {
   maxLoad: number;
   skills: string[];
   presence: Presence;
+  presenceReason: string | null;
+  schedule: Schedule | null;
+  nextShiftChangeAt: Date | null;
 }
 
 /** The columns a change may write; current_load is the lifecycle's alone. */
@@ -50,7 +56,8 @@ const CLAIM_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load 
     AND current_load < max_load AND is_active = ? AND presence = 'available' RETURNING id`;
 const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
 const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
-  max_load AS "maxLoad", skills, presence FROM operators WHERE id = ?`;
+  max_load AS "maxLoad", skills, presence, presence_reason AS "presenceReason", schedule,
+  next_shift_change_at AS "nextShiftChangeAt" FROM operators WHERE id = ?`;
 const SHIFT_CHANGES_DUE = `SELECT id FROM operators
   WHERE next_shift_change_at IS NOT NULL AND next_shift_change_at <= ?
   ORDER BY next_shift_change_at, id LIMIT ?`;
@@ -152,6 +159,12 @@ export class OperatorsRepository {
       maxLoad: Number(row.maxLoad),
       skills: parseSkills(row.skills),
       presence: row.presence as Presence,
+      presenceReason: (row.presenceReason as string | null) ?? null,
+      schedule: parseSchedule(row.schedule),
+      nextShiftChangeAt:
+        row.nextShiftChangeAt == null
+          ? null
+          : parseDbTimestamp(row.nextShiftChangeAt as Date | string),
     };
   }
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { parseDbTimestamp } from '../../database/timestamps';
 import { parseSkills } from '../../distribution/skills';
 import { shiftStatus } from '../../shifts/schedule';
 import { parseSchedule } from '../../shifts/schedule-column';
@@ -79,10 +80,11 @@ export function toOperatorResponse(operator: Operator, now = new Date()): Operat
     presence: operator.presence,
     presence_reason: operator.presenceReason ?? null,
     // Rows written without it (raw inserts) have been so since they were created.
-    presence_since: (operator.presenceSince ?? operator.createdAt).toISOString(),
+    presence_since: parseDbTimestamp(operator.presenceSince ?? operator.createdAt).toISOString(),
     schedule,
     on_shift: shift.onShift,
     next_shift_change_at: shift.nextChange?.toISOString() ?? null,
-    created_at: operator.createdAt.toISOString(),
+    // parseDbTimestamp: TypeORM leaves SQLite text unconverted while a test fakes Date.
+    created_at: parseDbTimestamp(operator.createdAt).toISOString(),
   };
 }
