@@ -166,6 +166,13 @@ export class AppConfig {
   @IsIntegerBetween(0, 2000)
   SKILL_FALLBACK_INTERVAL_MS = 500;
 
+  /**
+   * How often operators whose shift has started or ended are found and their sources drained; at
+   * most 2000, so a shift start drains within 2 s. 0 turns it off (tests drive it).
+   */
+  @IsIntegerBetween(0, 2000)
+  SHIFT_INTERVAL_MS = 500;
+
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
 import { RoundRobinStateRepository } from '../distribution/round-robin-state.repository';
 import { Operator } from '../operators/entities/operator.entity';
+import { OperatorEventsRepository } from '../operators/operator-events.repository';
 import { OperatorsRepository } from '../operators/operators.repository';
 import { LeadRequest } from '../requests/entities/request.entity';
 import { RequestsRepository } from '../requests/requests.repository';
@@ -13,6 +14,7 @@ import { SourcesRepository } from '../sources/sources.repository';
 
 const REPOSITORIES = [
   OperatorsRepository,
+  OperatorEventsRepository,
   SourcesRepository,
   RequestsRepository,
   RoundRobinStateRepository,

@@ -12,6 +12,8 @@ const operator = (
   currentLoad: 0,
   maxLoad: 2,
   skills: [],
+  presence: 'available',
+  schedule: null,
   ...overrides,
 });
 

@@ -179,6 +179,8 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
     maxLoad: 5,
     weight: 1,
     skills: [] as string[],
+    presence: 'available' as const,
+    schedule: null,
     ...extra,
   });
   const configured = [operator(1), operator(2, { currentLoad: 5 }), operator(3)];

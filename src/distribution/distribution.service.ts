@@ -268,6 +268,8 @@ export class DistributionService {
           maxLoad: o.maxLoad,
           weight,
           skills: o.skills,
+          presence: o.presence,
+          schedule: o.schedule,
           stateValue: null,
         };
       })

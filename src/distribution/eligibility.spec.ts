@@ -1,3 +1,4 @@
+import type { Schedule } from '../shifts/schedule';
 import {
   ConfiguredOperator,
   eligibleCandidates,
@@ -14,8 +15,19 @@ const operator = (overrides: Partial<ConfiguredOperator> = {}): ConfiguredOperat
   currentLoad: 0,
   maxLoad: 2,
   skills: [],
+  presence: 'available',
+  schedule: null,
   ...overrides,
 });
+
+// Mondays 09:00-17:00 in Berlin; 2026-12-07 is a Monday (CET, UTC+1).
+const mondays: Schedule = {
+  time_zone: 'Europe/Berlin',
+  weekly: [{ day: 'mon', start: '09:00', end: '17:00' }],
+  exceptions: [],
+};
+const mondayNoonBerlin = new Date('2026-12-07T11:00:00Z');
+const mondayEveningBerlin = new Date('2026-12-07T17:00:00Z');
 
 describe('eligibility', () => {
   it.each([
@@ -27,8 +39,19 @@ describe('eligibility', () => {
     [{ currentLoad: 0, maxLoad: 0 }, 'at_capacity'],
     [{ currentLoad: 1, maxLoad: 2 }, null],
     [{ isActive: false, weight: 0, currentLoad: 9 }, 'inactive'],
+    [{ presence: 'away' as const }, 'not_available'],
+    [{ presence: 'offline' as const }, 'not_available'],
+    [{ presence: 'away' as const, currentLoad: 2 }, 'not_available'],
   ])('%j → %p', (overrides, reason) => {
     expect(ineligibilityReason(operator(overrides))).toBe(reason);
+  });
+
+  it('is off shift outside the schedule, at the time it is asked', () => {
+    const scheduled = operator({ schedule: mondays });
+    expect(ineligibilityReason(scheduled, undefined, mondayNoonBerlin)).toBeNull();
+    expect(ineligibilityReason(scheduled, undefined, mondayEveningBerlin)).toBe('off_shift');
+    expect(eligibleCandidates([scheduled], undefined, mondayEveningBerlin)).toEqual([]);
+    expect(ineligibilityReason(operator(), undefined, mondayEveningBerlin)).toBeNull();
   });
 
   it('keeps only eligible operators, ordered by id', () => {

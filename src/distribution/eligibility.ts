@@ -1,12 +1,18 @@
+import type { Presence } from '../operators/presence';
+import { isOnShift, type Schedule } from '../shifts/schedule';
+import { parseSchedule } from '../shifts/schedule-column';
 import { missingSkills, parseSkills } from './skills';
 import type { Candidate } from './strategies/operator-selection.strategy';
 
 /**
  * `excluded`: left out on purpose (the current operator, on a reassignment); `missing_skills`:
- * lacks a skill the request requires (until the request is relaxed).
+ * lacks a skill the request requires (until the request is relaxed); `not_available`: its
+ * presence is away or offline; `off_shift`: outside its schedule's hours.
  */
 export const INELIGIBILITY_REASONS = [
   'inactive',
+  'not_available',
+  'off_shift',
   'at_capacity',
   'zero_weight',
   'missing_skills',
@@ -19,6 +25,9 @@ export interface ConfiguredOperator extends Candidate {
   operatorName: string;
   isActive: boolean;
   skills: readonly string[];
+  presence: Presence;
+  /** null: always on shift. */
+  schedule: Schedule | null;
 }
 
 /** What the request asks of its operator. */
@@ -40,14 +49,18 @@ export function missingFor(operator: ConfiguredOperator, requirement: Requiremen
  * THE ELIGIBILITY RULE: why an operator configured for the source cannot take this request now,
  * or null when it can. Intake, drain, reassign, release and the simulator all ask here; the SQL
  * that re-checks a claim (OperatorsRepository.claimCapacity) re-checks the parts that change
- * under a claim's feet (activity, room).
+ * under a claim's feet (activity, presence, room). The shift is evaluated here, at `now`, from
+ * the schedule: it depends on the time, not on a stored flag.
  */
 export function ineligibilityReason(
   operator: ConfiguredOperator,
   requirement: Requirement = NO_REQUIREMENT,
+  now: Date = new Date(),
 ): IneligibilityReason | null {
   if (!operator.isActive) return 'inactive';
   if (operator.weight <= 0) return 'zero_weight';
+  if (operator.presence !== 'available') return 'not_available';
+  if (!isOnShift(operator.schedule, now)) return 'off_shift';
   if (missingFor(operator, requirement).length > 0) return 'missing_skills';
   if (operator.currentLoad >= operator.maxLoad) return 'at_capacity';
   return null;
@@ -56,9 +69,10 @@ export function ineligibilityReason(
 export function eligibleCandidates(
   operators: readonly ConfiguredOperator[],
   requirement: Requirement = NO_REQUIREMENT,
+  now: Date = new Date(),
 ): ConfiguredOperator[] {
   return operators
-    .filter((operator) => ineligibilityReason(operator, requirement) === null)
+    .filter((operator) => ineligibilityReason(operator, requirement, now) === null)
     .sort((a, b) => a.operatorId - b.operatorId);
 }
 
@@ -72,5 +86,7 @@ export function toConfiguredOperator(row: Record<string, unknown>): ConfiguredOp
     maxLoad: Number(row.maxLoad),
     weight: Number(row.weight),
     skills: parseSkills(row.skills),
+    presence: row.presence as Presence,
+    schedule: parseSchedule(row.schedule),
   };
 }

@@ -13,6 +13,8 @@ const operator = (
   operatorName: `op${operatorId}`,
   isActive: true,
   skills: [],
+  presence: 'available',
+  schedule: null,
   weight,
   currentLoad: 0,
   maxLoad: 1_000_000,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ListOperatorsQueryDto } from './dto/list-operators-query.dto';
@@ -6,10 +6,14 @@ import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto } from './dto/operator-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
+import { OperatorEventResponseDto } from './dto/operator-event-response.dto';
+import { SetPresenceDto } from './dto/set-presence.dto';
 import {
   ApiCreateOperator,
   ApiGetOperator,
   ApiListOperators,
+  ApiOperatorHistory,
+  ApiSetPresence,
   ApiReleaseOperator,
   ApiUpdateOperator,
 } from './operators.docs';
@@ -52,5 +56,20 @@ export class OperatorsController {
   @ApiReleaseOperator()
   release(@Param('id', PositiveIntPipe) id: number): Promise<ReleaseResponseDto> {
     return this.operators.release(id);
+  }
+
+  @Put(':id/presence')
+  @ApiSetPresence()
+  setPresence(
+    @Param('id', PositiveIntPipe) id: number,
+    @Body() dto: SetPresenceDto,
+  ): Promise<OperatorResponseDto> {
+    return this.operators.setPresence(id, dto);
+  }
+
+  @Get(':id/events')
+  @ApiOperatorHistory()
+  history(@Param('id', PositiveIntPipe) id: number): Promise<OperatorEventResponseDto[]> {
+    return this.operators.history(id);
   }
 }

@@ -13,6 +13,8 @@ import { CreateOperatorDto } from './dto/create-operator.dto';
 import { OperatorResponseDto } from './dto/operator-response.dto';
 import { ReleaseResponseDto } from './dto/release-response.dto';
 import { UpdateOperatorDto } from './dto/update-operator.dto';
+import { OperatorEventResponseDto } from './dto/operator-event-response.dto';
+import { SetPresenceDto } from './dto/set-presence.dto';
 
 // Each route's OpenAPI description in one decorator; its 400 examples come from its own DTO.
 
@@ -55,12 +57,21 @@ export const ApiUpdateOperator = () =>
     ApiOperation({
       summary: 'Update an operator',
       description:
-        'Any subset of name, is_active, max_load. Lowering max_load below current_load keeps ' +
-        'existing requests; the operator gets no new ones until its load is below the new limit.',
+        'Any subset of name, is_active, max_load, skills, schedule. Lowering max_load below ' +
+        'current_load keeps existing requests; the operator gets no new ones until its load is ' +
+        'below the new limit. A schedule is replaced whole (null: always on shift); a change of ' +
+        '`is_active` is written to the operator’s history (`activated`, `deactivated`).',
     }),
     ApiOkResponse({ type: OperatorResponseDto, description: 'The updated operator' }),
     ApiInvalid({
       badValue: validationExample(UpdateOperatorDto, { is_active: null, max_load: 100001 }),
+      badSchedule: validationExample(UpdateOperatorDto, {
+        schedule: {
+          time_zone: 'Europe/Berlin',
+          weekly: [{ day: 'mon', start: '18:00', end: '09:00' }],
+          exceptions: [],
+        },
+      }),
       badId: invalidId(),
     }),
     operatorNotFound(),
@@ -87,4 +98,36 @@ export const ApiReleaseOperator = () =>
       'operator 3 is active; deactivate it before releasing its requests',
       'OPERATOR_ACTIVE',
     ),
+  );
+
+export const ApiSetPresence = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'Set an operator’s presence',
+      description:
+        '`available`, `away` or `offline`, with an optional `reason`. Only available operators ' +
+        'get new requests; going away or offline keeps the current ones, and becoming available ' +
+        'drains waiting work into the operator at once. A change is a `presence_changed` event ' +
+        'in the operator’s history.',
+    }),
+    ApiOkResponse({ type: OperatorResponseDto, description: 'The operator' }),
+    ApiInvalid({
+      badPresence: validationExample(SetPresenceDto, { presence: 'lunch' }),
+      badId: invalidId(),
+    }),
+    operatorNotFound(),
+    ApiTooLarge(),
+  );
+
+export const ApiOperatorHistory = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'An operator’s history',
+      description:
+        'Its presence changes, activations and deactivations, and shift starts and ends, ' +
+        'oldest first; each with the presence after it.',
+    }),
+    ApiOkResponse({ type: [OperatorEventResponseDto], description: 'The events' }),
+    ApiInvalid({ badId: invalidId() }),
+    operatorNotFound(),
   );

@@ -4,11 +4,13 @@ import { LifecycleModule } from '../requests/lifecycle/lifecycle.module';
 import { Operator } from './entities/operator.entity';
 import { OperatorsController } from './operators.controller';
 import { OperatorsService } from './operators.service';
+import { OperatorStateService } from './operator-state.service';
+import { ShiftPassService } from '../shifts/shift-pass.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Operator]), LifecycleModule],
   controllers: [OperatorsController],
-  providers: [OperatorsService],
-  exports: [OperatorsService],
+  providers: [OperatorsService, OperatorStateService, ShiftPassService],
+  exports: [OperatorsService, OperatorStateService, ShiftPassService],
 })
 export class OperatorsModule {}

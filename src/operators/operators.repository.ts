@@ -3,8 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Raw, Repository } from 'typeorm';
 import { parseSkills, skillPattern } from '../distribution/skills';
 import { findPage, type Page, type PaginationQueryDto } from '../common/pagination.dto';
+import { readerQuery } from '../database/raw-query';
+import { parseDbTimestamp } from '../database/timestamps';
+import type { Schedule } from '../shifts/schedule';
+import { parseSchedule } from '../shifts/schedule-column';
 import { placeholders, type Tx } from '../database/tx';
 import { Operator } from './entities/operator.entity';
+import type { Presence } from './presence';
 
 /** An operator's row as a state change reads it. */
 export interface OperatorRow {
@@ -14,22 +19,48 @@ export interface OperatorRow {
   currentLoad: number;
   maxLoad: number;
   skills: string[];
+  presence: Presence;
+  presenceReason: string | null;
+  schedule: Schedule | null;
+  nextShiftChangeAt: Date | null;
 }
 
-/** The columns a PATCH may write; current_load is the lifecycle's alone. */
-export type OperatorChanges = Partial<Pick<Operator, 'name' | 'isActive' | 'maxLoad' | 'skills'>>;
+/** The columns a change may write; current_load is the lifecycle's alone. */
+export type OperatorChanges = Partial<
+  Pick<
+    Operator,
+    | 'name'
+    | 'isActive'
+    | 'maxLoad'
+    | 'skills'
+    | 'presence'
+    | 'presenceReason'
+    | 'presenceSince'
+    | 'schedule'
+    | 'nextShiftChangeAt'
+  >
+>;
 
 // The capacity check and the increment are one statement: no interleaving can pass max_load.
-const CLAIM_ACTIVE_OPERATOR = `UPDATE operators SET current_load = current_load + 1
-  WHERE id = ? AND current_load < max_load AND is_active = ? RETURNING id`;
+// The work-taking state (activity, presence) is re-checked with it; a person's manual assignment
+// may give work to an operator who is away (`anyPresence`).
+const claimOperator = (
+  anyPresence: boolean,
+) => `UPDATE operators SET current_load = current_load + 1
+  WHERE id = ? AND current_load < max_load AND is_active = ?${anyPresence ? '' : " AND presence = 'available'"}
+  RETURNING id`;
 // After a lost claim (PostgreSQL): the same claim, but an operator locked by another transaction
 // is a conflict (55P03, the transaction runs again) instead of a wait (see lock-order.service.ts).
-const CLAIM_ACTIVE_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load + 1
+const CLAIM_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load + 1
   WHERE id = (SELECT id FROM operators WHERE id = ? FOR NO KEY UPDATE NOWAIT)
-    AND current_load < max_load AND is_active = ? RETURNING id`;
+    AND current_load < max_load AND is_active = ? AND presence = 'available' RETURNING id`;
 const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
 const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
-  max_load AS "maxLoad", skills FROM operators WHERE id = ?`;
+  max_load AS "maxLoad", skills, presence, presence_reason AS "presenceReason", schedule,
+  next_shift_change_at AS "nextShiftChangeAt" FROM operators WHERE id = ?`;
+const SHIFT_CHANGES_DUE = `SELECT id FROM operators
+  WHERE next_shift_change_at IS NOT NULL AND next_shift_change_at <= ?
+  ORDER BY next_shift_change_at, id LIMIT ?`;
 
 // Step 3 of the lock order (lock-order.service.ts): the operators a drain of these sources may claim
 // (weight > 0), and any named ones, in one statement, by id.
@@ -87,11 +118,30 @@ export class OperatorsRepository {
     return { items, total };
   }
 
-  /** Takes one unit of the operator's capacity; false when it has none or is inactive. */
-  async claimCapacity(tx: Tx, operatorId: number, afterLoss: boolean): Promise<boolean> {
+  /**
+   * Takes one unit of the operator's capacity; false when it has none, is inactive, or (unless
+   * `anyPresence`: a person's decision) is not available.
+   */
+  async claimCapacity(
+    tx: Tx,
+    operatorId: number,
+    afterLoss: boolean,
+    anyPresence = false,
+  ): Promise<boolean> {
     const sql =
-      afterLoss && tx.dialect === 'postgres' ? CLAIM_ACTIVE_OPERATOR_NOWAIT : CLAIM_ACTIVE_OPERATOR;
+      afterLoss && !anyPresence && tx.dialect === 'postgres'
+        ? CLAIM_OPERATOR_NOWAIT
+        : claimOperator(anyPresence);
     return (await tx.query(sql, [operatorId, true])).length === 1;
+  }
+
+  /** Operators whose shift changed by `now` (next_shift_change_at passed), soonest first. */
+  async shiftChangesDue(now: Date, limit: number): Promise<number[]> {
+    const rows = await readerQuery(this.operators.manager).query<{ id: number }>(
+      SHIFT_CHANGES_DUE,
+      [now, limit],
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   async releaseCapacity(tx: Tx, operatorId: number): Promise<void> {
@@ -108,6 +158,13 @@ export class OperatorsRepository {
       currentLoad: Number(row.currentLoad),
       maxLoad: Number(row.maxLoad),
       skills: parseSkills(row.skills),
+      presence: row.presence as Presence,
+      presenceReason: (row.presenceReason as string | null) ?? null,
+      schedule: parseSchedule(row.schedule),
+      nextShiftChangeAt:
+        row.nextShiftChangeAt == null
+          ? null
+          : parseDbTimestamp(row.nextShiftChangeAt as Date | string),
     };
   }
 

@@ -48,7 +48,7 @@ const SERVED_BY = `SELECT source_id AS "sourceId" FROM operator_source_weights
 
 const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
     o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
-    w.weight AS "weight", o.skills AS "skills"`;
+    w.weight AS "weight", o.skills AS "skills", o.presence AS "presence", o.schedule AS "schedule"`;
 const CONFIGURED_OPERATORS = `${CONFIGURED_OPERATORS_SELECT}
   FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id
   WHERE w.source_id = ? ORDER BY o.id`;

@@ -18,6 +18,12 @@ describe('Operators (e2e)', () => {
       max_load: 10,
       current_load: 0,
       skills: [],
+      presence: 'available',
+      presence_reason: null,
+      presence_since: response.body.created_at,
+      schedule: null,
+      on_shift: true,
+      next_shift_change_at: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     const fetched = await t.http().get(`/operators/${response.body.id}`).expect(200);

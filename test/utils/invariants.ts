@@ -1,3 +1,5 @@
+import { isOnShift } from '../../src/shifts/schedule';
+import { parseSchedule } from '../../src/shifts/schedule-column';
 import { replay } from '../../src/events/replay';
 import { parseDbTimestamp } from '../../src/database/timestamps';
 import { DataSource } from 'typeorm';
@@ -68,24 +70,25 @@ function lacking(has: readonly string[], required: readonly string[]): string[] 
 
 /**
  * Invariant 5: once nothing is in flight, no waiting request has an operator configured for its
- * source (weight > 0), active, with room, and with the request's skills unless it is relaxed.
- * Returns the offending request ids.
+ * source (weight > 0), active, available, on shift, with room, and with the request's skills
+ * unless it is relaxed. Returns the offending request ids.
  */
 export async function waitingWithRoom(dataSource: DataSource): Promise<number[]> {
   const rows: Array<Record<string, unknown>> = await dataSource.query(
-    `SELECT r.id, r.skills, r.skills_relaxed AS relaxed, o.skills AS "operatorSkills"
+    `SELECT r.id, r.skills, r.skills_relaxed AS relaxed, o.skills AS "operatorSkills", o.schedule
        FROM requests r
        JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
        JOIN operators o ON o.id = w.operator_id
       WHERE r.status = 'active' AND r.operator_id IS NULL
-        AND o.is_active = TRUE AND o.current_load < o.max_load
+        AND o.is_active = TRUE AND o.presence = 'available' AND o.current_load < o.max_load
       ORDER BY r.id`,
   );
   const ids = rows
     .filter(
       (row) =>
-        Boolean(row.relaxed) ||
-        lacking(skillList(row.operatorSkills), skillList(row.skills)).length === 0,
+        isOnShift(parseSchedule(row.schedule), new Date()) &&
+        (Boolean(row.relaxed) ||
+          lacking(skillList(row.operatorSkills), skillList(row.skills)).length === 0),
     )
     .map((row) => Number(row.id));
   return [...new Set(ids)];

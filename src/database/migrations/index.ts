@@ -5,6 +5,7 @@ import { WaitingWork1764600000000 } from './1764600000000-WaitingWork';
 import { Webhooks1764700000000 } from './1764700000000-Webhooks';
 import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
+import { Presence1764900000000 } from './1764900000000-Presence';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Webhooks1764700000000,
   ServiceLevelIndexes1764750000000,
   SkillsAndPriority1764800000000,
+  Presence1764900000000,
 ];

@@ -13,6 +13,8 @@ const operatorArb = fc.record({
   currentLoad: fc.integer({ min: 0, max: 5 }),
   maxLoad: fc.integer({ min: 0, max: 5 }),
   skills: fc.constant([] as string[]),
+  presence: fc.constantFrom('available' as const, 'away' as const, 'offline' as const),
+  schedule: fc.constant(null),
 });
 
 describe('every strategy', () => {

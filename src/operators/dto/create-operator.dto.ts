@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { IsOptionalNonNull, IsNotBlank } from '../../common/validation';
 import { IsSkillList } from '../../distribution/skills.dto';
+import { ScheduleDto, ScheduleField } from '../../shifts/schedule.dto';
 
 export const MAX_LOAD_LIMIT = 100_000;
 
@@ -37,4 +38,7 @@ export class CreateOperatorDto {
     ['de', 'billing'],
   )
   skills?: string[];
+
+  @ScheduleField()
+  schedule?: ScheduleDto | null;
 }

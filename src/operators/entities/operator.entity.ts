@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { skillsColumn } from '../../distribution/skills';
+import type { Schedule } from '../../shifts/schedule';
+import { scheduleColumn } from '../../shifts/schedule-column';
+import type { Presence } from '../presence';
 
 @Entity({ name: 'operators' })
 export class Operator {
@@ -22,6 +25,24 @@ export class Operator {
   /** What this operator can handle (`de`, `billing`), sorted. */
   @Column(skillsColumn)
   skills: string[];
+
+  /** The person's own state; only `available` gets new work. */
+  @Column({ type: 'varchar', length: 16, default: 'available' })
+  presence: Presence;
+
+  @Column({ name: 'presence_reason', type: 'varchar', length: 200, nullable: true })
+  presenceReason: string | null;
+
+  @Column({ name: 'presence_since' })
+  presenceSince: Date;
+
+  /** Working hours; null: always on shift. */
+  @Column(scheduleColumn)
+  schedule: Schedule | null;
+
+  /** When on_shift next flips (null: never); the shift pass looks here. */
+  @Column({ name: 'next_shift_change_at', type: Date, nullable: true })
+  nextShiftChangeAt: Date | null;
 
   @Column({ name: 'created_at' })
   createdAt: Date;

@@ -13,7 +13,8 @@ const READ = `SELECT ${SOURCE_RULES_COLUMNS},
       WHERE l.external_id = ? AND r.source_id = s.id AND r.operator_id IS NOT NULL
       ORDER BY r.id DESC LIMIT 1) END AS "stickyOperatorId",
     o.id AS "operatorId", o.name AS "operatorName", o.is_active AS "isActive",
-    o.current_load AS "currentLoad", o.max_load AS "maxLoad", w.weight, o.skills
+    o.current_load AS "currentLoad", o.max_load AS "maxLoad", w.weight, o.skills, o.presence,
+    o.schedule
   FROM sources s LEFT JOIN operator_source_weights w ON w.source_id = s.id
     LEFT JOIN operators o ON o.id = w.operator_id
   WHERE s.id = ? ORDER BY o.id`;
@@ -31,8 +32,9 @@ const fill = (column: string) =>
 
 /**
  * Everything an assigned intake writes, as one statement and so one implicit transaction: the
- * lead upsert, the capacity claim (the one conditional UPDATE, which also re-checks the weight the
- * read saw, so an operator taken off the source meanwhile is not chosen), the request, its two
+ * lead upsert, the capacity claim (the one conditional UPDATE, which also re-checks the weight and
+ * presence the read saw, so an operator taken off the source or gone away meanwhile is not
+ * chosen), the request, its two
  * events and
  * their webhook deliveries. When the claim matches nothing (another intake took the last unit),
  * the request and its events are not written and no row comes back; the lead is, as a retry
@@ -43,7 +45,7 @@ const intakeStatement = (deliveries: string) => `WITH lead AS (
     ON CONFLICT (external_id) DO UPDATE SET ${fill('name')}, ${fill('email')}, ${fill('phone')}
     RETURNING id),
   claim AS (UPDATE operators SET current_load = current_load + 1
-    WHERE id = ? AND current_load < max_load AND is_active AND EXISTS (SELECT 1
+    WHERE id = ? AND current_load < max_load AND is_active AND presence = 'available' AND EXISTS (SELECT 1
       FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
         AND w.weight > 0) RETURNING id),
   request AS (INSERT INTO requests

@@ -193,13 +193,13 @@ export class RequestLifecycleService {
 
   /**
    * Reopening onto its operator: true when a unit was claimed, false when the operator was
-   * deactivated meanwhile (the request waits instead); 409 when it is active and full.
+   * deactivated or is not available (the request waits instead); 409 when it is active and full.
    */
   private async claimForReopen(tx: Tx, id: number, operatorId: number): Promise<boolean> {
     if (await this.operators.claimCapacity(tx, operatorId, false)) return true;
     // The row is locked by this transaction: this read is its state until the commit.
     const now = await this.operators.findRow(tx, operatorId);
-    if (!now?.isActive) return false;
+    if (!now?.isActive || now.presence !== 'available') return false;
     throw new ConflictError(
       'AT_CAPACITY',
       `operator ${operatorId} is at capacity; request ${id} cannot be reopened`,
@@ -231,7 +231,8 @@ export class RequestLifecycleService {
     if (!operator.isActive) {
       throw new ConflictError('OPERATOR_INACTIVE', `operator ${operatorId} is inactive`);
     }
-    if (!(await this.operators.claimCapacity(tx, operatorId, false))) {
+    // A person may give work to someone away: presence is not re-checked (activity and room are).
+    if (!(await this.operators.claimCapacity(tx, operatorId, false, true))) {
       throw new ConflictError(
         'AT_CAPACITY',
         `operator ${operatorId} is at capacity (${operator.currentLoad}/${operator.maxLoad})`,
@@ -360,9 +361,9 @@ export class RequestLifecycleService {
   }
 
   /**
-   * Changes an operator in a way that may give it room (max_load raised, activated): its sources
-   * and their operators are locked before `change` runs, and their waiting requests drain into
-   * it after, oldest first.
+   * Changes an operator in a way that may give it room (max_load raised, activated, available,
+   * on shift): its sources and their operators are locked before `change` runs, and their
+   * waiting requests drain into it after, oldest first.
    */
   async changeOperator(tx: Tx, operatorId: number, change: () => Promise<void>): Promise<void> {
     const rules = await this.locks.lockForOperatorChange(tx, operatorId);
