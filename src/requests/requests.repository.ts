@@ -232,6 +232,32 @@ export class RequestsRepository {
     return row ? fromRawRequestView(row) : null;
   }
 
+  /**
+   * The waiting requests of these sources but `passedOver`, without taking or waiting for any
+   * lock: what a drain with SKIP LOCKED did not see (PostgreSQL).
+   */
+  async waitingIds(
+    tx: Tx,
+    sourceIds: readonly number[],
+    passedOver: readonly number[],
+  ): Promise<number[]> {
+    const rows = await tx.query<{ id: number }>(
+      `SELECT r.id FROM requests r WHERE ${WAITING} AND r.source_id IN (${placeholders(sourceIds.length)})` +
+        (passedOver.length > 0 ? ` AND r.id NOT IN (${placeholders(passedOver.length)})` : ''),
+      [...sourceIds, ...passedOver],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Step 1 of the lock order for these requests, by id (PostgreSQL; SQLite has one writer). */
+  async lockMany(tx: Tx, ids: readonly number[]): Promise<void> {
+    if (tx.dialect !== 'postgres' || ids.length === 0) return;
+    await tx.query(
+      `SELECT id FROM requests WHERE id IN (${placeholders(ids.length)}) ORDER BY id FOR UPDATE`,
+      [...ids].sort((a, b) => a - b),
+    );
+  }
+
   /** Waiting requests whose skill fallback is due at `now`, oldest first (from the reader). */
   async dueForRelax(now: Date, limit: number): Promise<number[]> {
     const rows = await this.readerQuery().query<{ id: number }>(dueForRelax(this.dialect()), [

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { TransactionRunner } from '../../database/transaction-runner';
 import { openInMemoryDatabase } from '../../database/in-memory-database';
 import { createRepositories } from '../../database/repositories.module';
 import type { Tx } from '../../database/tx';
@@ -60,6 +61,8 @@ describe(RequestLifecycleService.name, () => {
       repositories.requests,
       repositories.operators,
       new LockOrderService(repositories.sources, repositories.operators),
+      // Only PostgreSQL's re-drain of rows skipped as locked opens a transaction of its own.
+      undefined as unknown as TransactionRunner,
     );
     // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.
     await dataSource.query(

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ConflictError } from '../../common/conflict';
 import type { Tx } from '../../database/tx';
 import type { Decision } from '../../distribution/decision';
@@ -15,6 +15,7 @@ import { OperatorsRepository, type OperatorRow } from '../../operators/operators
 import type { RequestView } from '../dto/request-response.dto';
 import { RequestsRepository } from '../requests.repository';
 import { RequestEventsWriter } from './request-events.writer';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { LockOrderService } from './lock-order.service';
 
 export interface IntakeInput {
@@ -50,6 +51,8 @@ export interface ReleaseOutcome {
  */
 @Injectable()
 export class RequestLifecycleService {
+  private readonly logger = new Logger(RequestLifecycleService.name);
+
   constructor(
     private readonly distribution: DistributionService,
     private readonly events: RequestEventsWriter,
@@ -57,6 +60,7 @@ export class RequestLifecycleService {
     private readonly requests: RequestsRepository,
     private readonly operators: OperatorsRepository,
     private readonly locks: LockOrderService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** The request, locked for this transaction's change (step 1 of the lock order). */
@@ -420,7 +424,34 @@ export class RequestLifecycleService {
       tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
       assigned++;
     }
+    if (tx.dialect === 'postgres' && sources.size > 0) {
+      await this.redrainLockedOut(tx, [...sources.keys()], passedOver);
+    }
     return assigned;
+  }
+
+  /**
+   * PostgreSQL: the drain found no more waiting work it could take, yet its sources have room.
+   * Waiting rows it did not see were skipped because another transaction held them (SKIP
+   * LOCKED); that transaction may roll back (a refused manual assign, say) and leave them
+   * waiting with nobody left to wake them. So after this commit, a new transaction locks those
+   * rows first (waiting for their holder, step 1 of the lock order), then drains their sources.
+   */
+  private async redrainLockedOut(
+    tx: Tx,
+    sourceIds: readonly number[],
+    passedOver: readonly number[],
+  ): Promise<void> {
+    const skipped = await this.requests.waitingIds(tx, sourceIds, passedOver);
+    if (skipped.length === 0) return;
+    tx.afterCommit(() => {
+      this.transactions
+        .run(async (next) => {
+          await this.requests.lockMany(next, skipped);
+          return this.drainSources(next, sourceIds);
+        })
+        .catch((error: unknown) => this.logger.warn(`re-drain failed: ${String(error)}`));
+    });
   }
 
   /**
