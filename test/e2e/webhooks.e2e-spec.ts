@@ -496,8 +496,12 @@ describe('Webhooks (e2e)', () => {
       const { source, subscription } = await setUp('/lease', { events: ['request.created'] });
       receiver.respondWith(() => 503);
       await given(t).request(source.id);
-      await eventually(() => receiver.received.length >= 1);
-      const [delivery] = await deliveriesOf(subscription);
+      // The failed attempt is recorded (not only received), so nothing overwrites the claim below.
+      let delivery: Body = {};
+      await eventually(async () => {
+        [delivery] = await deliveriesOf(subscription);
+        expect(delivery).toMatchObject({ attempts: 1, last_status_code: 503 });
+      });
       // As if another process had claimed it and were sending it now (its lease runs a minute).
       await write(
         "UPDATE webhook_deliveries SET lock_token = 'other', next_attempt_at = ?, status = 'pending' WHERE id = ?",
