@@ -29,6 +29,11 @@ export const WEBHOOK_EVENT_TYPES = [
   'request.reopened',
   // New types go last: a subscription stores its types as bits in this order.
   'request.relaxed',
+  'request.offered',
+  'request.offer_declined',
+  'request.offer_expired',
+  'request.offer_withdrawn',
+  'operator.presence_changed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
