@@ -1,3 +1,4 @@
+import { OffersModule } from './offers/offers.module';
 import { Module } from '@nestjs/common';
 import { OpenApiRoutes } from './common/openapi';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -33,6 +34,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     MetricsModule,
     AuthModule,
     OperatorsModule,
+    OffersModule,
     SourcesModule,
     LeadsModule,
     DistributionModule,

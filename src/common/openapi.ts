@@ -15,6 +15,9 @@ export const DOCS_TITLE = 'Lead distribution service API';
 
 const TAGS: Record<string, string> = {
   operators: 'People who take requests: capacity (`max_load`) and live `current_load`.',
+  offers:
+    'Requests offered to an operator on `assignment: "offer"` sources: accept, decline, ' +
+    'expiry (each with its own history event and webhook).',
   sources:
     'Channels requests come from (bots, forms), their operator weights, strategy and intake keys.',
   requests:
