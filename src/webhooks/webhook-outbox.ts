@@ -211,7 +211,10 @@ export class WebhookOutbox {
     claim: InsertClaim,
   ): void {
     this.handOver(tx, rows, claim, (eventId) =>
-      publicEventJson(events.find((event) => event.eventId === eventId)!, requestJson),
+      publicEventJson(
+        events.find((event) => event.eventId === eventId)!,
+        requestJson,
+      ),
     );
   }
 

@@ -36,8 +36,7 @@ export class CreateWebhookDto {
     example: ['request.assigned', 'request.closed'],
     enum: WEBHOOK_EVENT_TYPES,
     isArray: true,
-    description:
-      'The event types to send; when absent, all of them, including types added later',
+    description: 'The event types to send; when absent, all of them, including types added later',
   })
   @IsOptional()
   @IsArray()
