@@ -108,7 +108,7 @@ export const ApiSetPresence = () =>
         '`available`, `away` or `offline`, with an optional `reason`. Only available operators ' +
         'get new requests; going away or offline keeps the current ones, and becoming available ' +
         'drains waiting work into the operator at once. A change is a `presence_changed` event ' +
-        'in the operator’s history.',
+        'in the operator’s history and an `operator.presence_changed` webhook.',
     }),
     ApiOkResponse({ type: OperatorResponseDto, description: 'The operator' }),
     ApiInvalid({
