@@ -33,6 +33,19 @@ export interface ServiceLevelRow {
   offersExpired: number;
 }
 
+/** A source's arrivals in one bucket of time (UTC); buckets without arrivals are absent. */
+export interface ArrivalCountRow {
+  /** Seconds since the epoch of the bucket's start. */
+  bucketStart: number;
+  arrivals: number;
+}
+
+/** The handle times of a source's requests created in a window: how many, and their sum. */
+export interface HandleTotals {
+  handled: number;
+  totalSeconds: number;
+}
+
 interface Sql {
   /** Whole seconds since the epoch of a stored timestamp (both store UTC). */
   epoch(column: string): string;
@@ -177,6 +190,62 @@ export class ServiceLevelsRepository {
       offersDeclined: Number(row.declined),
       offersExpired: Number(row.expired),
     }));
+  }
+
+  /**
+   * The source's arrivals per `bucketSeconds` (UTC, from the epoch) of [from, to), for
+   * GET /staffing/plan. One grouped read of IDX_requests_source_created (source_id, created_at):
+   * the index alone answers it, however long the history outside the window.
+   */
+  async arrivalCounts(
+    sourceId: number,
+    from: Date,
+    to: Date,
+    bucketSeconds: number,
+  ): Promise<ArrivalCountRow[]> {
+    const sql = DIALECT_SQL[this.dialect];
+    const bucket = `${sql.epoch('created_at')} / ${Math.trunc(bucketSeconds)}`;
+    const rows = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
+      `SELECT ${bucket} AS bucket, COUNT(*) AS arrivals
+        FROM requests
+        WHERE source_id = ? AND created_at >= ? AND created_at < ?
+        GROUP BY ${bucket}`,
+      [sourceId, from, to],
+    );
+    return rows.map((row) => ({
+      bucketStart: Number(row.bucket) * bucketSeconds,
+      arrivals: Number(row.arrivals),
+    }));
+  }
+
+  /**
+   * The handle times (first assignment → first close, as byBucket defines them) of the source's
+   * requests created in [from, to): how many were handled, and the seconds they took in all.
+   * The window's requests come from IDX_requests_source_created, each one's first assignment
+   * and close from IDX_request_events_request.
+   */
+  async handleTotals(sourceId: number, from: Date, to: Date): Promise<HandleTotals> {
+    const sql = DIALECT_SQL[this.dialect];
+    const [row] = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
+      `WITH cohort AS (
+        SELECT r.id,
+          MIN(CASE WHEN e.type = 'assigned' THEN e.created_at END) AS assigned_at,
+          MIN(CASE WHEN e.type = 'closed' THEN e.created_at END) AS closed_at
+        FROM requests r
+        JOIN request_events e ON e.request_id = r.id
+          AND e.type IN ('assigned', 'closed') AND e.created_at >= ?
+        WHERE r.source_id = ? AND r.created_at >= ? AND r.created_at < ?
+        GROUP BY r.id
+      )
+      SELECT COUNT(*) AS handled,
+        SUM(${sql.secondsBetween('closed_at', 'assigned_at')}) AS total
+      FROM cohort WHERE closed_at >= assigned_at`,
+      [from, sourceId, from, to],
+    );
+    return {
+      handled: Number(row?.handled ?? 0),
+      totalSeconds: Number(row?.total ?? 0),
+    };
   }
 }
 
