@@ -201,11 +201,12 @@ describe('Staffing plan (e2e)', () => {
   });
 
   it('needs what POST /staffing/erlang-c answers for each cell’s figures', async () => {
-    for (const targets of [
+    const targetSets: Record<string, number>[] = [
       {},
       { target_answer_seconds: 20, target_service_level: 0.95 },
       { target_answer_seconds: 0, target_service_level: 0.5 },
-    ]) {
+    ];
+    for (const targets of targetSets) {
       const { body } = await plan({ source_id: source.id, weeks: 3, ...targets }).expect(200);
       const busy = body.cells.filter((c: Cell) => c.arrivals_per_hour > 0);
       expect(busy).toHaveLength(3);
