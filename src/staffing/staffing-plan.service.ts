@@ -12,18 +12,13 @@ import {
 import {
   ARRIVAL_BUCKET_SECONDS,
   arrivalsPerHour,
+  HANDLE_TIME_SAMPLE,
   planCells,
   roundAht,
   scheduledCapacity,
 } from './staffing-plan';
 
 const WEEK_SECONDS = 7 * 24 * 3600;
-/**
- * The handle time is the mean of the window's latest this many requests (those handled): its
- * error is about 1% of the spread of handle times, and the cost stays flat however busy the
- * source (a 4-week window of a busy source holds hundreds of thousands).
- */
-export const HANDLE_TIME_SAMPLE = 10_000;
 
 /** GET /staffing/plan: the history and the operators from the database, the rest in staffing-plan.ts. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { HANDLE_TIME_SAMPLE } from './staffing-plan';
 import { ApiInvalid, ApiNotFound, ApiTooLarge, validationExample } from '../common/api-docs';
 import { ErlangCRequestDto, ErlangCResponseDto } from './dto/erlang-c.dto';
 import { StaffingPlanQueryDto, StaffingPlanResponseDto } from './dto/staffing-plan.dto';
@@ -51,7 +52,8 @@ export const ApiStaffingPlan = () =>
         '**Needed:** `arrivals_per_hour` is the mean of the source’s requests created in that ' +
         'hour of the week over the last `weeks` weeks (the window ends now, rounded down to a ' +
         'quarter hour); `aht_seconds` is the mean handle time (first assignment → first close, ' +
-        'as service levels define it) of the source’s requests created in the window; ' +
+        'as service levels define it) of the source’s requests created in the window (of ' +
+        `its latest ${HANDLE_TIME_SAMPLE} when it holds more); ` +
         '`required_capacity` is Erlang C for that hour (arrivals in 60 minutes, `aht_seconds`, ' +
         '`target_answer_seconds`, `target_service_level`, no occupancy cap, no shrinkage): the ' +
         '`raw_agents` of POST /staffing/erlang-c for the figures as shown. 0 when nothing ' +

@@ -8,6 +8,7 @@ import {
 import { MAX_ID } from '../../common/validation';
 import { timeZoneErrors } from '../../shifts/schedule-validation';
 import { WEEKDAYS, type Weekday } from '../../shifts/schedule';
+import { HANDLE_TIME_SAMPLE } from '../staffing-plan';
 import { IsGreaterThan, IsLessThan } from './erlang-c.dto';
 
 export const DEFAULT_PLAN_WEEKS = 4;
@@ -178,7 +179,8 @@ export class StaffingPlanResponseDto {
     example: 312.5,
     description:
       'Mean handle time (first assignment → first close) of the source’s requests created in ' +
-      'the window and closed after an assignment, 2 decimals; null when none was.',
+      'the window and closed after an assignment (of its latest ' +
+      `${HANDLE_TIME_SAMPLE} when the window holds more), 2 decimals; null when none was.`,
   })
   aht_seconds: number | null;
 
