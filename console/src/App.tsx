@@ -16,9 +16,11 @@ import { OperatorForm } from './OperatorForm';
 import { Operators } from './Operators';
 import { RequestDetail } from './RequestDetail';
 import { NO_FILTER, RequestSearch, type SearchFilter } from './RequestSearch';
+import { ServiceLevels } from './ServiceLevels';
 import { SourceForm } from './SourceForm';
 import { SignIn } from './SignIn';
 import { Sources } from './Sources';
+import { Staffing } from './Staffing';
 import { connectStream, type StreamState } from './stream';
 import { POLL_MS } from './timing';
 import { Waiting } from './Waiting';
@@ -307,6 +309,8 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onEditSource={setSourceForm}
         />
         <Distribution stats={data.stats} />
+        <ServiceLevels sources={data.sources} generation={generation} explain={words} />
+        <Staffing sources={data.sources} generation={generation} explain={words} />
         <section class="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Live events</h2>
           {feed.length === 0 ? (
