@@ -25,21 +25,29 @@ export const rate = (n: number) => String(Math.round(n * 100) / 100);
 /** "−2" (a true minus sign), "+3", "0". */
 export const signed = (n: number) => (n < 0 ? `−${-n}` : n > 0 ? `+${n}` : '0');
 
-export function gapWord(gap: number): string {
+export function gapWord(gap: number | null): string {
+  if (gap === null) return 'unknown: no handle time yet';
   return gap < 0 ? 'understaffed' : gap > 0 ? 'overstaffed' : 'balanced';
+}
+
+/** What a cell shows: the gap with its sign, blank when balanced, "?" when unknown. */
+export function gapMark(gap: number | null): string {
+  return gap === null ? '?' : gap === 0 ? '' : signed(gap);
 }
 
 /** What a cell says, to the eye (its tooltip) and to a screen reader (its name). */
 export function cellText(cell: StaffingCellDto): string {
   return (
     `${DAY_NAMES[cell.day]} ${pad(cell.hour)}:00–${pad(cell.hour + 1)}:00: ` +
-    `${rate(cell.arrivals_per_hour)} arrivals/h, required ${cell.required_capacity}, ` +
-    `scheduled ${cell.scheduled_capacity}, gap ${signed(cell.gap)} (${gapWord(cell.gap)})`
+    `${rate(cell.arrivals_per_hour)} arrivals/h, required ${cell.required_capacity ?? '?'}, ` +
+    `scheduled ${cell.scheduled_capacity}, gap ${cell.gap === null ? '?' : signed(cell.gap)} ` +
+    `(${gapWord(cell.gap)})`
   );
 }
 
 /** The colour step of a gap: three shades short, neutral, two shades over. */
-export function gapClass(gap: number): string {
+export function gapClass(gap: number | null): string {
+  if (gap === null) return 'gap-unknown';
   if (gap <= -3) return 'gap-short-3';
   if (gap === -2) return 'gap-short-2';
   if (gap === -1) return 'gap-short-1';
@@ -179,7 +187,8 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
   const [active, setActive] = useState<Tip | null>(null);
   const wrap = useRef<HTMLDivElement>(null);
   const cells = new Map(plan.cells.map((c) => [keyOf(c), c]));
-  const short = plan.cells.filter((c) => c.gap < 0).length;
+  const short = plan.cells.filter((c) => c.gap !== null && c.gap < 0).length;
+  const unknown = plan.cells.some((c) => c.gap === null);
 
   const show = (cell: StaffingCellDto, target: HTMLElement) => {
     const box = wrap.current?.getBoundingClientRect();
@@ -216,6 +225,12 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
         <li>
           <span class="swatch gap-even" aria-hidden="true" /> balanced (blank)
         </li>
+        {unknown && (
+          <li>
+            <span class="swatch gap-unknown" aria-hidden="true" /> ? unknown: arrivals but no handle
+            time yet
+          </li>
+        )}
         <li>
           <span class="swatch gap-over-1" aria-hidden="true" />
           <span class="swatch gap-over-2" aria-hidden="true" /> overstaffed (+1, +2 …)
@@ -260,7 +275,7 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
                         onBlur={() => hide(cell)}
                         onKeyDown={(event) => event.key === 'Escape' && setActive(null)}
                       >
-                        {cell.gap === 0 ? '' : signed(cell.gap)}
+                        {gapMark(cell.gap)}
                       </td>
                     );
                   })}
@@ -280,10 +295,10 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
               {DAY_NAMES[tip.day]} {pad(tip.hour)}:00–{pad(tip.hour + 1)}:00
             </strong>
             <span>{rate(tip.arrivals_per_hour)} arrivals/h</span>
-            <span>required {tip.required_capacity}</span>
+            <span>required {tip.required_capacity ?? '? (no handle time yet)'}</span>
             <span>scheduled {tip.scheduled_capacity}</span>
             <span>
-              gap {signed(tip.gap)} ({gapWord(tip.gap)})
+              gap {tip.gap === null ? '?' : signed(tip.gap)} ({gapWord(tip.gap)})
             </span>
           </div>
         )}

@@ -167,10 +167,11 @@ export interface StaffingCellDto {
   day: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
   hour: number;
   arrivals_per_hour: number;
-  required_capacity: number;
+  /** null: arrivals without a known handle time (nothing was handled in the window). */
+  required_capacity: number | null;
   scheduled_capacity: number;
-  /** scheduled − required: negative is understaffed. */
-  gap: number;
+  /** scheduled − required: negative is understaffed; null when required is. */
+  gap: number | null;
 }
 
 export interface StaffingPlanResponseDto {
