@@ -309,8 +309,6 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onEditSource={setSourceForm}
         />
         <Distribution stats={data.stats} />
-        <ServiceLevels sources={data.sources} generation={generation} explain={words} />
-        <Staffing sources={data.sources} generation={generation} explain={words} />
         <section class="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Live events</h2>
           {feed.length === 0 ? (
@@ -346,6 +344,8 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onOpen={(id) => setDetail({ id, version: 0 })}
           explain={words}
         />
+        <ServiceLevels sources={data.sources} generation={generation} explain={words} />
+        <Staffing sources={data.sources} generation={generation} explain={words} />
       </main>
       {editing && (
         <WeightsEditor

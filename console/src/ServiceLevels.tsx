@@ -219,7 +219,7 @@ function Chart({ buckets }: { buckets: ServiceLevelBucketDto[] }) {
           <g key={f} aria-hidden="true">
             <line class="grid-line" x1={LEFT} x2={LEFT + PLOT_W} y1={yLevel(f)} y2={yLevel(f)} />
             <text class="chart-value" x={LEFT - 6} y={yLevel(f) + 4} text-anchor="end">
-              {Math.round(top * f * 10) / 10}
+              {Number.isInteger(top * f) ? top * f : ''}
             </text>
             <text class="chart-value" x={LEFT + PLOT_W + 6} y={yLevel(f) + 4}>
               {f * 100}%
