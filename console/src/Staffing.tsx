@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
-import type { SourceResponseDto, StaffingCellDto, StaffingPlanResponseDto } from './api-types';
+import type { SourceResponseDto, StaffingPlanCellDto, StaffingPlanResponseDto } from './api-types';
 import { duration } from './ServiceLevels';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const DAY_NAMES: Record<StaffingCellDto['day'], string> = {
+const DAY_NAMES: Record<StaffingPlanCellDto['day'], string> = {
   mon: 'Mon',
   tue: 'Tue',
   wed: 'Wed',
@@ -36,7 +36,7 @@ export function gapMark(gap: number | null): string {
 }
 
 /** What a cell says, to the eye (its tooltip) and to a screen reader (its name). */
-export function cellText(cell: StaffingCellDto): string {
+export function cellText(cell: StaffingPlanCellDto): string {
   return (
     `${DAY_NAMES[cell.day]} ${pad(cell.hour)}:00–${pad(cell.hour + 1)}:00: ` +
     `${rate(cell.arrivals_per_hour)} arrivals/h, required ${cell.required_capacity ?? '?'}, ` +
@@ -108,7 +108,9 @@ export function Staffing({ sources, generation, explain }: Props) {
     };
   }, [sourceId, zone, weeks, generation]);
 
-  const shown = plan && String(plan.source_id) === sourceId ? plan : null;
+  // The plan of another source or zone is not shown while this one loads.
+  const shown =
+    plan && String(plan.source_id) === sourceId && plan.time_zone === zone ? plan : null;
 
   return (
     <section class="card wide" aria-labelledby="staffing-title">
@@ -190,7 +192,7 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
   const short = plan.cells.filter((c) => c.gap !== null && c.gap < 0).length;
   const unknown = plan.cells.some((c) => c.gap === null);
 
-  const show = (cell: StaffingCellDto, target: HTMLElement) => {
+  const show = (cell: StaffingPlanCellDto, target: HTMLElement) => {
     const box = wrap.current?.getBoundingClientRect();
     if (!box) return;
     const r = target.getBoundingClientRect();
@@ -202,7 +204,7 @@ function Plan({ plan }: { plan: StaffingPlanResponseDto }) {
     const top = above ? r.top - box.top - 4 : r.bottom - box.top + 4;
     setActive({ key: keyOf(cell), left, above, top });
   };
-  const hide = (cell: StaffingCellDto) => setActive((a) => (a?.key === keyOf(cell) ? null : a));
+  const hide = (cell: StaffingPlanCellDto) => setActive((a) => (a?.key === keyOf(cell) ? null : a));
   const tip = active && cells.get(active.key);
 
   return (

@@ -163,7 +163,7 @@ export interface ServiceLevelsResponseDto {
   buckets: ServiceLevelBucketDto[];
 }
 
-export interface StaffingCellDto {
+export interface StaffingPlanCellDto {
   day: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
   hour: number;
   arrivals_per_hour: number;
@@ -177,9 +177,10 @@ export interface StaffingCellDto {
 export interface StaffingPlanResponseDto {
   source_id: number;
   weeks: number;
+  time_zone: string;
   aht_seconds: number | null;
   /** 168: mon..sun × 0..23 in the asked time zone. */
-  cells: StaffingCellDto[];
+  cells: StaffingPlanCellDto[];
 }
 
 /** A message of GET /events/stream (the webhook body). */
@@ -233,6 +234,15 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
   SimulatedOperatorDto: ['operator_id', 'share'],
   RequestEventResponseDto: ['id', 'type', 'operator_id', 'trigger', 'actor', 'created_at'],
   ReleaseResponseDto: ['released', 'reassigned', 'waiting'],
+  StaffingPlanResponseDto: ['source_id', 'weeks', 'time_zone', 'aht_seconds', 'cells'],
+  StaffingPlanCellDto: [
+    'day',
+    'hour',
+    'arrivals_per_hour',
+    'required_capacity',
+    'scheduled_capacity',
+    'gap',
+  ],
   ServiceLevelsResponseDto: ['target_answer_seconds', 'buckets'],
   ServiceLevelBucketDto: [
     'start',

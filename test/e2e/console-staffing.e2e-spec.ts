@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { given } from '../factories';
 import {
@@ -13,6 +15,12 @@ import { createTestApp, TestApp } from '../utils/create-test-app';
 import { fakeDateOnly } from '../utils/fake-date';
 
 type Body = Record<string, any>;
+
+/** UPDATE_SCREENSHOTS=1 writes the README's screenshots to docs/ (as console.e2e-spec.ts does). */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'lds-console-'));
 
 /** The browser's zone: the Staffing view's default, and the zone of the chart's hour labels. */
 const ZONE = 'Europe/Berlin';
@@ -280,6 +288,21 @@ const cellName = (c: Body) =>
       const legend = staffing().getByRole('list', { name: 'Legend' });
       await waitForText(legend, 'understaffed');
       await waitForText(legend, 'overstaffed');
+    });
+
+    it('takes the screenshots of both views', async () => {
+      await serviceLevels().getByLabel('Source').selectOption({ label: 'All sources' });
+      await waitForText(summary(/^Arrivals/), /^5$/);
+      const webBar = bar(new RegExp(`^${hourLabel(webHour)}`));
+      await webBar.focus();
+      await serviceLevels().screenshot({ path: join(SCREENSHOTS, 'console-service-levels.png') });
+
+      await staffing().getByLabel('Source').selectOption({ label: 'Web form' });
+      await staffing().getByLabel('Time zone').selectOption(ZONE);
+      const busy = (await plan(web.id, ZONE)).find((c) => c.arrivals_per_hour > 0)!;
+      await cell(cellName(busy)).focus();
+      await page.getByRole('tooltip').waitFor();
+      await staffing().screenshot({ path: join(SCREENSHOTS, 'console-staffing.png') });
     });
   },
 );
