@@ -75,11 +75,11 @@ export function summarize(buckets: ServiceLevelBucketDto[]): ServiceLevelSummary
   };
 }
 
-/** The smallest of 1, 2, 5, 10, 20, 50 … at least `value` (at least 1): the arrivals axis' top. */
+/** The smallest of 1, 2, 4, 6, 8, 10, 20 … at least `value`: the arrivals axis' top, whose half is whole. */
 export function niceCeiling(value: number): number {
   let step = 1;
   for (;;) {
-    for (const m of [1, 2, 5]) if (step * m >= value) return step * m;
+    for (const m of [1, 2, 4, 6, 8]) if (step * m >= value) return step * m;
     step *= 10;
   }
 }
