@@ -17,7 +17,8 @@ export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 export const ASSIGNMENT_TRIGGERS = ['intake', 'drain', 'manual', 'reassign', 'release'] as const;
 export type AssignmentTrigger = (typeof ASSIGNMENT_TRIGGERS)[number];
 
-export const EVENT_ACTORS = ['admin', 'intake', 'system'] as const;
+// 'operator': a person with its own key (closing its own request).
+export const EVENT_ACTORS = ['admin', 'intake', 'system', 'operator'] as const;
 export type EventActor = (typeof EVENT_ACTORS)[number];
 
 /** The names integrations see (webhooks, the console's stream). */
