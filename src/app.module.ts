@@ -1,3 +1,4 @@
+import { OffersModule } from './offers/offers.module';
 import { Module } from '@nestjs/common';
 import { OpenApiRoutes } from './common/openapi';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -35,6 +36,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AuthModule,
     OperatorsModule,
     MeModule,
+    OffersModule,
     SourcesModule,
     LeadsModule,
     DistributionModule,

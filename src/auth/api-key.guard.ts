@@ -32,7 +32,8 @@ export const WWW_AUTHENTICATE = 'Bearer realm="lead-distribution-service"';
 
 /** The 403 an operator key gets outside the routes marked @OperatorAllowed() / @OperatorOnly(). */
 export const OPERATOR_KEY_SCOPE =
-  'an operator key may only call GET /me, GET /me/requests, PUT /operators/{its id}/presence, ' +
+  'an operator key may only call GET /me, GET /me/requests, GET /me/offers, ' +
+  'PUT /operators/{its id}/presence, POST /offers/{id}/accept and /decline of its own offers, ' +
   'and GET /requests/{id}, GET /requests/{id}/events and PATCH /requests/{id}/status (close) ' +
   'of its own requests';
 

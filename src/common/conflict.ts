@@ -14,6 +14,7 @@ export const CONFLICT_CODES = [
   'ALREADY_DELIVERED',
   'IDEMPOTENCY_CONTENDED',
   'IDEMPOTENCY_EXPIRED',
+  'OFFER_NOT_PENDING',
 ] as const;
 
 export type ConflictCode = (typeof CONFLICT_CODES)[number];
@@ -47,6 +48,7 @@ export function conflictResponse(code: ConflictCode): { status: 409; retry: bool
     case 'NAME_TAKEN':
     case 'ALREADY_DELIVERED':
     case 'IDEMPOTENCY_EXPIRED':
+    case 'OFFER_NOT_PENDING':
       return { status: 409, retry: false };
     default: {
       const unmapped: never = code;

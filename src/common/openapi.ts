@@ -20,7 +20,10 @@ const TAGS: Record<string, string> = {
   operators:
     'People who take requests: capacity (`max_load`) and live `current_load`, presence, shifts, ' +
     'and their own keys.',
-  me: 'The caller’s own desk, with an operator key: its operator and its active requests.',
+  me: 'The caller’s own desk, with an operator key: its operator and its active requests and pending offers.',
+  offers:
+    'Requests offered to an operator on `assignment: "offer"` sources: accept, decline, ' +
+    'expiry (each with its own history event and webhook).',
   sources:
     'Channels requests come from (bots, forms), their operator weights, strategy and intake keys.',
   requests:
@@ -55,9 +58,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '- When the server sets ADMIN_API_KEYS every route except /health* and /metrics needs ' +
         'a key, as `Authorization: Bearer <key>` or `X-API-Key: <key>`: an admin key (every ' +
         'route); a source’s intake key (`lds_…`: POST /requests for its source only); or an ' +
-        'operator’s own key (`ldo_…`: GET /me, GET /me/requests, PUT /operators/{its id}/presence, ' +
-        'and GET /requests/{id}, GET /requests/{id}/events and closing by PATCH ' +
-        '/requests/{id}/status of its own requests). Any other route answers a key 403. Without ' +
+        'operator’s own key (`ldo_…`: GET /me, GET /me/requests, GET /me/offers, ' +
+        'PUT /operators/{its id}/presence, accepting and declining its own offers, and ' +
+        'GET /requests/{id}, GET /requests/{id}/events (requests assigned or offered to it) and ' +
+        'closing by PATCH /requests/{id}/status of its own requests). Any other route answers a ' +
+        'key 403. Without ' +
         'ADMIN_API_KEYS the API is open; an operator key is still honoured (with its limits), and ' +
         '/me answers 401 without one.',
     )
@@ -73,7 +78,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         description:
           'An admin key (one of ADMIN_API_KEYS: every route), a source’s intake key (`lds_…`: ' +
           'POST /requests for its source) or an operator’s key (`ldo_…`: /me and its own ' +
-          'presence and requests): an opaque string, not a JWT. For /metrics also METRICS_TOKEN.',
+          'presence, requests and offers): an opaque string, not a JWT. For /metrics also METRICS_TOKEN.',
       },
       'bearer',
     )

@@ -173,6 +173,17 @@ export class AppConfig {
   @IsIntegerBetween(0, 2000)
   SHIFT_INTERVAL_MS = 500;
 
+  /**
+   * How often pending offers past their expires_at are expired; at most 2000, so an offer
+   * expires within 2 s of its deadline. 0 turns it off (tests drive it).
+   */
+  @IsIntegerBetween(0, 2000)
+  OFFER_EXPIRY_INTERVAL_MS = 500;
+
+  /** Offers in a row an operator lets expire before its presence becomes away; 0 = never. */
+  @IsIntegerBetween(0, 1000)
+  MISSED_OFFERS_BEFORE_AWAY = 3;
+
   /** Requests per minute per API key (or per client IP without one); 0 turns the limit off. */
   @IsIntegerBetween(0, 1000000)
   RATE_LIMIT_PER_MINUTE = 0;

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
 import { RoundRobinStateRepository } from '../distribution/round-robin-state.repository';
+import { OffersRepository } from '../offers/offers.repository';
 import { Operator } from '../operators/entities/operator.entity';
 import { OperatorEventsRepository } from '../operators/operator-events.repository';
 import { OperatorsRepository } from '../operators/operators.repository';
@@ -18,6 +19,7 @@ const REPOSITORIES = [
   SourcesRepository,
   RequestsRepository,
   RoundRobinStateRepository,
+  OffersRepository,
 ];
 
 /**
@@ -48,5 +50,6 @@ export function createRepositories(dataSource: DataSource) {
     sources: new SourcesRepository(dataSource.getRepository(Source), dataSource),
     requests: new RequestsRepository(dataSource),
     roundRobin: new RoundRobinStateRepository(),
+    offers: new OffersRepository(dataSource),
   };
 }

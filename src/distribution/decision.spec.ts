@@ -10,6 +10,7 @@ const operator = (
   isActive: true,
   weight: 1,
   currentLoad: 0,
+  offeredLoad: 0,
   maxLoad: 2,
   skills: [],
   presence: 'available',

@@ -15,6 +15,8 @@ export interface DecisionOperator {
   operator_name: string;
   weight: number;
   current_load: number;
+  /** Its pending offers, which hold room as active requests do. */
+  offered_load: number;
   max_load: number;
   is_active: boolean;
   eligible: boolean;
@@ -65,6 +67,7 @@ export function decisionOperators(
       operator_name: o.operatorName,
       weight: o.weight,
       current_load: o.currentLoad,
+      offered_load: o.offeredLoad,
       max_load: o.maxLoad,
       is_active: o.isActive,
       eligible: reason === null,

@@ -43,7 +43,13 @@ describe(DistributionService.name, () => {
   });
   afterEach(() => dataSource.destroy());
 
-  const rules = { requiredSkills: [], skillFallbackSeconds: null, defaultPriority: 0 };
+  const rules = {
+    requiredSkills: [],
+    skillFallbackSeconds: null,
+    defaultPriority: 0,
+    assignment: 'direct' as const,
+    offerTimeoutSeconds: 60,
+  };
   const rr: SourceRules = { id: 1, strategy: 'weighted-round-robin', sticky: false, ...rules };
   const claimAll = jest.fn((_operatorId: number) => Promise.resolve(true));
   const options = (extra: Partial<ChooseOptions> = {}): ChooseOptions => ({
@@ -169,6 +175,8 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
     requiredSkills: [],
     skillFallbackSeconds: null,
     defaultPriority: 0,
+    assignment: 'direct',
+    offerTimeoutSeconds: 60,
     ...extra,
   });
   const operator = (id: number, extra: Record<string, unknown> = {}) => ({
@@ -176,6 +184,7 @@ describe(`${DistributionService.name}.pick (PostgreSQL intake's first try)`, () 
     operatorName: `O${id}`,
     isActive: true,
     currentLoad: 0,
+    offeredLoad: 0,
     maxLoad: 5,
     weight: 1,
     skills: [] as string[],

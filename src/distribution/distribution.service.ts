@@ -265,6 +265,7 @@ export class DistributionService {
           operatorName: o.name,
           isActive: o.isActive,
           currentLoad: o.currentLoad,
+          offeredLoad: o.offeredLoad,
           maxLoad: o.maxLoad,
           weight,
           skills: o.skills,

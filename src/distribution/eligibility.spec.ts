@@ -13,6 +13,7 @@ const operator = (overrides: Partial<ConfiguredOperator> = {}): ConfiguredOperat
   isActive: true,
   weight: 1,
   currentLoad: 0,
+  offeredLoad: 0,
   maxLoad: 2,
   skills: [],
   presence: 'available',

@@ -24,6 +24,8 @@ export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 export interface ConfiguredOperator extends Candidate {
   operatorName: string;
   isActive: boolean;
+  /** Its pending offers: they hold room as active requests do. */
+  offeredLoad: number;
   skills: readonly string[];
   presence: Presence;
   /** null: always on shift. */
@@ -62,10 +64,14 @@ export function ineligibilityReason(
   if (operator.presence !== 'available') return 'not_available';
   if (!isOnShift(operator.schedule, now)) return 'off_shift';
   if (missingFor(operator, requirement).length > 0) return 'missing_skills';
-  if (operator.currentLoad >= operator.maxLoad) return 'at_capacity';
+  if (operator.currentLoad + operator.offeredLoad >= operator.maxLoad) return 'at_capacity';
   return null;
 }
 
+/**
+ * The operators that may take the request now, by id. A strategy sees each one's load as the
+ * units it holds, its pending offers included.
+ */
 export function eligibleCandidates(
   operators: readonly ConfiguredOperator[],
   requirement: Requirement = NO_REQUIREMENT,
@@ -73,6 +79,11 @@ export function eligibleCandidates(
 ): ConfiguredOperator[] {
   return operators
     .filter((operator) => ineligibilityReason(operator, requirement, now) === null)
+    .map((operator) =>
+      operator.offeredLoad === 0
+        ? operator
+        : { ...operator, currentLoad: operator.currentLoad + operator.offeredLoad },
+    )
     .sort((a, b) => a.operatorId - b.operatorId);
 }
 
@@ -83,6 +94,7 @@ export function toConfiguredOperator(row: Record<string, unknown>): ConfiguredOp
     operatorName: String(row.operatorName),
     isActive: Boolean(row.isActive),
     currentLoad: Number(row.currentLoad),
+    offeredLoad: Number(row.offeredLoad ?? 0),
     maxLoad: Number(row.maxLoad),
     weight: Number(row.weight),
     skills: parseSkills(row.skills),

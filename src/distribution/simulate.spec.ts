@@ -17,6 +17,7 @@ const operator = (
   schedule: null,
   weight,
   currentLoad: 0,
+  offeredLoad: 0,
   maxLoad: 1_000_000,
   ...overrides,
 });

@@ -38,7 +38,12 @@ export function replay(events: readonly ReplayableEvent[]): ReplayedState | null
         state = { status: 'active', operatorId: event.operatorId };
         break;
       case 'relaxed':
-        // Changes what the request requires, not who holds it.
+      case 'offered':
+      case 'offer_declined':
+      case 'offer_expired':
+      case 'offer_withdrawn':
+        // What the request requires, or who is asked to take it, not who holds it: an offer is
+        // not an assignment until it is accepted (`assigned`, trigger `offer`).
         break;
     }
   }

@@ -21,6 +21,7 @@ const request: RequestResponseDto = {
   skills: [],
   priority: 0,
   skills_relaxed: false,
+  pending_offer: null,
   effective_priority: 0,
 };
 

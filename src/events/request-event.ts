@@ -10,14 +10,27 @@ export const REQUEST_EVENT_TYPES = [
   'reopened',
   // Waited past its source's skill fallback: any of the source's operators may take it now.
   'relaxed',
+  // Offers (offer sources): made, declined, let expire, withdrawn. An accept is `assigned`.
+  'offered',
+  'offer_declined',
+  'offer_expired',
+  'offer_withdrawn',
 ] as const;
 export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 
 /** What made an assignment happen (also stored in the request's decision). */
-export const ASSIGNMENT_TRIGGERS = ['intake', 'drain', 'manual', 'reassign', 'release'] as const;
+// `offer`: an accepted offer, or a new offer after one was declined, expired or withdrawn.
+export const ASSIGNMENT_TRIGGERS = [
+  'intake',
+  'drain',
+  'manual',
+  'reassign',
+  'release',
+  'offer',
+] as const;
 export type AssignmentTrigger = (typeof ASSIGNMENT_TRIGGERS)[number];
 
-// 'operator': a person with its own key (closing its own request).
+// `operator`: the person itself, with its operator key.
 export const EVENT_ACTORS = ['admin', 'intake', 'system', 'operator'] as const;
 export type EventActor = (typeof EVENT_ACTORS)[number];
 
@@ -46,6 +59,10 @@ const PUBLIC_TYPE: Record<RequestEventType, WebhookEventType> = {
   closed: 'request.closed',
   reopened: 'request.reopened',
   relaxed: 'request.relaxed',
+  offered: 'request.offered',
+  offer_declined: 'request.offer_declined',
+  offer_expired: 'request.offer_expired',
+  offer_withdrawn: 'request.offer_withdrawn',
 };
 
 export function webhookEventType(type: RequestEventType): WebhookEventType {

@@ -3,11 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { CurrentOperatorId } from '../auth/current-operator.decorator';
 import { OperatorOnly } from '../auth/public.decorator';
 import { PaginationQueryDto } from '../common/pagination.dto';
+import { ListOffersQueryDto } from '../offers/dto/list-offers-query.dto';
+import { OffersService } from '../offers/offers.service';
 import { OperatorResponseDto } from '../operators/dto/operator-response.dto';
 import { OperatorsService } from '../operators/operators.service';
 import { ListRequestsQueryDto } from '../requests/dto/list-requests-query.dto';
 import { RequestsService } from '../requests/requests.service';
-import { ApiGetMe, ApiMyRequests } from './me.docs';
+import { ApiGetMe, ApiMyOffers, ApiMyRequests } from './me.docs';
 
 /** The person's own desk: what its operator key may read about itself. */
 @ApiTags('me')
@@ -17,6 +19,7 @@ export class MeController {
   constructor(
     private readonly operators: OperatorsService,
     private readonly requests: RequestsService,
+    private readonly offers: OffersService,
   ) {}
 
   @Get()
@@ -38,5 +41,16 @@ export class MeController {
     );
   }
 
-  // TODO(offers): GET /me/offers, the caller's pending offers, once the offers module exists.
+  @Get('offers')
+  @ApiMyOffers()
+  myOffers(@CurrentOperatorId() operatorId: number, @Query() query: PaginationQueryDto) {
+    return this.offers.list(
+      Object.assign(new ListOffersQueryDto(), {
+        limit: query.limit,
+        offset: query.offset,
+        operator_id: operatorId,
+        status: 'pending',
+      }),
+    );
+  }
 }

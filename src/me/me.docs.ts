@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { OPERATOR_KEY_REQUIRED } from '../auth/api-key.guard';
 import { ErrorResponseDto, ApiPaginatedList } from '../common/api-docs';
+import { OfferResponseDto } from '../offers/dto/offer-response.dto';
 import { OperatorResponseDto } from '../operators/dto/operator-response.dto';
 import { RequestResponseDto } from '../requests/dto/request-response.dto';
 
@@ -35,5 +36,18 @@ export const ApiMyRequests = () =>
         'first (by id): its work now. Closed ones are not listed.',
     }),
     ApiPaginatedList(RequestResponseDto, 'Its active requests, by id'),
+    noOperatorKey(),
+  );
+
+export const ApiMyOffers = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'The caller’s pending offers (operator key)',
+      description:
+        'The offers made to the operator whose key calls it and still pending, by id (oldest ' +
+        'first), each with its `expires_at`: accept or decline them with POST ' +
+        '/offers/{id}/accept or /decline.',
+    }),
+    ApiPaginatedList(OfferResponseDto, 'Its pending offers, by id'),
     noOperatorKey(),
   );

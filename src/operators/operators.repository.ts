@@ -17,6 +17,7 @@ export interface OperatorRow {
   name: string;
   isActive: boolean;
   currentLoad: number;
+  offeredLoad: number;
   maxLoad: number;
   skills: string[];
   presence: Presence;
@@ -41,22 +42,38 @@ export type OperatorChanges = Partial<
   >
 >;
 
+/**
+ * What a claim takes: a unit of current_load (an assignment) or of offered_load (a pending
+ * offer). Both count against max_load.
+ */
+export type ClaimKind = 'assign' | 'offer';
+const LOAD_COLUMN: Record<ClaimKind, string> = { assign: 'current_load', offer: 'offered_load' };
+
+/** Room left: pending offers hold room as active requests do (invariant 1). */
+export const HAS_ROOM = 'current_load + offered_load < max_load';
+
 // The capacity check and the increment are one statement: no interleaving can pass max_load.
 // The work-taking state (activity, presence) is re-checked with it; a person's manual assignment
 // may give work to an operator who is away (`anyPresence`).
-const claimOperator = (
-  anyPresence: boolean,
-) => `UPDATE operators SET current_load = current_load + 1
-  WHERE id = ? AND current_load < max_load AND is_active = ?${anyPresence ? '' : " AND presence = 'available'"}
+const claimOperator = (anyPresence: boolean, kind: ClaimKind) =>
+  `UPDATE operators SET ${LOAD_COLUMN[kind]} = ${LOAD_COLUMN[kind]} + 1
+  WHERE id = ? AND ${HAS_ROOM} AND is_active = ?${anyPresence ? '' : " AND presence = 'available'"}
   RETURNING id`;
 // After a lost claim (PostgreSQL): the same claim, but an operator locked by another transaction
 // is a conflict (55P03, the transaction runs again) instead of a wait (see lock-order.service.ts).
-const CLAIM_OPERATOR_NOWAIT = `UPDATE operators SET current_load = current_load + 1
+const claimOperatorNowait = (kind: ClaimKind) =>
+  `UPDATE operators SET ${LOAD_COLUMN[kind]} = ${LOAD_COLUMN[kind]} + 1
   WHERE id = (SELECT id FROM operators WHERE id = ? FOR NO KEY UPDATE NOWAIT)
-    AND current_load < max_load AND is_active = ? AND presence = 'available' RETURNING id`;
+    AND ${HAS_ROOM} AND is_active = ? AND presence = 'available' RETURNING id`;
 const RELEASE_OPERATOR = `UPDATE operators SET current_load = current_load - 1 WHERE id = ?`;
+const RELEASE_OFFER = `UPDATE operators SET offered_load = offered_load - 1 WHERE id = ?`;
+// An accepted offer's unit becomes an active request's: no room check, the unit is held already.
+const ACCEPT_OFFER = `UPDATE operators SET offered_load = offered_load - 1,
+  current_load = current_load + 1, missed_offers = 0 WHERE id = ? AND offered_load > 0 RETURNING id`;
+const COUNT_MISSED_OFFER = `UPDATE operators SET missed_offers = missed_offers + 1 WHERE id = ?
+  RETURNING missed_offers AS "missed"`;
 const SELECT_OPERATOR = `SELECT id, name, is_active AS "isActive", current_load AS "currentLoad",
-  max_load AS "maxLoad", skills, presence, presence_reason AS "presenceReason", schedule,
+  offered_load AS "offeredLoad", max_load AS "maxLoad", skills, presence, presence_reason AS "presenceReason", schedule,
   next_shift_change_at AS "nextShiftChangeAt" FROM operators WHERE id = ?`;
 const SHIFT_CHANGES_DUE = `SELECT id FROM operators
   WHERE next_shift_change_at IS NOT NULL AND next_shift_change_at <= ?
@@ -127,12 +144,33 @@ export class OperatorsRepository {
     operatorId: number,
     afterLoss: boolean,
     anyPresence = false,
+    kind: ClaimKind = 'assign',
   ): Promise<boolean> {
     const sql =
       afterLoss && !anyPresence && tx.dialect === 'postgres'
-        ? CLAIM_OPERATOR_NOWAIT
-        : claimOperator(anyPresence);
+        ? claimOperatorNowait(kind)
+        : claimOperator(anyPresence, kind);
     return (await tx.query(sql, [operatorId, true])).length === 1;
+  }
+
+  /** A pending offer ended without an accept: its unit of room is free again. */
+  async releaseOffer(tx: Tx, operatorId: number): Promise<void> {
+    await tx.query(RELEASE_OFFER, [operatorId]);
+  }
+
+  /** The offer's unit becomes an active request's, and the missed-offers count restarts. */
+  async acceptOffer(tx: Tx, operatorId: number): Promise<boolean> {
+    return (await tx.query(ACCEPT_OFFER, [operatorId])).length === 1;
+  }
+
+  /** One more offer let expire in a row; returns the count. */
+  async countMissedOffer(tx: Tx, operatorId: number): Promise<number> {
+    const [row] = await tx.query<{ missed: number }>(COUNT_MISSED_OFFER, [operatorId]);
+    return Number(row?.missed ?? 0);
+  }
+
+  async resetMissedOffers(tx: Tx, operatorId: number): Promise<void> {
+    await tx.manager.update(Operator, { id: operatorId }, { missedOffers: 0 });
   }
 
   /** Operators whose shift changed by `now` (next_shift_change_at passed), soonest first. */
@@ -156,6 +194,7 @@ export class OperatorsRepository {
       name: String(row.name),
       isActive: Boolean(row.isActive),
       currentLoad: Number(row.currentLoad),
+      offeredLoad: Number(row.offeredLoad),
       maxLoad: Number(row.maxLoad),
       skills: parseSkills(row.skills),
       presence: row.presence as Presence,

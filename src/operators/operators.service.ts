@@ -40,6 +40,8 @@ export class OperatorsService {
       isActive: dto.is_active ?? true,
       maxLoad: dto.max_load ?? DEFAULT_MAX_LOAD,
       currentLoad: 0,
+      offeredLoad: 0,
+      missedOffers: 0,
       skills: unionOfSkills(dto.skills ?? []),
       presence: 'available',
       presenceReason: null,

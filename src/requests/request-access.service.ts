@@ -11,26 +11,27 @@ import type { RequestView } from './dto/request-response.dto';
 export class RequestAccess {
   /**
    * Whether the caller may read the request (GET /requests/{id}, its events). The one place that
-   * says which requests are an operator's: those assigned to it now.
-   * TODO(offers): "or offered to it", a pending offer of this request to principal.operatorId.
+   * says which requests are an operator's to read: those assigned to it now, and the one it has
+   * a pending offer for (it must see what it is asked to take).
    */
-  // Async already: the offers check (TODO above) reads the database.
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async canSee(principal: Principal, request: RequestView): Promise<boolean> {
+  canSee(principal: Principal, request: RequestView): boolean {
     switch (principal.kind) {
       case 'admin':
       case 'anonymous':
         return true;
       case 'operator':
-        return request.operatorId === principal.operatorId;
+        return (
+          request.operatorId === principal.operatorId ||
+          request.pendingOffer?.operatorId === principal.operatorId
+        );
       case 'intake':
         return false;
     }
   }
 
   /** 403 naming why, when the caller may not read the request. */
-  async assertCanSee(principal: Principal, request: RequestView): Promise<void> {
-    if (await this.canSee(principal, request)) return;
+  assertCanSee(principal: Principal, request: RequestView): void {
+    if (this.canSee(principal, request)) return;
     throw new ForbiddenException(this.notYours(principal, request));
   }
 
@@ -48,14 +49,17 @@ export class RequestAccess {
     }
     if (principal.kind !== 'operator' || request.operatorId !== principal.operatorId) {
       throw new ForbiddenException(
-        `${this.notYours(principal, request)}; an operator key may only close its own requests`,
+        `request ${request.id} is not assigned to ${this.caller(principal)}; ` +
+          'an operator key may only close its own requests',
       );
     }
   }
 
   private notYours(principal: Principal, request: RequestView): string {
-    return principal.kind === 'operator'
-      ? `request ${request.id} is not assigned to operator ${principal.operatorId}`
-      : `request ${request.id} is not this key's`;
+    return `request ${request.id} is neither assigned nor offered to ${this.caller(principal)}`;
+  }
+
+  private caller(principal: Principal): string {
+    return principal.kind === 'operator' ? `operator ${principal.operatorId}` : 'this key';
   }
 }

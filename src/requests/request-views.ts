@@ -6,8 +6,17 @@ import type { RequestView } from './dto/request-response.dto';
 type Timestamp = Date | string;
 export type RawRequestView = Omit<
   RequestView,
-  'createdAt' | 'assignedAt' | 'updatedAt' | 'skills' | 'skillsRelaxed' | 'agingPerMinute'
+  | 'createdAt'
+  | 'assignedAt'
+  | 'updatedAt'
+  | 'skills'
+  | 'skillsRelaxed'
+  | 'agingPerMinute'
+  | 'pendingOffer'
 > & {
+  pendingOfferId?: unknown;
+  pendingOfferOperatorId?: unknown;
+  pendingOfferExpiresAt?: Timestamp | null;
   createdAt: Timestamp;
   assignedAt: Timestamp | null;
   updatedAt: Timestamp | null;
@@ -34,5 +43,13 @@ export function fromRawRequestView(row: RawRequestView): RequestView {
     priority: Number(row.priority),
     skillsRelaxed: Boolean(row.skillsRelaxed),
     agingPerMinute: row.agingPerMinute == null ? undefined : Number(row.agingPerMinute),
+    pendingOffer:
+      row.pendingOfferId == null
+        ? null
+        : {
+            id: Number(row.pendingOfferId),
+            operatorId: Number(row.pendingOfferOperatorId),
+            expiresAt: parseDbTimestamp(row.pendingOfferExpiresAt!),
+          },
   };
 }

@@ -44,8 +44,8 @@ const requestNotFound = () => ApiNotFound('request 42 not found', 'No request ha
 
 // An operator key reads only its own requests (RequestAccess.canSee).
 const notTheOperatorsRequest = () =>
-  ApiForbidden('An operator key on a request not assigned to it', {
-    notItsRequest: 'request 5 is not assigned to operator 2',
+  ApiForbidden('An operator key on a request neither assigned nor offered to it', {
+    notItsRequest: 'request 5 is neither assigned nor offered to operator 2',
   });
 
 export const ApiCreateRequest = () =>
@@ -174,7 +174,8 @@ export const ApiGetRequest = () =>
   applyDecorators(
     ApiOperation({
       summary: 'Get a request',
-      description: 'Unknown id → 404. An operator key reads the requests assigned to it.',
+      description:
+        'Unknown id → 404. An operator key reads the requests assigned or offered to it.',
     }),
     ApiOkResponse({ type: RequestResponseDto, description: 'The request' }),
     ApiInvalid({ badId: invalidId() }),
@@ -226,7 +227,7 @@ export const ApiRequestHistory = () =>
         'Each change is written in the transaction that made it. Replaying the events gives the ' +
         'current state: created (active, no operator), assigned and reassigned (operator_id), ' +
         'waiting (no operator), closed, reopened (active, operator_id or none). An operator key ' +
-        'reads the history of the requests assigned to it.',
+        'reads the history of the requests assigned or offered to it.',
     }),
     ApiOkResponse({
       type: RequestEventResponseDto,

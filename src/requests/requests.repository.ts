@@ -13,15 +13,20 @@ import { LeadRequest, type RequestStatus } from './entities/request.entity';
 import { MAX_PRIORITY } from './priority';
 import { fromRawRequestView, type RawRequestView } from './request-views';
 
-/** A request is waiting while it is active without an operator (partial index IDX_requests_waiting*). */
-const WAITING = "r.status = 'active' AND r.operator_id IS NULL";
+/**
+ * A request is waiting while it is active without an operator or a pending offer (partial index
+ * IDX_requests_waiting*).
+ */
+const WAITING = "r.status = 'active' AND r.operator_id IS NULL AND r.pending_offer_id IS NULL";
 
 /** The request as the API shows it, with its operator's name (alias `r`). */
 const REQUEST_VIEW_SQL = `SELECT r.id AS "id", r.lead_id AS "leadId", r.source_id AS "sourceId",
   r.operator_id AS "operatorId", o.name AS "operatorName", r.status AS "status",
   r.message AS "message", r.created_at AS "createdAt", r.assigned_at AS "assignedAt",
   r.updated_at AS "updatedAt", r.skills AS "skills", r.priority AS "priority",
-  r.skills_relaxed AS "skillsRelaxed", s.priority_aging_per_minute AS "agingPerMinute"
+  r.skills_relaxed AS "skillsRelaxed", s.priority_aging_per_minute AS "agingPerMinute",
+  r.pending_offer_id AS "pendingOfferId", r.pending_offer_operator_id AS "pendingOfferOperatorId",
+  r.pending_offer_expires_at AS "pendingOfferExpiresAt"
   FROM requests r LEFT JOIN operators o ON o.id = r.operator_id
     JOIN sources s ON s.id = r.source_id`;
 
@@ -39,7 +44,23 @@ const SET_STATUS = `UPDATE requests SET status = ?, updated_at = ?
 const REOPEN_WAITING = `UPDATE requests SET status = 'active', operator_id = NULL,
   assigned_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed' RETURNING id`;
 const ASSIGN_WAITING = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?,
-  decision = ? WHERE id = ? AND status = 'active' AND operator_id IS NULL RETURNING id`;
+  decision = ? WHERE id = ? AND status = 'active' AND operator_id IS NULL
+    AND pending_offer_id IS NULL RETURNING id`;
+// Offers: a waiting request gets its pending offer; the offer ends (accepted, or not).
+const SET_PENDING_OFFER = `UPDATE requests SET pending_offer_id = ?, pending_offer_operator_id = ?,
+  pending_offer_expires_at = ?, decision = ?, updated_at = ?
+  WHERE id = ? AND status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL
+  RETURNING id`;
+const END_PENDING_OFFER = `UPDATE requests SET pending_offer_id = NULL,
+  pending_offer_operator_id = NULL, pending_offer_expires_at = NULL, updated_at = ?
+  WHERE id = ? AND pending_offer_id = ? RETURNING id`;
+const ACCEPT_PENDING_OFFER = `UPDATE requests SET operator_id = pending_offer_operator_id,
+  assigned_at = ?, updated_at = ?, pending_offer_id = NULL, pending_offer_operator_id = NULL,
+  pending_offer_expires_at = NULL
+  WHERE id = ? AND status = 'active' AND pending_offer_id = ? RETURNING id`;
+// Step 1 of the lock order for an operator's change: the requests offered to it, by id.
+const OFFERED_TO = `SELECT id, source_id AS "sourceId" FROM requests
+  WHERE pending_offer_operator_id = ? ORDER BY id`;
 const MOVE = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?, decision = ?
   WHERE id = ? AND status = 'active' AND operator_id = ? RETURNING id`;
 const UNASSIGN = `UPDATE requests SET operator_id = NULL, assigned_at = NULL, updated_at = ?
@@ -190,6 +211,49 @@ export class RequestsRepository {
         ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, id])
         : await tx.query(MOVE, [to, at, at, decision, id, from]),
     );
+  }
+
+  /** The waiting request is offered (not given): it stops waiting while the offer is pending. */
+  async setPendingOffer(
+    tx: Tx,
+    id: number,
+    offer: { id: number; operatorId: number; expiresAt: Date },
+    decision: string,
+    at: Date,
+  ): Promise<boolean> {
+    return changed(
+      await tx.query(SET_PENDING_OFFER, [
+        offer.id,
+        offer.operatorId,
+        offer.expiresAt,
+        decision,
+        at,
+        id,
+      ]),
+    );
+  }
+
+  /** The pending offer ended without an accept: the request has none (and may wait). */
+  async endPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
+    return changed(await tx.query(END_PENDING_OFFER, [at, id, offerId]));
+  }
+
+  /** The pending offer was accepted: its operator has the request. */
+  async acceptPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
+    return changed(await tx.query(ACCEPT_PENDING_OFFER, [at, at, id, offerId]));
+  }
+
+  /**
+   * The requests offered to this operator, by id; on PostgreSQL locked (step 1 of the lock
+   * order, before an operator change that may withdraw those offers).
+   */
+  async lockOfferedTo(
+    tx: Tx,
+    operatorId: number,
+  ): Promise<Array<{ id: number; sourceId: number }>> {
+    const sql = tx.dialect === 'postgres' ? `${OFFERED_TO} FOR UPDATE` : OFFERED_TO;
+    const rows = await tx.query<{ id: number; sourceId: number }>(sql, [operatorId]);
+    return rows.map((row) => ({ id: Number(row.id), sourceId: Number(row.sourceId) }));
   }
 
   async unassign(tx: Tx, id: number, from: number, at: Date): Promise<boolean> {
@@ -404,5 +468,8 @@ function selectViews(manager: EntityManager): SelectQueryBuilder<LeadRequest> {
       'r.priority AS "priority"',
       'r.skills_relaxed AS "skillsRelaxed"',
       's.priority_aging_per_minute AS "agingPerMinute"',
+      'r.pending_offer_id AS "pendingOfferId"',
+      'r.pending_offer_operator_id AS "pendingOfferOperatorId"',
+      'r.pending_offer_expires_at AS "pendingOfferExpiresAt"',
     ]);
 }

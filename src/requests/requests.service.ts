@@ -145,7 +145,7 @@ export class RequestsService {
   async get(id: number, principal: Principal = ANONYMOUS): Promise<RequestResponseDto> {
     const request = await this.requests.find(id);
     if (!request) throw new NotFoundException(`request ${id} not found`);
-    await this.access.assertCanSee(principal, request);
+    this.access.assertCanSee(principal, request);
     return toRequestResponse(request);
   }
 
@@ -191,7 +191,7 @@ export class RequestsService {
     if (principal.kind === 'operator') {
       const request = await this.requests.find(id);
       if (!request) throw new NotFoundException(`request ${id} not found`);
-      await this.access.assertCanSee(principal, request);
+      this.access.assertCanSee(principal, request);
     } else if (!(await this.requests.exists(id))) {
       throw new NotFoundException(`request ${id} not found`);
     }

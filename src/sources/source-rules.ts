@@ -8,11 +8,18 @@ export interface SourceRules {
   requiredSkills: readonly string[];
   skillFallbackSeconds: number | null;
   defaultPriority: number;
+  /** `offer`: the chosen operator is offered the request and accepts it (offers). */
+  assignment: SourceAssignment;
+  offerTimeoutSeconds: number;
 }
+
+export const SOURCE_ASSIGNMENTS = ['direct', 'offer'] as const;
+export type SourceAssignment = (typeof SOURCE_ASSIGNMENTS)[number];
 
 /** The columns a query selects for SourceRules (alias `s`). */
 export const SOURCE_RULES_COLUMNS = `s.id, s.strategy, s.sticky, s.required_skills AS "requiredSkills",
-  s.skill_fallback_seconds AS "skillFallbackSeconds", s.default_priority AS "defaultPriority"`;
+  s.skill_fallback_seconds AS "skillFallbackSeconds", s.default_priority AS "defaultPriority",
+  s.assignment, s.offer_timeout_seconds AS "offerTimeoutSeconds"`;
 
 // SQLite gives booleans as 0/1, PostgreSQL bigint ids as text.
 export function toSourceRules(row: Record<string, unknown>): SourceRules {
@@ -24,5 +31,7 @@ export function toSourceRules(row: Record<string, unknown>): SourceRules {
     skillFallbackSeconds:
       row.skillFallbackSeconds == null ? null : Number(row.skillFallbackSeconds),
     defaultPriority: Number(row.defaultPriority ?? 0),
+    assignment: (row.assignment as SourceAssignment | undefined) ?? 'direct',
+    offerTimeoutSeconds: Number(row.offerTimeoutSeconds ?? 60),
   };
 }

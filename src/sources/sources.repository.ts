@@ -20,6 +20,8 @@ export type SourceChanges = Partial<
     | 'skillFallbackSeconds'
     | 'defaultPriority'
     | 'priorityAgingPerMinute'
+    | 'assignment'
+    | 'offerTimeoutSeconds'
   >
 >;
 
@@ -47,7 +49,7 @@ const SERVED_BY = `SELECT source_id AS "sourceId" FROM operator_source_weights
   WHERE operator_id = ? AND weight > 0 ORDER BY source_id`;
 
 const CONFIGURED_OPERATORS_SELECT = `SELECT o.id AS "operatorId", o.name AS "operatorName",
-    o.is_active AS "isActive", o.current_load AS "currentLoad", o.max_load AS "maxLoad",
+    o.is_active AS "isActive", o.current_load AS "currentLoad", o.offered_load AS "offeredLoad", o.max_load AS "maxLoad",
     w.weight AS "weight", o.skills AS "skills", o.presence AS "presence", o.schedule AS "schedule"`;
 const CONFIGURED_OPERATORS = `${CONFIGURED_OPERATORS_SELECT}
   FROM operator_source_weights w JOIN operators o ON o.id = w.operator_id

@@ -38,6 +38,8 @@ export class SourcesService {
       skillFallbackSeconds: dto.skill_fallback_seconds ?? null,
       defaultPriority: dto.default_priority ?? 0,
       priorityAgingPerMinute: dto.priority_aging_per_minute ?? 0,
+      assignment: dto.assignment ?? 'direct',
+      offerTimeoutSeconds: dto.offer_timeout_seconds ?? 60,
       createdAt: new Date(),
     });
     await this.transactions.run((tx) => this.sources.insert(tx, source)).catch(nameTaken(dto.name));
@@ -69,6 +71,10 @@ export class SourcesService {
         if (dto.default_priority !== undefined) changes.defaultPriority = dto.default_priority;
         if (dto.priority_aging_per_minute !== undefined) {
           changes.priorityAgingPerMinute = dto.priority_aging_per_minute;
+        }
+        if (dto.assignment !== undefined) changes.assignment = dto.assignment;
+        if (dto.offer_timeout_seconds !== undefined) {
+          changes.offerTimeoutSeconds = dto.offer_timeout_seconds;
         }
         await this.sources.update(tx, id, changes);
         if (

@@ -68,12 +68,20 @@ describe('Operator keys (e2e)', () => {
   let aliceSource: Body;
   let bobSource: Body;
   let idleSource: Body;
+  /** Offers its requests (assignment: offer) to Alice alone. */
+  let offerSource: Body;
   const asAlice = (): Headers => ({ 'X-API-Key': aliceKey });
 
   const issue = async (operatorId: number): Promise<Body> =>
     (await t.http().post(`/operators/${operatorId}/keys`).set(admin).expect(201)).body;
   const aliceRequest = () => asAdmin().request(aliceSource.id);
   const bobRequest = () => asAdmin().request(bobSource.id);
+  /** A request offered to Alice, and its pending offer's id. */
+  const offeredToAlice = async () => {
+    const offered = await asAdmin().request(offerSource.id);
+    expect(offered.pending_offer).toMatchObject({ operator_id: alice.id });
+    return { request: offered, offerId: offered.pending_offer.id as number };
+  };
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -85,6 +93,8 @@ describe('Operator keys (e2e)', () => {
     aliceSource = await asAdmin().source();
     bobSource = await asAdmin().source();
     idleSource = await asAdmin().source(); // nobody configured: its requests wait
+    offerSource = await asAdmin().source({ assignment: 'offer', offer_timeout_seconds: 3600 });
+    await asAdmin().weights(offerSource.id, [{ operator_id: alice.id, weight: 1 }]);
     await asAdmin().weights(aliceSource.id, [{ operator_id: alice.id, weight: 1 }]);
     await asAdmin().weights(bobSource.id, [{ operator_id: bob.id, weight: 1 }]);
     ({ key: aliceKey, id: aliceKeyId } = await issue(alice.id));
@@ -239,7 +249,7 @@ describe('Operator keys (e2e)', () => {
     });
 
     it('answers 401 without an operator key: none, a wrong one, an admin or an intake key', async () => {
-      for (const path of ['/me', '/me/requests']) {
+      for (const path of ['/me', '/me/requests', '/me/offers']) {
         for (const headers of [
           {} as Headers,
           admin,
@@ -322,7 +332,7 @@ describe('Operator keys (e2e)', () => {
           expect(refused.body).toEqual({
             statusCode: 403,
             error: 'Forbidden',
-            message: `request ${id} is not assigned to operator ${alice.id}`,
+            message: `request ${id} is neither assigned nor offered to operator ${alice.id}`,
           });
         }
       }
@@ -395,6 +405,83 @@ describe('Operator keys (e2e)', () => {
     });
   });
 
+  describe('offers: its own only', () => {
+    it('GET /me/offers lists its pending offers by id, as a list; it reads a request offered to it', async () => {
+      const first = await offeredToAlice();
+      const second = await offeredToAlice();
+      const list = await t.http().get('/me/offers').set(asAlice()).expect(200);
+      const pending = list.body.filter((o: Body) => [first.offerId, second.offerId].includes(o.id));
+      expect(pending.map((o: Body) => [o.id, o.operator_id, o.status])).toEqual([
+        [first.offerId, alice.id, 'pending'],
+        [second.offerId, alice.id, 'pending'],
+      ]);
+      expect(Number(list.headers['x-total-count'])).toBe(list.body.length);
+      expect(
+        list.body.every((o: Body) => o.operator_id === alice.id && o.status === 'pending'),
+      ).toBe(true);
+      const bobs = await t.http().get('/me/offers').set('X-API-Key', bobKey).expect(200);
+      expect(bobs.body).toEqual([]);
+      await t.http().get('/me/offers?limit=0').set(asAlice()).expect(400);
+
+      // Offered, not yet assigned: Alice may read it and its history, Bob not, and no one closes it.
+      await t.http().get(`/requests/${first.request.id}`).set(asAlice()).expect(200);
+      await t.http().get(`/requests/${first.request.id}/events`).set(asAlice()).expect(200);
+      await t.http().get(`/requests/${first.request.id}`).set('X-API-Key', bobKey).expect(403);
+      await t
+        .http()
+        .patch(`/requests/${first.request.id}/status`)
+        .set(asAlice())
+        .send({ status: 'closed' })
+        .expect(403);
+
+      // Declined: it is no longer in the list.
+      await t.http().post(`/offers/${first.offerId}/decline`).set(asAlice()).send({}).expect(200);
+      await t.http().post(`/offers/${second.offerId}/decline`).set(asAlice()).send({}).expect(200);
+      const after = await t.http().get('/me/offers').set(asAlice()).expect(200);
+      expect(after.body.map((o: Body) => o.id)).not.toContain(first.offerId);
+    });
+
+    it('accepts and declines its own offers (actor operator); another operator’s is 403 and unchanged', async () => {
+      const toAccept = await offeredToAlice();
+      const refused = await t
+        .http()
+        .post(`/offers/${toAccept.offerId}/accept`)
+        .set('X-API-Key', bobKey)
+        .expect(403);
+      expect(refused.body.message).toBe(`offer ${toAccept.offerId} was made to another operator`);
+      await t
+        .http()
+        .post(`/offers/${toAccept.offerId}/decline`)
+        .set('X-API-Key', bobKey)
+        .send({})
+        .expect(403);
+      const offer = await t.http().get(`/offers/${toAccept.offerId}`).set(admin).expect(200);
+      expect(offer.body.status).toBe('pending');
+
+      const accepted = await t
+        .http()
+        .post(`/offers/${toAccept.offerId}/accept`)
+        .set(asAlice())
+        .expect(200);
+      expect(accepted.body).toMatchObject({ id: toAccept.request.id, operator_id: alice.id });
+      const events = await t.http().get(`/requests/${toAccept.request.id}/events`).set(asAlice());
+      expect(events.body.at(-1)).toMatchObject({ type: 'assigned', actor: 'operator' });
+      const mine = await t.http().get('/me/requests').set(asAlice()).expect(200);
+      expect(mine.body.map((r: Body) => r.id)).toContain(toAccept.request.id);
+
+      const toDecline = await offeredToAlice();
+      const declined = await t
+        .http()
+        .post(`/offers/${toDecline.offerId}/decline`)
+        .set(asAlice())
+        .send({ reason: 'busy' })
+        .expect(200);
+      expect(declined.body).toMatchObject({ id: toDecline.offerId, status: 'declined' });
+      // Reading an offer by id is the admin's, even one's own: the desk has GET /me/offers.
+      await t.http().get(`/offers/${toDecline.offerId}`).set(asAlice()).expect(403);
+    });
+  });
+
   it('answers every route of the app with an operator key: the allowed ones work, every other is 403', async () => {
     const routes = routesOf(t);
     const names = routes.map(routeName);
@@ -410,10 +497,15 @@ describe('Operator keys (e2e)', () => {
 
     const own = await aliceRequest();
     const toClose = await aliceRequest();
+    const toAccept = await offeredToAlice();
+    const toDecline = await offeredToAlice();
     /** What an operator key may call, each with the call and the answer it must get. */
     const allowed: Record<string, { path: string; body?: Body; status: number }> = {
       'GET /me': { path: '/me', status: 200 },
       'GET /me/requests': { path: '/me/requests', status: 200 },
+      'GET /me/offers': { path: '/me/offers', status: 200 },
+      'POST /offers/:id/accept': { path: `/offers/${toAccept.offerId}/accept`, status: 200 },
+      'POST /offers/:id/decline': { path: `/offers/${toDecline.offerId}/decline`, status: 200 },
       'PUT /operators/:id/presence': {
         path: `/operators/${alice.id}/presence`,
         body: { presence: 'available' },

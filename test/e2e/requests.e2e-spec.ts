@@ -45,6 +45,7 @@ describe('Requests (e2e)', () => {
       skills: [],
       priority: 0,
       skills_relaxed: false,
+      pending_offer: null,
       effective_priority: null,
     });
     await t.http().get(`/requests/${response.body.id}`).expect(200, response.body);

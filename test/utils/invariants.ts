@@ -9,13 +9,16 @@ export interface OperatorLoad {
   max_load: number;
   current_load: number;
   active_requests: number;
+  offered_load: number;
+  pending_offers: number;
 }
 
 /** Each operator's stored load next to the count of its active requests, read from the database. */
 export async function operatorLoads(dataSource: DataSource): Promise<OperatorLoad[]> {
   const rows: Array<Record<string, unknown>> = await dataSource.query(
-    `SELECT o.id, o.max_load, o.current_load,
-            (SELECT COUNT(*) FROM requests r WHERE r.operator_id = o.id AND r.status = 'active') AS active_requests
+    `SELECT o.id, o.max_load, o.current_load, o.offered_load,
+            (SELECT COUNT(*) FROM requests r WHERE r.operator_id = o.id AND r.status = 'active') AS active_requests,
+            (SELECT COUNT(*) FROM offers f WHERE f.operator_id = o.id AND f.status = 'pending') AS pending_offers
        FROM operators o ORDER BY o.id`,
   );
   return rows.map((row) => ({
@@ -23,23 +26,63 @@ export async function operatorLoads(dataSource: DataSource): Promise<OperatorLoa
     max_load: Number(row.max_load),
     current_load: Number(row.current_load),
     active_requests: Number(row.active_requests),
+    offered_load: Number(row.offered_load),
+    pending_offers: Number(row.pending_offers),
   }));
 }
 
-/** Invariants 1 and the load bookkeeping: nobody past max_load, load = active requests. */
+/**
+ * Invariant 1 and the load bookkeeping: nobody past max_load with its pending offers counted,
+ * load = active requests, offered load = pending offers.
+ */
 export async function expectLoadInvariants(dataSource: DataSource): Promise<OperatorLoad[]> {
   const loads = await operatorLoads(dataSource);
   for (const load of loads) {
-    expect({ id: load.id, over: load.active_requests > load.max_load }).toEqual({
+    expect({
       id: load.id,
-      over: false,
-    });
-    expect({ id: load.id, load: load.current_load }).toEqual({
+      over: load.active_requests + load.pending_offers > load.max_load,
+    }).toEqual({ id: load.id, over: false });
+    expect({ id: load.id, load: load.current_load, offered: load.offered_load }).toEqual({
       id: load.id,
       load: load.active_requests,
+      offered: load.pending_offers,
     });
   }
   return loads;
+}
+
+/**
+ * Invariant 9's bookkeeping: a request has at most one pending offer, and it is the one the
+ * request row names (and only an active request without an operator has one). Returns offenders.
+ */
+export async function offerMismatches(dataSource: DataSource): Promise<unknown[]> {
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.status, r.operator_id AS "operatorId", r.pending_offer_id AS "pendingOfferId",
+            r.pending_offer_operator_id AS "offeredTo",
+            (SELECT COUNT(*) FROM offers f WHERE f.request_id = r.id AND f.status = 'pending') AS pending,
+            (SELECT MIN(f.id) FROM offers f WHERE f.request_id = r.id AND f.status = 'pending') AS "offerId",
+            (SELECT MIN(f.operator_id) FROM offers f WHERE f.request_id = r.id AND f.status = 'pending') AS "offerOperator"
+       FROM requests r ORDER BY r.id`,
+  );
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      pending: Number(row.pending),
+      named: num(row.pendingOfferId),
+      offerId: num(row.offerId),
+      offeredTo: num(row.offeredTo),
+      offerOperator: num(row.offerOperator),
+      status: row.status,
+      operatorId: num(row.operatorId),
+    }))
+    .filter(
+      (r) =>
+        r.pending > 1 ||
+        r.named !== r.offerId ||
+        r.offeredTo !== r.offerOperator ||
+        (r.pending === 1 && (r.status !== 'active' || r.operatorId !== null)),
+    );
 }
 
 export async function countRows(
@@ -79,8 +122,9 @@ export async function waitingWithRoom(dataSource: DataSource): Promise<number[]>
        FROM requests r
        JOIN operator_source_weights w ON w.source_id = r.source_id AND w.weight > 0
        JOIN operators o ON o.id = w.operator_id
-      WHERE r.status = 'active' AND r.operator_id IS NULL
-        AND o.is_active = TRUE AND o.presence = 'available' AND o.current_load < o.max_load
+      WHERE r.status = 'active' AND r.operator_id IS NULL AND r.pending_offer_id IS NULL
+        AND o.is_active = TRUE AND o.presence = 'available'
+        AND o.current_load + o.offered_load < o.max_load
       ORDER BY r.id`,
   );
   const ids = rows
@@ -158,6 +202,7 @@ export async function expectQuiescentInvariants(dataSource: DataSource): Promise
   expect(await waitingWithRoom(dataSource)).toEqual([]);
   expect(await assignedWithoutSkills(dataSource)).toEqual([]);
   expect(await historyMismatches(dataSource)).toEqual([]);
+  expect(await offerMismatches(dataSource)).toEqual([]);
 }
 
 /**

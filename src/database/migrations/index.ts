@@ -6,7 +6,8 @@ import { Webhooks1764700000000 } from './1764700000000-Webhooks';
 import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
-import { OperatorApiKeys1764950000000 } from './1764950000000-OperatorApiKeys';
+import { Offers1765000000000 } from './1765000000000-Offers';
+import { OperatorApiKeys1765100000000 } from './1765100000000-OperatorApiKeys';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   ServiceLevelIndexes1764750000000,
   SkillsAndPriority1764800000000,
   Presence1764900000000,
-  OperatorApiKeys1764950000000,
+  Offers1765000000000,
+  OperatorApiKeys1765100000000,
 ];

@@ -11,6 +11,7 @@ const operatorArb = fc.record({
   isActive: fc.boolean(),
   weight: fc.integer({ min: 0, max: 10 }),
   currentLoad: fc.integer({ min: 0, max: 5 }),
+  offeredLoad: fc.constant(0),
   maxLoad: fc.integer({ min: 0, max: 5 }),
   skills: fc.constant([] as string[]),
   presence: fc.constantFrom('available' as const, 'away' as const, 'offline' as const),

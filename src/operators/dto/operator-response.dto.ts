@@ -27,6 +27,15 @@ export class OperatorResponseDto {
   })
   current_load: number;
 
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description:
+      'Its pending offers; each holds a unit of room, so it gets new work only while ' +
+      'current_load + offered_load < max_load',
+  })
+  offered_load: number;
+
   @ApiProperty({ type: [String], example: ['billing', 'de'], description: 'Sorted' })
   skills: string[];
 
@@ -75,6 +84,7 @@ export function toOperatorResponse(operator: Operator, now = new Date()): Operat
     is_active: operator.isActive,
     max_load: operator.maxLoad,
     current_load: operator.currentLoad,
+    offered_load: operator.offeredLoad ?? 0,
     // parseSkills: after an insert, PostgreSQL hands back the column default as stored text.
     skills: parseSkills(operator.skills),
     presence: operator.presence,

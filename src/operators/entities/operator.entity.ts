@@ -22,6 +22,14 @@ export class Operator {
   @Column({ name: 'current_load', type: 'integer' })
   currentLoad: number;
 
+  /** Count of its pending offers: each holds a unit of room, as an active request does. */
+  @Column({ name: 'offered_load', type: 'integer', default: 0 })
+  offeredLoad: number;
+
+  /** Offers it let expire in a row (MISSED_OFFERS_BEFORE_AWAY); an accept resets it. */
+  @Column({ name: 'missed_offers', type: 'integer', default: 0 })
+  missedOffers: number;
+
   /** What this operator can handle (`de`, `billing`), sorted. */
   @Column(skillsColumn)
   skills: string[];

@@ -20,6 +20,13 @@ export class DecisionOperatorDto {
   })
   current_load: number;
 
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Pending offers just before the decision; they hold room as active requests do',
+  })
+  offered_load: number;
+
   @ApiProperty({ type: 'integer', example: 10 })
   max_load: number;
 

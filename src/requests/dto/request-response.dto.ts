@@ -2,6 +2,17 @@ import { ApiProperty } from '@nestjs/swagger';
 import { REQUEST_STATUSES, type RequestStatus } from '../entities/request.entity';
 import { effectivePriority, MAX_PRIORITY } from '../priority';
 
+export class PendingOfferDto {
+  @ApiProperty({ type: 'integer', example: 7 })
+  id: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  operator_id: number;
+
+  @ApiProperty({ example: '2026-01-27T10:31:00.000Z' })
+  expires_at: string;
+}
+
 export class RequestResponseDto {
   @ApiProperty({ type: 'integer', example: 1 })
   id: number;
@@ -77,6 +88,15 @@ export class RequestResponseDto {
       'order. null when not waiting',
   })
   effective_priority: number | null;
+
+  @ApiProperty({
+    type: PendingOfferDto,
+    nullable: true,
+    description:
+      'On an offer source: the offer waiting for its operator’s accept (the request is then ' +
+      'active with operator_id null, and not waiting); null otherwise',
+  })
+  pending_offer: PendingOfferDto | null;
 }
 
 export class LeadRequestResponseDto extends RequestResponseDto {
@@ -101,10 +121,12 @@ export interface RequestView {
   skillsRelaxed: boolean;
   /** The source's aging, where the query read it; absent counts as none. */
   agingPerMinute?: number;
+  /** The offer waiting for its operator's accept (offer sources), or null. */
+  pendingOffer: { id: number; operatorId: number; expiresAt: Date } | null;
 }
 
 export function toRequestResponse(view: RequestView, now = new Date()): RequestResponseDto {
-  const waiting = view.status === 'active' && view.operatorId === null;
+  const waiting = view.status === 'active' && view.operatorId === null && !view.pendingOffer;
   return {
     id: view.id,
     lead_id: view.leadId,
@@ -125,6 +147,13 @@ export function toRequestResponse(view: RequestView, now = new Date()): RequestR
           view.agingPerMinute ?? 0,
           now.getTime() - view.createdAt.getTime(),
         )
+      : null,
+    pending_offer: view.pendingOffer
+      ? {
+          id: view.pendingOffer.id,
+          operator_id: view.pendingOffer.operatorId,
+          expires_at: view.pendingOffer.expiresAt.toISOString(),
+        }
       : null,
   };
 }

@@ -50,6 +50,16 @@ export class LeadRequest {
   priority: number;
 
   /** Waited past its source's fallback: any of the source's operators may take it. */
+  /** The pending offer (offer sources): its id, operator and expiry; null otherwise. */
+  @Column({ name: 'pending_offer_id', type: 'integer', nullable: true })
+  pendingOfferId: number | null;
+
+  @Column({ name: 'pending_offer_operator_id', type: 'integer', nullable: true })
+  pendingOfferOperatorId: number | null;
+
+  @Column({ name: 'pending_offer_expires_at', type: Date, nullable: true })
+  pendingOfferExpiresAt: Date | null;
+
   @Column({ name: 'skills_relaxed', type: 'boolean', default: false })
   skillsRelaxed: boolean;
 

@@ -13,7 +13,7 @@ const READ = `SELECT ${SOURCE_RULES_COLUMNS},
       WHERE l.external_id = ? AND r.source_id = s.id AND r.operator_id IS NOT NULL
       ORDER BY r.id DESC LIMIT 1) END AS "stickyOperatorId",
     o.id AS "operatorId", o.name AS "operatorName", o.is_active AS "isActive",
-    o.current_load AS "currentLoad", o.max_load AS "maxLoad", w.weight, o.skills, o.presence,
+    o.current_load AS "currentLoad", o.offered_load AS "offeredLoad", o.max_load AS "maxLoad", w.weight, o.skills, o.presence,
     o.schedule
   FROM sources s LEFT JOIN operator_source_weights w ON w.source_id = s.id
     LEFT JOIN operators o ON o.id = w.operator_id
@@ -45,7 +45,7 @@ const intakeStatement = (deliveries: string) => `WITH lead AS (
     ON CONFLICT (external_id) DO UPDATE SET ${fill('name')}, ${fill('email')}, ${fill('phone')}
     RETURNING id),
   claim AS (UPDATE operators SET current_load = current_load + 1
-    WHERE id = ? AND current_load < max_load AND is_active AND presence = 'available' AND EXISTS (SELECT 1
+    WHERE id = ? AND current_load + offered_load < max_load AND is_active AND presence = 'available' AND EXISTS (SELECT 1
       FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
         AND w.weight > 0) RETURNING id),
   request AS (INSERT INTO requests

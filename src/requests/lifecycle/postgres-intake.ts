@@ -82,6 +82,8 @@ export class PostgresIntake {
       // A request that needs skills goes the transactional way: the one statement's claim does
       // not re-check skills, which a concurrent PATCH may change.
       if (source.requiredSkills.length > 0 || input.skills.length > 0) return undefined;
+      // An offer writes an offer row too: the transactional way (RequestLifecycleService.create).
+      if (source.assignment === 'offer') return undefined;
       const choice = this.distribution.pick(source, configured, {
         trigger: 'intake',
         stickyOperatorId,
@@ -148,6 +150,7 @@ export class PostgresIntake {
       skills: [],
       priority,
       skillsRelaxed: false,
+      pendingOffer: null,
     };
     const rest = JSON.stringify(toRequestResponse(template)).slice('{"id":0,"lead_id":0'.length);
     const deliveries = this.outbox.deliveriesStatement();

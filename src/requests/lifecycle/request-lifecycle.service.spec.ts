@@ -63,6 +63,7 @@ describe(RequestLifecycleService.name, () => {
       new LockOrderService(repositories.sources, repositories.operators),
       // Only PostgreSQL's re-drain of rows skipped as locked opens a transaction of its own.
       undefined as unknown as TransactionRunner,
+      repositories.offers,
     );
     // Operator 1 serves sources 1 and 2 and is full; operator 2 serves source 2 only, inactive.
     await dataSource.query(
@@ -229,6 +230,8 @@ describe(isFallbackDue.name, () => {
     requiredSkills: ['de'],
     skillFallbackSeconds,
     defaultPriority: 0,
+    assignment: 'direct',
+    offerTimeoutSeconds: 60,
   });
   const after = (ms: number) => new Date(created.getTime() + ms);
 
@@ -251,6 +254,7 @@ describe(roomLeft.name, () => {
     missing_skills: [],
     weight: 1,
     current_load: 0,
+    offered_load: 0,
     max_load: 1,
     is_active: true,
     eligible: true,

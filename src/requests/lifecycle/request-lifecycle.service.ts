@@ -11,7 +11,21 @@ import {
 } from '../../distribution/distribution.service';
 import type { AssignmentTrigger, EventActor } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
-import { OperatorsRepository, type OperatorRow } from '../../operators/operators.repository';
+import { OffersRepository } from '../../offers/offers.repository';
+import {
+  excludesOperator,
+  expiryOf,
+  isDue,
+  type Offer,
+  type OfferOutcome,
+} from '../../offers/offer';
+import {
+  OperatorsRepository,
+  type ClaimKind,
+  type OperatorRow,
+} from '../../operators/operators.repository';
+import { isOnShift } from '../../shifts/schedule';
+import { TransientConflict } from '../../database/transient-conflict';
 import type { RequestView } from '../dto/request-response.dto';
 import { RequestsRepository } from '../requests.repository';
 import { RequestEventsWriter } from './request-events.writer';
@@ -34,6 +48,26 @@ const requirementOf = (request: RequestView): Requirement => ({
   skills: request.skills,
   relaxed: request.skillsRelaxed,
 });
+
+/** How a source hands out work: a claim of current_load (direct) or of offered_load (offer). */
+const claimKindOf = (source: SourceRules): ClaimKind =>
+  source.assignment === 'offer' ? 'offer' : 'assign';
+
+/** Why a pending offer was withdrawn (the offer's `reason`). */
+export type WithdrawalReason =
+  | 'request_closed'
+  | 'assigned_by_person'
+  | 'operator_inactive'
+  | 'operator_away'
+  | 'operator_offline'
+  | 'operator_off_shift';
+
+/** An offer made to an operator after the change read the requests offered to it: run again. */
+export class OfferSetChanged extends TransientConflict {
+  constructor(operatorId: number) {
+    super(`operator ${operatorId} was offered another request meanwhile; the change runs again`);
+  }
+}
 
 export interface ReleaseOutcome {
   operator_id: number;
@@ -61,6 +95,7 @@ export class RequestLifecycleService {
     private readonly operators: OperatorsRepository,
     private readonly locks: LockOrderService,
     private readonly transactions: TransactionRunner,
+    private readonly offers: OffersRepository,
   ) {}
 
   /** The request, locked for this transaction's change (step 1 of the lock order). */
@@ -84,11 +119,19 @@ export class RequestLifecycleService {
     const priority = input.priority ?? source.defaultPriority;
     // The caller holds the source's lock (share mode): no change that frees room for it is in
     // flight, so a request stored as waiting here is seen by the next one (lock-order.service.ts).
-    const outcome = await this.choose(tx, source, input.leadId, 'intake', {
-      skills,
-      relaxed: false,
-    });
-    const operatorId = outcome.assignment?.operatorId ?? null;
+    const kind = claimKindOf(source);
+    const outcome = await this.choose(
+      tx,
+      source,
+      input.leadId,
+      'intake',
+      { skills, relaxed: false },
+      [],
+      kind,
+    );
+    // On an offer source the chosen operator is offered the request: it has nobody until then.
+    const offeredTo = kind === 'offer' ? (outcome.assignment?.operatorId ?? null) : null;
+    const operatorId = kind === 'assign' ? (outcome.assignment?.operatorId ?? null) : null;
     const id = await this.requests.insert(tx, {
       leadId: input.leadId,
       sourceId: source.id,
@@ -104,7 +147,7 @@ export class RequestLifecycleService {
       leadId: input.leadId,
       sourceId: source.id,
       operatorId,
-      operatorName: outcome.assignment?.operatorName ?? null,
+      operatorName: operatorId === null ? null : outcome.assignment!.operatorName,
       status: 'active',
       message: input.message,
       createdAt: at,
@@ -113,7 +156,17 @@ export class RequestLifecycleService {
       skills,
       priority,
       skillsRelaxed: false,
+      pendingOffer: null,
     };
+    if (offeredTo !== null) {
+      const offered = await this.offer(tx, view, source, offeredTo, outcome.decision, at);
+      await this.events.record(tx, offered, [
+        { type: 'created', operatorId: null, actor: input.actor },
+        { type: 'offered', operatorId: offeredTo, trigger: 'intake', actor: input.actor },
+      ]);
+      tx.afterCommit(() => this.metrics.recordIntake(source.id, true));
+      return offered;
+    }
     await this.events.record(tx, view, [
       { type: 'created', operatorId: null, actor: input.actor },
       operatorId === null
@@ -126,8 +179,14 @@ export class RequestLifecycleService {
 
   /** Closing frees the operator's unit, which drains at once; closing twice changes nothing. */
   async close(tx: Tx, id: number, actor: EventActor): Promise<RequestView> {
-    const current = await this.lockRequest(tx, id);
+    let current = await this.lockRequest(tx, id);
     if (current.status === 'closed') return current;
+    // A pending offer is withdrawn first; its operator's unit is freed and drains, as on a close.
+    const holder = current.operatorId ?? current.pendingOffer?.operatorId ?? null;
+    const rules = holder === null ? [] : await this.locks.lockForOperatorChange(tx, holder);
+    if (current.pendingOffer) {
+      current = await this.endOffer(tx, current, 'withdrawn', 'request_closed', actor);
+    }
     const at = new Date();
     if (!(await this.requests.setStatus(tx, id, 'active', 'closed', at)))
       return this.readRequest(tx, id);
@@ -135,11 +194,8 @@ export class RequestLifecycleService {
     await this.events.record(tx, closed, [
       { type: 'closed', operatorId: current.operatorId, actor },
     ]);
-    if (current.operatorId !== null) {
-      const rules = await this.locks.lockForOperatorChange(tx, current.operatorId);
-      await this.operators.releaseCapacity(tx, current.operatorId);
-      await this.drain(tx, rules);
-    }
+    if (current.operatorId !== null) await this.operators.releaseCapacity(tx, current.operatorId);
+    await this.drain(tx, rules);
     return closed;
   }
 
@@ -224,17 +280,22 @@ export class RequestLifecycleService {
       throw new ConflictError('REQUEST_CLOSED', `request ${id} is closed; reopen it first`);
     }
     if (current.operatorId === operatorId) return current;
-    // A move frees the previous operator's unit: its sources and both operators are locked
-    // first. Giving out a waiting request touches one operator: its claim is the only lock.
+    // A move frees the previous operator's unit, and a person's assign withdraws a pending offer
+    // and frees its unit: that operator's sources and both operators are locked first. Giving
+    // out a waiting request touches one operator: its claim is the only lock.
     const previous = current.operatorId;
+    const freed = previous ?? current.pendingOffer?.operatorId ?? null;
     const rules =
-      previous === null
+      freed === null
         ? []
-        : await this.locks.lockForOperatorChange(tx, previous, { operators: [operatorId] });
+        : await this.locks.lockForOperatorChange(tx, freed, { operators: [operatorId] });
     const operator = (await this.operators.findRow(tx, operatorId))!;
     if (!operator.isActive) {
       throw new ConflictError('OPERATOR_INACTIVE', `operator ${operatorId} is inactive`);
     }
+    const target = current.pendingOffer
+      ? await this.endOffer(tx, current, 'withdrawn', 'assigned_by_person', 'admin')
+      : current;
     // A person may give work to someone away: presence is not re-checked (activity and room are).
     if (!(await this.operators.claimCapacity(tx, operatorId, false, true))) {
       throw new ConflictError(
@@ -243,8 +304,8 @@ export class RequestLifecycleService {
       );
     }
     const decision = manualDecision(operator, previous, requirementOf(current));
-    const moved = await this.moveTo(tx, current, operator, decision, 'manual', 'admin');
-    if (previous !== null) await this.drain(tx, rules);
+    const moved = await this.moveTo(tx, target, operator, decision, 'manual', 'admin');
+    if (freed !== null) await this.drain(tx, rules);
     return moved;
   }
 
@@ -370,9 +431,42 @@ export class RequestLifecycleService {
    * waiting requests drain into it after, oldest first.
    */
   async changeOperator(tx: Tx, operatorId: number, change: () => Promise<void>): Promise<void> {
-    const rules = await this.locks.lockForOperatorChange(tx, operatorId);
+    // Step 1: the requests offered to it, whose offers end if it stops taking work.
+    const offered = await this.requests.lockOfferedTo(tx, operatorId);
+    const rules = await this.locks.lockForOperatorChange(tx, operatorId, {
+      sources: offered.map((r) => r.sourceId),
+    });
     await change();
+    await this.withdrawIfGone(tx, operatorId, offered, rules);
     await this.drain(tx, rules);
+  }
+
+  /**
+   * An operator that became inactive, not available or off shift has its pending offers
+   * withdrawn, each request offered again at once to someone else (or left waiting). Its row is
+   * locked: no new offer can reach it meanwhile, so one that did before the lock and is not among
+   * `offered` (locked in step 1) runs the change again.
+   */
+  private async withdrawIfGone(
+    tx: Tx,
+    operatorId: number,
+    offered: ReadonlyArray<{ id: number; sourceId: number }>,
+    rules: readonly SourceRules[],
+  ): Promise<void> {
+    const now = await this.requests.lockOfferedTo(tx, operatorId);
+    const locked = new Set(offered.map((r) => r.id));
+    if (now.some((r) => !locked.has(r.id))) throw new OfferSetChanged(operatorId);
+    if (now.length === 0) return;
+    const operator = await this.operators.findRow(tx, operatorId);
+    const reason = operator ? goneReason(operator, new Date()) : 'operator_inactive';
+    if (reason === null) return;
+    const sources = new Map(rules.map((source) => [source.id, source]));
+    for (const { id } of now) {
+      const current = await this.readRequest(tx, id);
+      if (current.pendingOffer?.operatorId !== operatorId) continue;
+      const ended = await this.endOffer(tx, current, 'withdrawn', reason, 'system');
+      await this.offerAgain(tx, ended, sources.get(ended.sourceId)!, [operatorId]);
+    }
   }
 
   /** Locks and drains these sources (new weights, the sweep). */
@@ -396,11 +490,23 @@ export class RequestLifecycleService {
       const next = await this.requests.nextWaiting(tx, [...sources.keys()], passedOver, new Date());
       if (!next) break;
       const source = sources.get(next.sourceId)!;
-      const outcome = await this.choose(tx, source, next.leadId, 'drain', requirementOf(next));
+      const outcome =
+        source.assignment === 'offer'
+          ? await this.chooseForOffer(tx, source, next, 'drain')
+          : await this.choose(tx, source, next.leadId, 'drain', requirementOf(next));
       // Nobody of this source has room left (now, or after this one): its other requests wait.
       if (roomLeft(outcome.decision) === 0) sources.delete(source.id);
       if (!outcome.assignment) {
         passedOver.push(next.id);
+        continue;
+      }
+      if (source.assignment === 'offer') {
+        const { operatorId } = outcome.assignment;
+        const offered = await this.offer(tx, next, source, operatorId, outcome.decision);
+        await this.events.record(tx, offered, [
+          { type: 'offered', operatorId, trigger: 'drain', actor: 'system' },
+        ]);
+        assigned++;
         continue;
       }
 
@@ -473,6 +579,256 @@ export class RequestLifecycleService {
   }
 
   /**
+   * Offers the request to the operator, whose offered unit the caller claimed: the offer row,
+   * and the request's pending offer (it stops waiting). The caller records `offered`.
+   */
+  private async offer(
+    tx: Tx,
+    current: RequestView,
+    source: SourceRules,
+    operatorId: number,
+    decision: Decision,
+    at = new Date(),
+  ): Promise<RequestView> {
+    const expiresAt = expiryOf(at, source.offerTimeoutSeconds);
+    const offerId = await this.offers.insert(tx, {
+      requestId: current.id,
+      operatorId,
+      createdAt: at,
+      expiresAt,
+    });
+    const pendingOffer = { id: offerId, operatorId, expiresAt };
+    if (
+      !(await this.requests.setPendingOffer(
+        tx,
+        current.id,
+        pendingOffer,
+        JSON.stringify(decision),
+        at,
+      ))
+    ) {
+      throw new Error(`request ${current.id} changed while locked`);
+    }
+    return { ...current, pendingOffer, updatedAt: at };
+  }
+
+  /**
+   * Ends the request's pending offer without an accept (declined, expired, withdrawn): the
+   * offer's outcome, its operator's offered unit freed, the request without a pending offer, and
+   * the history event. The caller locked for the freed unit (lockForOperatorChange) and decides
+   * what the request does next (offerAgain, or its own change).
+   */
+  private async endOffer(
+    tx: Tx,
+    current: RequestView,
+    outcome: Exclude<OfferOutcome, 'accepted'>,
+    reason: string | null,
+    actor: EventActor,
+  ): Promise<RequestView> {
+    const pending = current.pendingOffer!;
+    const at = new Date();
+    if (
+      !(await this.offers.decide(tx, pending.id, outcome, at, reason, excludesOperator(outcome)))
+    ) {
+      throw new ConflictError('OFFER_NOT_PENDING', `offer ${pending.id} is no longer pending`);
+    }
+    if (!(await this.requests.endPendingOffer(tx, current.id, pending.id, at))) {
+      throw new Error(`request ${current.id} changed while locked`);
+    }
+    await this.operators.releaseOffer(tx, pending.operatorId);
+    const ended: RequestView = { ...current, pendingOffer: null, updatedAt: at };
+    const type =
+      outcome === 'declined'
+        ? 'offer_declined'
+        : outcome === 'expired'
+          ? 'offer_expired'
+          : 'offer_withdrawn';
+    await this.events.record(tx, ended, [
+      { type, operatorId: pending.operatorId, trigger: 'offer', actor },
+    ]);
+    return ended;
+  }
+
+  /**
+   * An offer source's choice for a request: never one who declined it or let it expire while
+   * another eligible operator remains; when none remains, those exclusions are cleared.
+   * `retry`: choose again without them at once (a drain), or not (offerAgain: the request
+   * waits first, as its history says, then drains).
+   */
+  private async chooseForOffer(
+    tx: Tx,
+    source: SourceRules,
+    request: RequestView,
+    trigger: AssignmentTrigger,
+    alsoExclude: readonly number[] = [],
+    retry = true,
+  ): Promise<AssignmentOutcome> {
+    const excluded = await this.offers.excludedOperators(tx, request.id);
+    const requirement = requirementOf(request);
+    const kind = claimKindOf(source);
+    const exclude = [...new Set([...excluded, ...alsoExclude])];
+    const outcome = await this.choose(
+      tx,
+      source,
+      request.leadId,
+      trigger,
+      requirement,
+      exclude,
+      kind,
+    );
+    if (outcome.assignment || excluded.length === 0) return outcome;
+    await this.offers.clearExclusions(tx, request.id);
+    if (!retry) return outcome;
+    return this.choose(tx, source, request.leadId, trigger, requirement, [...alsoExclude], kind);
+  }
+
+  /**
+   * After a decline, an expiry or a withdrawal: the request goes to the next eligible operator
+   * by the source's rules (offered, or given on a source switched back to direct), or waits
+   * (history `waiting`), to drain as usual: the caller's drain may offer it again at once to one
+   * who said no before, now that nobody else is left.
+   */
+  private async offerAgain(
+    tx: Tx,
+    current: RequestView,
+    source: SourceRules,
+    alsoExclude: readonly number[] = [],
+  ): Promise<void> {
+    const outcome = await this.chooseForOffer(tx, source, current, 'offer', alsoExclude, false);
+    if (!outcome.assignment) {
+      await this.events.record(tx, current, [
+        { type: 'waiting', operatorId: null, trigger: 'offer', actor: 'system' },
+      ]);
+      return;
+    }
+    const { operatorId, operatorName } = outcome.assignment;
+    if (source.assignment === 'offer') {
+      const offered = await this.offer(tx, current, source, operatorId, outcome.decision);
+      await this.events.record(tx, offered, [
+        { type: 'offered', operatorId, trigger: 'offer', actor: 'system' },
+      ]);
+    } else {
+      await this.moveTo(
+        tx,
+        current,
+        { id: operatorId, name: operatorName },
+        outcome.decision,
+        'offer',
+        'system',
+      );
+    }
+  }
+
+  /**
+   * Accepts a pending offer: the request is its operator's (history `assigned`, trigger
+   * `offer`), the offered unit becomes an active one, and the operator's missed-offer count
+   * restarts. An offer this operator accepted already answers the same; any other that is not
+   * pending is 409 OFFER_NOT_PENDING. Nothing is freed, so nothing drains.
+   */
+  async acceptOffer(tx: Tx, offer: Offer, actor: EventActor): Promise<RequestView> {
+    const current = await this.lockRequest(tx, offer.requestId);
+    const now = (await this.offers.find(offer.id, tx))!;
+    if (now.status === 'accepted') return current;
+    if (now.status !== 'pending' || current.pendingOffer?.id !== offer.id) {
+      throw new ConflictError('OFFER_NOT_PENDING', `offer ${offer.id} is ${now.status}`);
+    }
+    const at = new Date();
+    if (!(await this.offers.decide(tx, offer.id, 'accepted', at, null, false))) {
+      throw new ConflictError('OFFER_NOT_PENDING', `offer ${offer.id} is no longer pending`);
+    }
+    if (!(await this.operators.acceptOffer(tx, now.operatorId))) {
+      throw new Error(`operator ${now.operatorId} holds no offered unit for offer ${offer.id}`);
+    }
+    if (!(await this.requests.acceptPendingOffer(tx, current.id, offer.id, at))) {
+      throw new Error(`request ${current.id} changed while locked`);
+    }
+    const operator = (await this.operators.findRow(tx, now.operatorId))!;
+    const accepted: RequestView = {
+      ...current,
+      operatorId: operator.id,
+      operatorName: operator.name,
+      assignedAt: at,
+      updatedAt: at,
+      pendingOffer: null,
+    };
+    await this.events.record(tx, accepted, [
+      { type: 'assigned', operatorId: operator.id, trigger: 'offer', actor },
+    ]);
+    const waitedMs = at.getTime() - current.createdAt.getTime();
+    tx.afterCommit(() => this.metrics.recordWait(waitedMs / 1000));
+    return accepted;
+  }
+
+  /**
+   * Declines a pending offer (409 OFFER_NOT_PENDING when it is not): the request is offered to
+   * the next eligible operator who has not declined it or let it expire, or waits; then the
+   * freed unit drains.
+   */
+  async declineOffer(
+    tx: Tx,
+    offer: Offer,
+    reason: string | null,
+    actor: EventActor,
+  ): Promise<void> {
+    const current = await this.lockRequest(tx, offer.requestId);
+    const rules = await this.locks.lockForOperatorChange(tx, offer.operatorId, {
+      sources: [current.sourceId],
+    });
+    const now = (await this.offers.find(offer.id, tx))!;
+    if (now.status !== 'pending' || current.pendingOffer?.id !== offer.id) {
+      throw new ConflictError('OFFER_NOT_PENDING', `offer ${offer.id} is ${now.status}`);
+    }
+    const ended = await this.endOffer(tx, current, 'declined', reason, actor);
+    const source = rules.find((r) => r.id === current.sourceId)!;
+    await this.offerAgain(tx, ended, source);
+    await this.drain(tx, rules);
+  }
+
+  /**
+   * Expires a pending offer whose time is up (false when it is not, or another instance got
+   * there first): the request goes to the next eligible operator or waits, and the operator's
+   * run of missed offers grows. When the run reaches `missedLimit`, `setAway` runs instead of the
+   * drain (it sets the operator away, which withdraws its other offers and drains). The
+   * requests offered to the operator are locked first (step 1), as setAway may withdraw them.
+   */
+  async expireOffer(
+    tx: Tx,
+    offerId: number,
+    now: Date,
+    missedLimit: number,
+    setAway: (operatorId: number) => Promise<void>,
+  ): Promise<boolean> {
+    const offer = await this.offers.find(offerId, tx);
+    if (!offer || !isDue(offer, now)) return false;
+    const offered = await this.requests.lockOfferedTo(tx, offer.operatorId);
+    const request = await this.requests.find(offer.requestId, tx);
+    if (!request) return false;
+    const rules = await this.locks.lockForOperatorChange(tx, offer.operatorId, {
+      sources: [request.sourceId, ...offered.map((r) => r.sourceId)],
+    });
+    if (tx.dialect === 'postgres') {
+      // An offer made to it between step 1 and its row lock was not locked in order: run again.
+      const locked = new Set(offered.map((r) => r.id));
+      const after = await this.requests.lockOfferedTo(tx, offer.operatorId);
+      if (after.some((r) => !locked.has(r.id))) throw new OfferSetChanged(offer.operatorId);
+    }
+    const current = await this.readRequest(tx, offer.requestId);
+    const fresh = await this.offers.find(offerId, tx);
+    if (!fresh || !isDue(fresh, now) || current.pendingOffer?.id !== offerId) return false;
+    const ended = await this.endOffer(tx, current, 'expired', null, 'system');
+    const source = rules.find((r) => r.id === current.sourceId)!;
+    await this.offerAgain(tx, ended, source);
+    const missed = await this.operators.countMissedOffer(tx, offer.operatorId);
+    if (missedLimit > 0 && missed >= missedLimit) {
+      await this.operators.resetMissedOffers(tx, offer.operatorId);
+      await setAway(offer.operatorId);
+      return true;
+    }
+    await this.drain(tx, rules);
+    return true;
+  }
+
+  /**
    * An operator for one of the lead's requests by the source's rules (on a sticky source, its
    * last operator there first), with a unit of its capacity claimed.
    */
@@ -483,13 +839,15 @@ export class RequestLifecycleService {
     trigger: AssignmentTrigger,
     requirement: Requirement,
     exclude: number[] = [],
+    kind: ClaimKind = 'assign',
   ): Promise<AssignmentOutcome> {
     const stickyOperatorId = source.sticky
       ? await this.requests.lastOperatorOfLead(tx, leadId, source.id)
       : null;
     return this.distribution.choose(tx, source, {
       trigger,
-      claim: (operatorId, afterLoss) => this.operators.claimCapacity(tx, operatorId, afterLoss),
+      claim: (operatorId, afterLoss) =>
+        this.operators.claimCapacity(tx, operatorId, afterLoss, false, kind),
       stickyOperatorId,
       excludeOperatorIds: exclude,
       requirement,
@@ -552,7 +910,7 @@ export class RequestLifecycleService {
 export function roomLeft(decision: Decision): number {
   const free = decision.operators
     .filter((o) => o.eligible || o.reason === 'missing_skills')
-    .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load), 0);
+    .reduce((sum, o) => sum + Math.max(0, o.max_load - o.current_load - o.offered_load), 0);
   return Math.max(0, free - (decision.chosen_operator_id === null ? 0 : 1));
 }
 
@@ -587,6 +945,7 @@ function manualDecision(
         operator_name: operator.name,
         weight: 0,
         current_load: operator.currentLoad,
+        offered_load: operator.offeredLoad,
         max_load: operator.maxLoad,
         is_active: operator.isActive,
         eligible: true,
@@ -600,4 +959,13 @@ function manualDecision(
     skills_relaxed: requirement.relaxed,
     decided_at: new Date().toISOString(),
   };
+}
+
+/** Why an operator may take no offer now (inactive, away, offline, off shift), or null. */
+function goneReason(operator: OperatorRow, now: Date): WithdrawalReason | null {
+  if (!operator.isActive) return 'operator_inactive';
+  if (operator.presence === 'away') return 'operator_away';
+  if (operator.presence === 'offline') return 'operator_offline';
+  if (!isOnShift(operator.schedule, now)) return 'operator_off_shift';
+  return null;
 }

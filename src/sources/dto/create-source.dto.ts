@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -12,6 +13,10 @@ import {
 import { IsNotBlank, IsOptionalNonNull } from '../../common/validation';
 import { IsSkillList } from '../../distribution/skills.dto';
 import { MAX_PRIORITY } from '../../requests/priority';
+import { SOURCE_ASSIGNMENTS, type SourceAssignment } from '../source-rules';
+
+export const MIN_OFFER_TIMEOUT_SECONDS = 5;
+export const MAX_OFFER_TIMEOUT_SECONDS = 86_400;
 
 /** A week: the longest a request may wait for a skill before any operator may take it. */
 export const MAX_FALLBACK_SECONDS = 604_800;
@@ -105,4 +110,29 @@ export class CreateSourceDto {
   @Min(0)
   @Max(MAX_PRIORITY)
   priority_aging_per_minute?: number;
+
+  @ApiPropertyOptional({
+    enum: SOURCE_ASSIGNMENTS,
+    example: 'direct',
+    description:
+      'Default `direct`: the chosen operator gets the request. `offer`: the chosen operator is ' +
+      'offered it and has offer_timeout_seconds to accept; a decline or expiry offers it to the ' +
+      'next eligible operator. Switching back to `direct` leaves pending offers to run their course',
+  })
+  @IsOptionalNonNull()
+  @IsIn(SOURCE_ASSIGNMENTS)
+  assignment?: SourceAssignment;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MIN_OFFER_TIMEOUT_SECONDS,
+    maximum: MAX_OFFER_TIMEOUT_SECONDS,
+    example: 60,
+    description: 'Default 60. How long an operator has to accept an offer (new offers only)',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(MIN_OFFER_TIMEOUT_SECONDS)
+  @Max(MAX_OFFER_TIMEOUT_SECONDS)
+  offer_timeout_seconds?: number;
 }

@@ -1,3 +1,4 @@
+import { SOURCE_ASSIGNMENTS, type SourceAssignment } from '../source-rules';
 import { ApiProperty } from '@nestjs/swagger';
 import { parseSkills } from '../../distribution/skills';
 import { Source } from '../entities/source.entity';
@@ -39,6 +40,12 @@ export class SourceResponseDto {
   @ApiProperty({ type: 'integer', example: 0 })
   priority_aging_per_minute: number;
 
+  @ApiProperty({ enum: SOURCE_ASSIGNMENTS, example: 'direct' })
+  assignment: SourceAssignment;
+
+  @ApiProperty({ type: 'integer', example: 60 })
+  offer_timeout_seconds: number;
+
   @ApiProperty({ example: '2026-01-27T10:30:00.000Z' })
   created_at: string;
 }
@@ -55,6 +62,8 @@ export function toSourceResponse(source: Source): SourceResponseDto {
     skill_fallback_seconds: source.skillFallbackSeconds,
     default_priority: source.defaultPriority,
     priority_aging_per_minute: source.priorityAgingPerMinute,
+    assignment: source.assignment,
+    offer_timeout_seconds: source.offerTimeoutSeconds,
     created_at: source.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { skillsColumn } from '../../distribution/skills';
+import type { SourceAssignment } from '../source-rules';
 
 @Entity({ name: 'sources' })
 export class Source {
@@ -35,6 +36,13 @@ export class Source {
   /** Priority a waiting request gains per minute, up to 100. */
   @Column({ name: 'priority_aging_per_minute', type: 'integer', default: 0 })
   priorityAgingPerMinute: number;
+
+  /** `offer`: operators accept each request (offers); `direct`: they are given it. */
+  @Column({ type: 'varchar', length: 16, default: 'direct' })
+  assignment: SourceAssignment;
+
+  @Column({ name: 'offer_timeout_seconds', type: 'integer', default: 60 })
+  offerTimeoutSeconds: number;
 
   @Column({ name: 'created_at' })
   createdAt: Date;
