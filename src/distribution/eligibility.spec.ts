@@ -39,6 +39,10 @@ describe('eligibility', () => {
     [{ currentLoad: 5, maxLoad: 2 }, 'at_capacity'],
     [{ currentLoad: 0, maxLoad: 0 }, 'at_capacity'],
     [{ currentLoad: 1, maxLoad: 2 }, null],
+    // Pending offers hold room as active requests do.
+    [{ currentLoad: 1, offeredLoad: 1, maxLoad: 2 }, 'at_capacity'],
+    [{ currentLoad: 0, offeredLoad: 2, maxLoad: 2 }, 'at_capacity'],
+    [{ currentLoad: 0, offeredLoad: 1, maxLoad: 2 }, null],
     [{ isActive: false, weight: 0, currentLoad: 9 }, 'inactive'],
     [{ presence: 'away' as const }, 'not_available'],
     [{ presence: 'offline' as const }, 'not_available'],
@@ -64,6 +68,13 @@ describe('eligibility', () => {
       operator({ operatorId: 1, currentLoad: 2 }),
     ];
     expect(eligibleCandidates(operators).map((o) => o.operatorId)).toEqual([3, 5]);
+  });
+
+  it('shows a strategy each candidate’s load with its pending offers', () => {
+    const [candidate] = eligibleCandidates([
+      operator({ currentLoad: 1, offeredLoad: 2, maxLoad: 5 }),
+    ]);
+    expect(candidate.currentLoad).toBe(3);
   });
 
   describe('with a skill requirement', () => {

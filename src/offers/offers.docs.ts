@@ -45,7 +45,10 @@ export const ApiListOffers = () =>
 
 export const ApiGetOffer = () =>
   applyDecorators(
-    ApiOperation({ summary: 'Get an offer' }),
+    ApiOperation({
+      summary: 'Get an offer',
+      description: 'With its status, expiry and, once it ended, when and why.',
+    }),
     ApiOkResponse({ type: OfferResponseDto, description: 'The offer' }),
     ApiInvalid({ badId: invalidId() }),
     offerNotFound(),

@@ -3,6 +3,7 @@ import type { Tx } from '../database/tx';
 import { RequestLifecycleService } from '../requests/lifecycle/request-lifecycle.service';
 import { isOnShift, nextShiftChange } from '../shifts/schedule';
 import { OperatorEventsRepository } from './operator-events.repository';
+import { OperatorWebhooksWriter } from './operator-webhooks.writer';
 import { OperatorsRepository } from './operators.repository';
 import type { OperatorEventActor, Presence } from './presence';
 
@@ -18,6 +19,7 @@ export class OperatorStateService {
     private readonly operators: OperatorsRepository,
     private readonly events: OperatorEventsRepository,
     private readonly lifecycle: RequestLifecycleService,
+    private readonly webhooks: OperatorWebhooksWriter,
   ) {}
 
   /** Sets the presence; an event when presence or reason changed (presence_since: presence). */
@@ -28,11 +30,13 @@ export class OperatorStateService {
     reason: string | null,
     actor: OperatorEventActor,
   ): Promise<void> {
+    let changed = undefined as { previous: Presence; at: Date } | undefined;
     await this.lifecycle.changeOperator(tx, id, async () => {
       const current = await this.operators.findRow(tx, id);
       if (!current) throw new NotFoundException(`operator ${id} not found`);
       if (current.presence === presence && current.presenceReason === reason) return;
       const at = new Date();
+      changed = { previous: current.presence, at };
       await this.operators.update(tx, id, {
         presence,
         presenceReason: reason,
@@ -47,6 +51,9 @@ export class OperatorStateService {
         createdAt: at,
       });
     });
+    // Every presence change goes through here (PUT presence, missed offers): its webhook, after
+    // the drain, so that the operator in it is the one GET shows.
+    if (changed) await this.webhooks.presenceChanged(tx, id, changed.previous, actor, changed.at);
   }
 
   /** Records an activation or deactivation; call after the write, in its transaction. */

@@ -109,8 +109,8 @@ export const ApiSetPresence = () =>
         '`available`, `away` or `offline`, with an optional `reason`. Only available operators ' +
         'get new requests; going away or offline keeps the current ones, and becoming available ' +
         'drains waiting work into the operator at once. A change is a `presence_changed` event ' +
-        'in the operator’s history (actor `operator` when its own key made it). An operator key ' +
-        'may set its own presence only.',
+        'in the operator’s history (actor `operator` when its own key made it) and an ' +
+        '`operator.presence_changed` webhook. An operator key may set its own presence only.',
     }),
     ApiOkResponse({ type: OperatorResponseDto, description: 'The operator' }),
     ApiInvalid({

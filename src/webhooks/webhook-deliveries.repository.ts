@@ -8,6 +8,7 @@ import {
   type AssignmentTrigger,
   REQUEST_EVENT_TYPES,
   type RequestEventType,
+  type WebhookEventType,
   webhookEventType,
 } from '../events/request-event';
 import { type DeliveryStatus, WebhookDelivery } from './entities/webhook-delivery.entity';
@@ -53,6 +54,33 @@ export const DELIVERIES_OF_INSERTED_EVENTS =
   'JOIN webhook_subscriptions s ON (s.event_mask & t.bit) <> 0 ' +
   `AND (s.source_id IS NULL OR s.source_id = e.source_id) WHERE s.is_active = ? RETURNING ${RETURNED}`;
 
+/**
+ * The deliveries of an event that is not a request event (operator.presence_changed), each
+ * carrying the body: one per active subscription whose mask has the type's bit and that is for
+ * every source or for a source the operator is configured for (any weight). Parameters: event
+ * id, type, body, attempts, lock token, next attempt, now, now, true, the type's bit, operator.
+ * PostgreSQL types a SELECT's bare parameters as text, hence its casts; SQLite's would change
+ * a timestamp's text into a number.
+ */
+const operatorEventSql = (dialect: Tx['dialect']): string => {
+  const cast = (type: string) => (dialect === 'postgres' ? `CAST(? AS ${type})` : '?');
+  return (
+    'INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, body, status, ' +
+    'attempts, lock_token, next_attempt_at, created_at, updated_at) ' +
+    `SELECT s.id, ${cast('varchar(40)')}, ${cast('varchar(32)')}, ${cast('text')}, 'pending', ` +
+    `${cast('integer')}, ${cast('varchar(40)')}, ${cast('timestamptz')}, ` +
+    `${cast('timestamptz')}, ${cast('timestamptz')} FROM webhook_subscriptions s ` +
+    'WHERE s.is_active = ? AND (s.event_mask & ?) <> 0 AND (s.source_id IS NULL OR EXISTS ' +
+    '(SELECT 1 FROM operator_source_weights w WHERE w.source_id = s.source_id ' +
+    `AND w.operator_id = ?)) ORDER BY s.id RETURNING ${RETURNED}`
+  );
+};
+
+const OPERATOR_EVENT_SQL = {
+  sqlite: operatorEventSql('sqlite'),
+  postgres: operatorEventSql('postgres'),
+};
+
 const DUE =
   "status = 'pending' AND next_attempt_at <= ? AND EXISTS (SELECT 1 FROM webhook_subscriptions s " +
   'WHERE s.id = d.subscription_id AND s.is_active = ?)';
@@ -74,12 +102,13 @@ function claimSql(dialect: Tx['dialect']): string {
   );
 }
 
+/** A delivery of a request event is built from its event's row; any other carries its body. */
 const loadSql = (count: number) =>
-  'SELECT d.id, d.attempts, s.url, s.secret, e.event_id AS "eventId", e.type, e.request, ' +
-  'e.previous_operator_id AS "previousOperatorId", e.trigger, e.request_id AS "requestId", ' +
-  'e.source_id AS "sourceId", e.created_at AS "createdAt" FROM webhook_deliveries d ' +
-  'JOIN webhook_subscriptions s ON s.id = d.subscription_id ' +
-  'JOIN request_events e ON e.id = d.request_event_id ' +
+  'SELECT d.id, d.attempts, s.url, s.secret, d.event_id AS "eventId", d.body, e.type, ' +
+  'e.request, e.previous_operator_id AS "previousOperatorId", e.trigger, ' +
+  'e.request_id AS "requestId", e.source_id AS "sourceId", e.created_at AS "createdAt" ' +
+  'FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id ' +
+  'LEFT JOIN request_events e ON e.id = d.request_event_id ' +
   `WHERE d.id IN (${placeholders(count)})`;
 
 /** Every delivered row of a pass that got the same status code, in one statement. */
@@ -116,21 +145,29 @@ export interface InsertedDelivery {
   eventId: string;
 }
 
-/** A claimed delivery with what sending it takes: its subscription and its event as stored. */
-export interface ClaimedRow {
+/**
+ * A claimed delivery with what sending it takes: its subscription, and its body as stored (any
+ * event but a request event) or its request event as stored (the rest; null with a body).
+ */
+export type ClaimedRow = {
   id: number | string;
   attempts: number | string;
   url: string;
   secret: string;
   eventId: string;
-  type: RequestEventType;
-  request: string;
-  previousOperatorId: number | null;
-  trigger: AssignmentTrigger | null;
-  requestId: number;
-  sourceId: number;
-  createdAt: Date | string;
-}
+} & (
+  | {
+      body: null;
+      type: RequestEventType;
+      request: string;
+      previousOperatorId: number | null;
+      trigger: AssignmentTrigger | null;
+      requestId: number;
+      sourceId: number;
+      createdAt: Date | string;
+    }
+  | { body: string }
+);
 
 /** A failed attempt's outcome: retried at `nextAttemptAt`, or dead. */
 export interface FailedAttempt {
@@ -172,6 +209,27 @@ export class WebhookDeliveriesRepository {
         'SELECT * FROM deliveries',
       params,
     );
+  }
+
+  /**
+   * The deliveries of an event that is not a request event, about operator `operatorId`, to the
+   * subscriptions that want it (see operatorEventSql); `claim`: attempts, lock token, next
+   * attempt, now, now (the outbox's claim columns).
+   */
+  insertOperatorEvent(
+    tx: Tx,
+    event: { eventId: string; type: WebhookEventType; body: string; operatorId: number },
+    claim: readonly unknown[],
+  ): Promise<InsertedDelivery[]> {
+    return tx.query<InsertedDelivery>(OPERATOR_EVENT_SQL[tx.dialect], [
+      event.eventId,
+      event.type,
+      event.body,
+      ...claim,
+      true,
+      eventBit(event.type),
+      event.operatorId,
+    ]);
   }
 
   /** Whether any delivery is due at `now` (read outside a transaction, before claiming). */

@@ -325,6 +325,7 @@ function outgoing(row: ClaimedRow, token: string): Outgoing {
 
 /** The body a receiver gets: the event as it was stored with the change. */
 function body(row: ClaimedRow): string {
+  if (row.body !== null) return row.body;
   return publicEventJson(
     {
       eventId: row.eventId,

@@ -1,5 +1,12 @@
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../events/request-event';
 
+/**
+ * "All events" as a subscription stores it: every bit set, so types added to WEBHOOK_EVENT_TYPES
+ * later reach it too (a mask of the types of its day would never get them). A list, even one
+ * naming every type there is, stays that list.
+ */
+export const ALL_EVENTS_MASK = -1;
+
 /** The event types as a subscription stores them: bit i is WEBHOOK_EVENT_TYPES[i]. */
 export function eventMask(types: readonly WebhookEventType[]): number {
   return types.reduce((mask, type) => mask | eventBit(type), 0);

@@ -4,6 +4,7 @@ import type { SqliteTx, Tx } from '../database/tx';
 import {
   publicEventJson,
   type RequestEventRecord,
+  type WebhookEventType,
   webhookEventType,
 } from '../events/request-event';
 import {
@@ -40,7 +41,8 @@ export interface InsertClaim {
 /**
  * The webhook outbox: for each request event, one delivery row per matching active
  * subscription, written in the change's own transaction (see RequestEventsWriter), so a
- * rolled-back change announces nothing and a committed one is never lost.
+ * rolled-back change announces nothing and a committed one is never lost. Operator events
+ * (enqueueOperatorEvent) go the same way, their rows carrying their own body.
  *
  * While this instance's dispatcher runs, the rows are written already claimed by it (attempt 1,
  * its lock token, a lease), and after the commit they are handed to it with the event from
@@ -144,6 +146,23 @@ export class WebhookOutbox {
   }
 
   /**
+   * An event that is not a request event (operator.presence_changed, about `operatorId`): one
+   * delivery per matching active subscription, in the change's transaction, each row carrying
+   * `body` (there is no event row to build it from: request events have request_events, whose
+   * rows the intake writes anyway; a second event log for rare operator events would cost more
+   * than a body per subscription). Sent, signed and retried as any delivery. How many rows.
+   */
+  async enqueueOperatorEvent(
+    tx: Tx,
+    event: { eventId: string; type: WebhookEventType; operatorId: number; body: string },
+  ): Promise<number> {
+    const claim = this.newClaim();
+    const rows = await this.deliveries.insertOperatorEvent(tx, event, this.claimParams(claim));
+    this.handOver(tx, rows, claim, () => event.body);
+    return rows.length;
+  }
+
+  /**
    * Whether unclaimed deliveries were committed since the last call: the dispatcher skips the
    * nudges of commits that matched no subscription (with none, webhooks cost intake one
    * statement).
@@ -191,6 +210,21 @@ export class WebhookOutbox {
     requestJson: string,
     claim: InsertClaim,
   ): void {
+    this.handOver(tx, rows, claim, (eventId) =>
+      publicEventJson(
+        events.find((event) => event.eventId === eventId)!,
+        requestJson,
+      ),
+    );
+  }
+
+  /** After the commit: flags unclaimed rows, or queues claimed ones with their bodies. */
+  private handOver(
+    tx: Pick<Tx, 'afterCommit'>,
+    rows: InsertedDelivery[],
+    claim: InsertClaim,
+    bodyOf: (eventId: string) => string,
+  ): void {
     if (rows.length === 0) return;
     // Registered before the writer's notify, so the work is there when the dispatcher is nudged.
     if (claim.leaseEndsAt === undefined) {
@@ -202,10 +236,7 @@ export class WebhookOutbox {
     const deliveries = rows.map((row): ClaimedDelivery => {
       let body = bodies.get(row.eventId);
       if (body === undefined) {
-        body = publicEventJson(
-          events.find((event) => event.eventId === row.eventId)!,
-          requestJson,
-        );
+        body = bodyOf(row.eventId);
         bodies.set(row.eventId, body);
       }
       return {

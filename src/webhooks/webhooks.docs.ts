@@ -29,11 +29,18 @@ const webhookNotFound = () => ApiNotFound('webhook 42 not found', 'No webhook ha
 export const ApiCreateWebhook = () =>
   applyDecorators(
     ApiOperation({
-      summary: 'Subscribe a URL to request events',
+      summary: 'Subscribe a URL to request and operator events',
       description:
-        'Admin only. `events` defaults to all five; `source_id` keeps one source’s events. The ' +
-        'response carries the signing secret, shown this once. The URL must be http(s) and, ' +
-        'unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true, reach a public address (400 otherwise).',
+        'Admin only. `events` defaults to all: every type, including types added in later ' +
+        'releases (a given list stays that list). `source_id` keeps one source’s events: its ' +
+        'requests’ events, and `operator.presence_changed` of the operators configured for that ' +
+        'source (a row in its weights, any weight); without `source_id`, every operator’s. ' +
+        'Bodies: `{"id", "type", "created_at", "data"}`, `data` being `{"request", ' +
+        '"previous_operator_id", "trigger"}` for `request.*` and `{"operator", ' +
+        '"previous_presence", "actor"}` for `operator.presence_changed` (the operator as GET ' +
+        '/operators/{id} shows it right after the change). The response carries the signing ' +
+        'secret, shown this once. The URL must be http(s) and, unless ' +
+        'WEBHOOK_ALLOW_PRIVATE_TARGETS=true, reach a public address (400 otherwise).',
     }),
     ApiCreatedResponse({ type: CreatedWebhookDto, description: 'The webhook, with its secret' }),
     ApiInvalid({

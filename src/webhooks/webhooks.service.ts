@@ -5,7 +5,6 @@ import type { Page, PaginationQueryDto } from '../common/pagination.dto';
 import { AppConfig } from '../config/app-config';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { Tx } from '../database/tx';
-import { WEBHOOK_EVENT_TYPES } from '../events/request-event';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import {
   DeliveryResponseDto,
@@ -23,7 +22,7 @@ import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { refusedName, refusedUrl } from './target-address';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDispatcherService } from './webhook-dispatcher.service';
-import { eventMask } from './webhook-events';
+import { ALL_EVENTS_MASK, eventMask } from './webhook-events';
 import { SourcesRepository } from '../sources/sources.repository';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
 
@@ -48,7 +47,7 @@ export class WebhooksService {
     const now = new Date();
     const fields = {
       url: dto.url,
-      eventMask: eventMask(dto.events ?? WEBHOOK_EVENT_TYPES),
+      eventMask: dto.events ? eventMask(dto.events) : ALL_EVENTS_MASK,
       sourceId: dto.source_id ?? null,
       description: dto.description ?? null,
       isActive: true,

@@ -7,7 +7,8 @@ import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIn
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
 import { Offers1765000000000 } from './1765000000000-Offers';
-import { OperatorApiKeys1765100000000 } from './1765100000000-OperatorApiKeys';
+import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
+import { OperatorApiKeys1765200000000 } from './1765200000000-OperatorApiKeys';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -20,5 +21,6 @@ export const migrations = [
   SkillsAndPriority1764800000000,
   Presence1764900000000,
   Offers1765000000000,
-  OperatorApiKeys1765100000000,
+  WebhookEventsOfOperators1765100000000,
+  OperatorApiKeys1765200000000,
 ];

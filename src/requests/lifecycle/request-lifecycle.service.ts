@@ -819,7 +819,7 @@ export class RequestLifecycleService {
     const source = rules.find((r) => r.id === current.sourceId)!;
     await this.offerAgain(tx, ended, source);
     const missed = await this.operators.countMissedOffer(tx, offer.operatorId);
-    if (missedLimit > 0 && missed >= missedLimit) {
+    if (missedEnough(missed, missedLimit)) {
       await this.operators.resetMissedOffers(tx, offer.operatorId);
       await setAway(offer.operatorId);
       return true;

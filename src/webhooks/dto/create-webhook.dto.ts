@@ -36,7 +36,7 @@ export class CreateWebhookDto {
     example: ['request.assigned', 'request.closed'],
     enum: WEBHOOK_EVENT_TYPES,
     isArray: true,
-    description: 'The event types to send; all of them when absent',
+    description: 'The event types to send; when absent, all of them, including types added later',
   })
   @IsOptional()
   @IsArray()
@@ -53,7 +53,9 @@ export class CreateWebhookDto {
     type: 'integer',
     example: 1,
     nullable: true,
-    description: 'Only events of this source; every source when null or absent',
+    description:
+      'Only events of this source (requests of it; presence changes of operators configured ' +
+      'for it); every source and operator when null or absent',
   })
   @IsOptional()
   @IsInt()

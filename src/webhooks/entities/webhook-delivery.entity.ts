@@ -13,9 +13,13 @@ export class WebhookDelivery {
   @Column({ name: 'subscription_id', type: 'integer' })
   subscriptionId: number;
 
-  /** request_events.id: the body is built from that row when it is sent. */
-  @Column({ name: 'request_event_id', type: 'integer' })
-  requestEventId: number;
+  /** request_events.id: the body is built from that row when it is sent. Null: see `body`. */
+  @Column({ name: 'request_event_id', type: 'integer', nullable: true })
+  requestEventId: number | null;
+
+  /** The body of an event that is not a request event (operator.presence_changed), as sent. */
+  @Column({ type: 'text', nullable: true })
+  body: string | null;
 
   /** `evt_…`: the webhook-id header, the same on every attempt. */
   @Column({ name: 'event_id', type: 'varchar', length: 40 })

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /** Operators' own keys (hashed), as source_api_keys holds the sources' intake keys. */
-export class OperatorApiKeys1765100000000 implements MigrationInterface {
-  name = 'OperatorApiKeys1765100000000';
+export class OperatorApiKeys1765200000000 implements MigrationInterface {
+  name = 'OperatorApiKeys1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp =
