@@ -9,6 +9,7 @@ import { Presence1764900000000 } from './1764900000000-Presence';
 import { Offers1765000000000 } from './1765000000000-Offers';
 import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanIndex';
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
+import { OperatorApiKeys1765200000000 } from './1765200000000-OperatorApiKeys';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Offers1765000000000,
   StaffingPlanIndex1765050000000,
   WebhookEventsOfOperators1765100000000,
+  OperatorApiKeys1765200000000,
 ];
