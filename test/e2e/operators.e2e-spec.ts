@@ -17,6 +17,7 @@ describe('Operators (e2e)', () => {
       is_active: true,
       max_load: 10,
       current_load: 0,
+      offered_load: 0,
       skills: [],
       presence: 'available',
       presence_reason: null,

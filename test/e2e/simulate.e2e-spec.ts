@@ -63,6 +63,7 @@ describe('Simulator (e2e)', () => {
       operator_name: 'One',
       weight: 1,
       current_load: 0,
+      offered_load: 0,
       max_load: 100_000,
       is_active: true,
       eligible: true,

@@ -26,6 +26,8 @@ describe('Sources (e2e)', () => {
       skill_fallback_seconds: null,
       default_priority: 0,
       priority_aging_per_minute: 0,
+      assignment: 'direct',
+      offer_timeout_seconds: 60,
       created_at: expect.any(String),
     });
     await t.http().get(`/sources/${created.body.id}`).expect(200, created.body);
