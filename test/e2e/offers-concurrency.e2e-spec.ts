@@ -174,10 +174,12 @@ async function raceAndCheck(instances: TestApp[], sampleFrom: Pick<DataSource, '
           );
         }
       }
+      // The one who goes away holds an offer being raced: its withdrawal races the answers.
       if (round % 3 === 1) {
+        const leaving = (pending[0]?.operator_id as number | undefined) ?? ids[round % ids.length];
         jobs.push(
           on(round)
-            .put(`/operators/${ids[round % ids.length]}/presence`)
+            .put(`/operators/${leaving}/presence`)
             .send({ presence: round % 2 === 0 ? 'away' : 'offline' })
             .expect(200),
         );
@@ -220,12 +222,6 @@ async function raceAndCheck(instances: TestApp[], sampleFrom: Pick<DataSource, '
   for (const ending of OFFER_ENDINGS)
     expect({ ending, n: Number(counts[ending]) > 0 }).toEqual({ ending, n: true });
   const answers = [...raced.values()].flat();
-  console.log(
-    counts,
-    answers.filter((x) => x.status === 200).length,
-    answers.length,
-    sampled.samples,
-  );
   expect(answers.some((x) => x.action === 'accept' && x.status === 200)).toBe(true);
   expect(answers.some((x) => x.action === 'decline' && x.status === 200)).toBe(true);
 }
