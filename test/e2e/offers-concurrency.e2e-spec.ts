@@ -47,10 +47,13 @@ interface Answer {
  * offer ended once in its request's history, and an accepted offer is its request's only
  * assignment.
  *
+ * On PostgreSQL it also asserts the database counted no deadlock: accept, decline, expiry and
+ * presence changes keep the lock order (a deadlock is retried, so only the count shows it).
+ *
  * It fails when the room check ignores offered_load (HAS_ROOM = 'current_load < max_load' and
- * eligibility's at_capacity without offeredLoad): the sampler sees operators offered past
- * max_load (its `overCapacity`, the first assertion after round 1), as does the quiescent load
- * check (expectLoadInvariants' `over`).
+ * eligibility's at_capacity without offeredLoad): in the first round the sampler reads operators
+ * with current_load + offered_load past max_load (its `overCapacity`, on both databases); without
+ * the sampler, the quiescent load check (expectLoadInvariants' `over`) fails the same round.
  */
 async function raceAndCheck(instances: TestApp[], sampleFrom: Pick<DataSource, 'query'>) {
   const [a] = instances;
