@@ -43,13 +43,16 @@
 const { printHeader, printSummary } = require('./bench/report');
 const { benchSqlite, benchPostgres } = require('./bench/intake');
 const { benchWebhooks } = require('./bench/webhooks');
+const { benchIdle, printIdleSummary } = require('./bench/idle');
 
 async function main() {
   printHeader();
   await benchSqlite();
   if (process.env.BENCH_POSTGRES === '1') await benchPostgres();
   if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
+  if (process.env.BENCH_IDLE !== '0') await benchIdle({ postgres: process.env.BENCH_POSTGRES === '1' });
   printSummary();
+  printIdleSummary();
 }
 
 main().catch((error) => {

@@ -61,6 +61,36 @@ function printSummary() {
       };
     }),
   );
+  printOfferRatios();
+}
+
+/**
+ * POST /requests on an offer source over the same on a direct source: each round's ratio (the two
+ * servers ran one after the other) and their median, on SQLite and on PostgreSQL (one instance).
+ */
+function printOfferRatios() {
+  const pairs = [
+    ['SQLite', 'service offer', 'service plain'],
+    ['PostgreSQL', 'service PostgreSQL offer x1', 'service PostgreSQL x1'],
+  ];
+  for (const [label, offer, direct] of pairs) {
+    const byRound = (server) => {
+      const figures = new Map();
+      for (const r of rows) if (r.server === server && r.route === 'POST /requests') figures.set(r.round, r.rps);
+      return figures;
+    };
+    const offers = byRound(offer);
+    const directs = byRound(direct);
+    const ratios = [...offers].filter(([round]) => directs.has(round)).map(([round, rps]) => rps / directs.get(round));
+    if (ratios.length === 0) continue;
+    console.log(
+      `POST /requests, offer source / direct source, ${label}: ${median(ratios).toFixed(2)}` +
+        (ratios.length > 1 ? ` (median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})` : '') +
+        ` - ${Math.round(median([...offers.values()]))} against ${Math.round(median([...directs.values()]))} req/s; ` +
+        'each request is offered to the chosen operator (claim of offered_load, the offer row, the ' +
+        "request's pending offer; the offers outlast the run, so none expires and no request waits)",
+    );
+  }
 }
 
 /**
