@@ -6,7 +6,7 @@
 const { join } = require('node:path');
 const { root, variants, rounds, kit, hasKit, baseline, builds, ADMIN_KEY } = require('./options');
 const { startServer, startService, withDirectory, withPostgresDatabase, setUp } = require('./servers');
-const { load, warmUp, phase } = require('./load');
+const { warmUp, phase } = require('./load');
 const { record } = require('./report');
 
 const VARIANTS = {
@@ -103,12 +103,16 @@ async function benchPostgres() {
             p99: Math.max(...results.map((r) => r.p99)),
             non2xx: results.reduce((s, r) => s + r.non2xx, 0),
             errors: results.reduce((s, r) => s + r.errors, 0),
+            // the instances' CPU over all their requests
+            cpuUs: results.every((r) => r.cpuUs !== undefined)
+              ? results.reduce((s, r) => s + r.cpuUs * r.requests, 0) / results.reduce((s, r) => s + r.requests, 0)
+              : undefined,
           });
           const requests = all.map((_, i) => ({ sourceId: setup.sourceId, headers: {}, tag: `${name}-${i}-${Date.now()}` }));
           await Promise.all(all.map((a, i) => warmUp(a.url, requests[i])));
-          record(name, 'GET /health', { ...sum(await Promise.all(all.map((a) => load(a.url, '/health')))), round });
+          record(name, 'GET /health', { ...sum(await Promise.all(all.map((a) => phase(a, '/health')))), round });
           record(name, 'POST /requests', {
-            ...sum(await Promise.all(all.map((a, i) => load(a.url, '/requests', requests[i])))),
+            ...sum(await Promise.all(all.map((a, i) => phase(a, '/requests', requests[i])))),
             round,
           });
         } finally {

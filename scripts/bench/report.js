@@ -74,21 +74,26 @@ function printOfferRatios() {
     ['PostgreSQL', 'service PostgreSQL offer x1', 'service PostgreSQL x1'],
   ];
   for (const [label, offer, direct] of pairs) {
-    const byRound = (server) => {
+    const byRound = (server, key) => {
       const figures = new Map();
-      for (const r of rows) if (r.server === server && r.route === 'POST /requests') figures.set(r.round, r.rps);
+      for (const r of rows) if (r.server === server && r.route === 'POST /requests' && r[key] !== undefined) figures.set(r.round, r[key]);
       return figures;
     };
-    const offers = byRound(offer);
-    const directs = byRound(direct);
-    const ratios = [...offers].filter(([round]) => directs.has(round)).map(([round, rps]) => rps / directs.get(round));
+    const ratiosOf = (key) => {
+      const offers = byRound(offer, key);
+      const directs = byRound(direct, key);
+      return [...offers].filter(([round]) => directs.has(round)).map(([round, value]) => value / directs.get(round));
+    };
+    const ratios = ratiosOf('rps');
     if (ratios.length === 0) continue;
+    const cpu = ratiosOf('cpuUs');
+    const list = (values) => (values.length > 1 ? ` (rounds ${values.map((r) => r.toFixed(2)).join(' ')})` : '');
     console.log(
-      `POST /requests, offer source / direct source, ${label}: ${median(ratios).toFixed(2)}` +
-        (ratios.length > 1 ? ` (median of rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})` : '') +
-        ` - ${Math.round(median([...offers.values()]))} against ${Math.round(median([...directs.values()]))} req/s; ` +
-        'each request is offered to the chosen operator (claim of offered_load, the offer row, the ' +
-        "request's pending offer; the offers outlast the run, so none expires and no request waits)",
+      `POST /requests on an offer source / on a direct source, ${label}: req/s ${median(ratios).toFixed(2)}${list(ratios)}` +
+        (cpu.length > 0 ? `; CPU per request ${median(cpu).toFixed(2)}${list(cpu)}` : '') +
+        ` - ${Math.round(median([...byRound(offer, 'rps').values()]))} against ${Math.round(median([...byRound(direct, 'rps').values()]))} req/s. ` +
+        'Each request is offered to the chosen operator (a claim of offered_load, the offer row, the ' +
+        "request's pending offer); the offers outlast the run: none expires and no request waits",
     );
   }
 }
