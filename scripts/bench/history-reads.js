@@ -162,4 +162,4 @@ async function benchHistoryReads({ rows, spans, times, postgres }) {
   }
 }
 
-module.exports = { benchHistoryReads };
+module.exports = { benchHistoryReads, setUp, seedSqlite, seedPostgres };

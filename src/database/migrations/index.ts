@@ -6,6 +6,7 @@ import { Webhooks1764700000000 } from './1764700000000-Webhooks';
 import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
+import { ServiceLevelCoveringIndexes1764950000000 } from './1764950000000-ServiceLevelCoveringIndexes';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ServiceLevelIndexes1764750000000,
   SkillsAndPriority1764800000000,
   Presence1764900000000,
+  ServiceLevelCoveringIndexes1764950000000,
 ];
