@@ -33,7 +33,22 @@ export interface ServiceLevelRow {
   offersExpired: number;
 }
 
+/** A source's arrivals in one bucket of time (UTC); buckets without arrivals are absent. */
+export interface ArrivalCountRow {
+  /** Seconds since the epoch of the bucket's start. */
+  bucketStart: number;
+  arrivals: number;
+}
+
+/** The handle times of a source's requests created in a window: how many, and their sum. */
+export interface HandleTotals {
+  handled: number;
+  totalSeconds: number;
+}
+
 interface Sql {
+  /** Whole seconds since the epoch of a stored timestamp (both store UTC). */
+  epoch(column: string): string;
   /**
    * A stored timestamp's bucket, as a key that sorts and groups like the bucket's start. SQLite
    * cuts TypeORM's UTC text ("2026-01-27 10:30:00.000") to its hour or day: no date parsing per
@@ -47,15 +62,17 @@ interface Sql {
 }
 
 const DIALECT_SQL: Record<Dialect, Sql> = {
-  // julianday reads the text as UTC; its double keeps about 20 µs at today's dates: rounded
-  // to the millisecond.
+  // SQLite stores TypeORM's UTC text ("2026-01-27 10:30:00.000"); unixepoch and julianday read it
+  // as UTC (unixepoch truncates to the second, as strftime('%s') did at twice the cost per row).
+  // julianday's double keeps about 20 µs at today's dates: rounded to the millisecond.
   sqlite: {
+    epoch: (column) => `unixepoch(${column})`,
     bucketKey: (column, bucket) => `substr(${column}, 1, ${bucket === 'hour' ? 13 : 10})`,
-    bucketStart: (key, bucket) =>
-      `CAST(strftime('%s', ${bucket === 'hour' ? `${key} || ':00:00'` : key}) AS INTEGER)`,
+    bucketStart: (key, bucket) => `unixepoch(${bucket === 'hour' ? `${key} || ':00:00'` : key})`,
     secondsBetween: (end, start) => `ROUND((julianday(${end}) - julianday(${start})) * 86400.0, 3)`,
   },
   postgres: {
+    epoch: (column) => `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint)`,
     bucketKey: (column, bucket) =>
       `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint) / ${BUCKET_SECONDS[bucket]}`,
     bucketStart: (key, bucket) => `${key} * ${BUCKET_SECONDS[bucket]}`,
@@ -81,9 +98,9 @@ const rank = (percent: number, n: string) => `(${n} * ${percent} + 99) / 100`;
  * database by ROW_NUMBER over each bucket, so only one row per bucket leaves it. Waits are
  * those of the assigned requests; requests still waiting have no wait yet and are left out.
  *
- * Cost (bench:growth): the window's requests from IDX_requests_created_source alone, in its
- * order (so grouping per request needs no sort; the source is filtered in the index, and `+`
- * keeps the planner off the source's index, which would read the source's whole history), each
+ * Cost (bench:growth): the window's requests from an index alone, in its order (so grouping per
+ * request needs no sort): IDX_requests_created_source for all sources,
+ * IDX_requests_source_created (source_id, created_at) for one; each
  * one's few events from IDX_request_events_request alone (it carries type, time and trigger), and
  * one sorting pass per bucket for both percentiles. Nothing outside the window is read, however
  * long the history (events before `from` cannot belong to a request created after it); the
@@ -102,7 +119,7 @@ export class ServiceLevelsRepository {
     const params: unknown[] = [window.from, window.from, window.to];
     let sourceFilter = '';
     if (window.sourceId !== undefined) {
-      sourceFilter = 'AND +r.source_id = ?';
+      sourceFilter = 'AND r.source_id = ?';
       params.push(window.sourceId);
     }
     params.push(window.targetAnswerSeconds);
@@ -176,6 +193,71 @@ export class ServiceLevelsRepository {
       offersDeclined: Number(row.declined),
       offersExpired: Number(row.expired),
     }));
+  }
+
+  /**
+   * The source's arrivals per `bucketSeconds` (UTC, from the epoch) of [from, to), for
+   * GET /staffing/plan. One grouped read of IDX_requests_source_created (source_id, created_at):
+   * the index alone answers it, however long the history outside the window.
+   */
+  async arrivalCounts(
+    sourceId: number,
+    from: Date,
+    to: Date,
+    bucketSeconds: number,
+  ): Promise<ArrivalCountRow[]> {
+    const sql = DIALECT_SQL[this.dialect];
+    const bucket = `${sql.epoch('created_at')} / ${Math.trunc(bucketSeconds)}`;
+    const rows = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
+      `SELECT ${bucket} AS bucket, COUNT(*) AS arrivals
+        FROM requests
+        WHERE source_id = ? AND created_at >= ? AND created_at < ?
+        GROUP BY ${bucket}`,
+      [sourceId, from, to],
+    );
+    return rows.map((row) => ({
+      bucketStart: Number(row.bucket) * bucketSeconds,
+      arrivals: Number(row.arrivals),
+    }));
+  }
+
+  /**
+   * The handle times (first assignment → first close, as byBucket defines them) of the source's
+   * latest `sample` requests created in [from, to): how many were handled, and the seconds they
+   * took in all. The latest requests come from IDX_requests_source_created read backwards, each
+   * one's first assignment and close from IDX_request_events_request, so the cost is bounded by
+   * `sample`, not by the window: a mean of thousands of handle times changes little with more.
+   */
+  async handleTotals(
+    sourceId: number,
+    from: Date,
+    to: Date,
+    sample: number,
+  ): Promise<HandleTotals> {
+    const sql = DIALECT_SQL[this.dialect];
+    const [row] = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
+      `WITH latest AS (
+        SELECT id FROM requests
+        WHERE source_id = ? AND created_at >= ? AND created_at < ?
+        ORDER BY created_at DESC LIMIT ${Math.trunc(sample)}
+      ),
+      cohort AS (
+        SELECT r.id,
+          MIN(CASE WHEN e.type = 'assigned' THEN e.created_at END) AS assigned_at,
+          MIN(CASE WHEN e.type = 'closed' THEN e.created_at END) AS closed_at
+        FROM latest r
+        JOIN request_events e ON e.request_id = r.id AND e.type IN ('assigned', 'closed')
+        GROUP BY r.id
+      )
+      SELECT COUNT(*) AS handled,
+        SUM(${sql.secondsBetween('closed_at', 'assigned_at')}) AS total
+      FROM cohort WHERE closed_at >= assigned_at`,
+      [sourceId, from, to],
+    );
+    return {
+      handled: Number(row?.handled ?? 0),
+      totalSeconds: Number(row?.total ?? 0),
+    };
   }
 }
 

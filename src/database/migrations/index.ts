@@ -7,6 +7,7 @@ import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIn
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
 import { ServiceLevelCoveringIndexes1764950000000 } from './1764950000000-ServiceLevelCoveringIndexes';
+import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanIndex';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   SkillsAndPriority1764800000000,
   Presence1764900000000,
   ServiceLevelCoveringIndexes1764950000000,
+  StaffingPlanIndex1765050000000,
 ];
