@@ -100,7 +100,10 @@ async function timeRoutes(url, sourceIds, times) {
     const arrivals = path.startsWith('/analytics')
       ? JSON.parse(first.body).buckets.reduce((sum, b) => sum + b.arrivals, 0)
       : undefined;
-    results.push({ label, median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1], arrivals });
+    const result = { label, median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1], arrivals };
+    // As it comes too: a worst-case run takes long, and an interrupted one keeps its figures.
+    console.log(`  ${label}: median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
+    results.push(result);
   }
   return results;
 }
