@@ -7,7 +7,19 @@
  * with their history), so seeding takes seconds instead of hours.
  * With a benchmark kit (BENCH_KIT, default ../shared/bench) the kit's bare-Node yardstick is
  * seeded to the same size and its stats timed too: the reference for "answers within 2x".
- * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50).
+ *
+ * Then the reads over a long history (scripts/bench/history-reads.js): GET
+ * /analytics/service-levels over the default 7 days (all sources and one, by hour and by day) and
+ * GET /staffing/plan over 4 weeks (skipped with a note where the route answers 404), with
+ * GROWTH_ROWS requests written in bulk SQL over each span of GROWTH_DAYS: 365 days (about 2% of
+ * them in the 7-day window, a year of steady traffic) and 7 days (every one of them in it: the
+ * worst case). Median and max of GROWTH_TIMES calls each; timings are printed, never asserted
+ * (the run fails only on an error).
+ *
+ * Options (env): GROWTH_ROWS (1000000), BENCH_SECONDS (8), BENCH_CONNECTIONS (50),
+ *   GROWTH_PARTS (intake,reads), GROWTH_DAYS (365,7), GROWTH_TIMES (15), GROWTH_WARMUP (3),
+ *   BENCH_POSTGRES=1 the reads on PostgreSQL too (TEST_DATABASE_URL: an admin URL; the bench
+ *   creates an lds_bench_test_* database per span and drops it).
  */
 const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -15,7 +27,12 @@ const { join, resolve } = require('node:path');
 const Database = require('better-sqlite3');
 const { seconds, connections, call, startServer, startApp, stopApp, postLoad } = require('./bench-lib');
 
+const { benchHistoryReads } = require('./bench/history-reads');
+
 const rows = Number(process.env.GROWTH_ROWS || 1000000);
+const parts = (process.env.GROWTH_PARTS || 'intake,reads').split(',');
+const spans = (process.env.GROWTH_DAYS || '365,7').split(',').filter(Boolean).map(Number);
+const times = Number(process.env.GROWTH_TIMES || 15);
 
 /** Median milliseconds of `count` sequential GETs. */
 async function medianGet(url, count = 15) {
@@ -97,7 +114,7 @@ async function yardstickGrowth(dir, port) {
   return { fresh, grown };
 }
 
-async function main() {
+async function intakeGrowth() {
   const dir = mkdtempSync(join(tmpdir(), 'lds-bench-growth-'));
   const file = join(dir, 'crm.sqlite');
   const port = 4800 + Math.floor(Math.random() * 100);
@@ -146,6 +163,13 @@ async function main() {
   } finally {
     if (process.env.GROWTH_KEEP) console.log(`kept ${file}`);
     else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (parts.includes('intake')) await intakeGrowth();
+  if (parts.includes('reads')) {
+    await benchHistoryReads({ rows, spans, times, postgres: process.env.BENCH_POSTGRES === '1' });
   }
 }
 

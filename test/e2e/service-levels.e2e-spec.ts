@@ -205,6 +205,65 @@ describe('Service levels (e2e)', () => {
     ]);
   });
 
+  it('takes the first assignment and the first close of a request closed and reopened', async () => {
+    const operator = await given(t).operator({ max_load: 1 });
+    const reopened = await given(t).source();
+    await given(t).weights(reopened.id, [{ operator_id: operator.id, weight: 1 }]);
+    const reopen = (id: number) =>
+      t.http().patch(`/requests/${id}/status`).query({ status: 'active' }).expect(200);
+    let rB: Record<string, any>;
+    fakeDateOnly();
+    try {
+      at('2026-03-05T09:00:00Z');
+      const rA = await given(t).request(reopened.id); // assigned at once: wait 0
+      at('2026-03-05T09:05:00Z');
+      rB = await given(t).request(reopened.id); // waits
+      at('2026-03-05T09:10:00Z');
+      await close(rB.id); // closed before any assignment: abandoned
+      at('2026-03-05T09:20:00Z');
+      await close(rA.id); // first close: handle 1200 s
+      at('2026-03-05T09:25:00Z');
+      await reopen(rA.id); // back onto its operator: a later assignment, which moves nothing
+      at('2026-03-05T09:30:00Z');
+      await close(rA.id); // a later close: its handle stays the first one's
+      at('2026-03-05T09:35:00Z');
+      await reopen(rB.id); // assigned now, its first assignment: wait 1800 s; no handle
+    } finally {
+      jest.useRealTimers();
+    }
+    const events = await t.http().get(`/requests/${rB.id}/events`).expect(200);
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'waiting',
+      'closed',
+      'reopened',
+      'waiting',
+      'assigned',
+    ]);
+
+    const { body } = await serviceLevels({
+      source_id: reopened.id,
+      from: '2026-03-05T09:00:00Z',
+      to: '2026-03-05T10:00:00Z',
+    }).expect(200);
+    expect(body.buckets).toEqual([
+      {
+        ...EMPTY,
+        start: '2026-03-05T09:00:00.000Z',
+        arrivals: 2,
+        assigned: 2,
+        abandoned: 1,
+        answered_within_target: 1,
+        service_level: 0.5,
+        // Waits 0 and 1800; the one handle is rA's first: 09:00 to 09:20.
+        wait_p50_seconds: 0,
+        wait_p90_seconds: 1800,
+        wait_max_seconds: 1800,
+        handle_p50_seconds: 1200,
+      },
+    ]);
+  });
+
   it('defaults to the 7 days up to now, by hour, with a 60 s target', async () => {
     const { body } = await serviceLevels({}).expect(200);
     const now = Date.now();

@@ -6,6 +6,7 @@ import { Webhooks1764700000000 } from './1764700000000-Webhooks';
 import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIndexes';
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
+import { ServiceLevelCoveringIndexes1764950000000 } from './1764950000000-ServiceLevelCoveringIndexes';
 import { Offers1765000000000 } from './1765000000000-Offers';
 import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanIndex';
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
@@ -21,6 +22,7 @@ export const migrations = [
   ServiceLevelIndexes1764750000000,
   SkillsAndPriority1764800000000,
   Presence1764900000000,
+  ServiceLevelCoveringIndexes1764950000000,
   Offers1765000000000,
   StaffingPlanIndex1765050000000,
   WebhookEventsOfOperators1765100000000,
