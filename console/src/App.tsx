@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, authRequired, backgroundRead, session } from './api';
 import type {
+  OfferResponseDto,
   OperatorResponseDto,
   PublicEvent,
   ReleaseResponseDto,
@@ -14,6 +15,7 @@ import { time } from './format';
 import { explain, type Names } from './names';
 import { OperatorForm } from './OperatorForm';
 import { Operators } from './Operators';
+import { PendingOffers } from './PendingOffers';
 import { RequestDetail } from './RequestDetail';
 import { NO_FILTER, RequestSearch, type SearchFilter } from './RequestSearch';
 import { SourceForm } from './SourceForm';
@@ -39,9 +41,10 @@ interface Data {
   sources: SourceResponseDto[];
   waiting: RequestResponseDto[];
   stats: SourceStatsDto[];
+  offers: OfferResponseDto[];
 }
 
-const EMPTY: Data = { operators: [], sources: [], waiting: [], stats: [] };
+const EMPTY: Data = { operators: [], sources: [], waiting: [], stats: [], offers: [] };
 
 type Auth = 'checking' | 'signed-out' | 'ready';
 
@@ -162,13 +165,14 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
       do {
         again.current = false;
         try {
-          const [operators, sources, waiting, stats] = await Promise.all([
+          const [operators, sources, waiting, stats, offers] = await Promise.all([
             read<OperatorResponseDto[]>('/operators?limit=1000'),
             read<SourceResponseDto[]>('/sources?limit=1000'),
             read<RequestResponseDto[]>('/requests?waiting=true&limit=200'),
             read<SourceStatsDto[]>('/requests/distribution/stats?limit=1000'),
+            read<OfferResponseDto[]>('/offers?status=pending&limit=200'),
           ]);
-          setData({ operators, sources, waiting, stats });
+          setData({ operators, sources, waiting, stats, offers });
           setLoaded(true);
           setGeneration((n) => n + 1);
         } catch (error) {
@@ -261,6 +265,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
       <main class="board">
         <Operators
           operators={data.operators}
+          now={now}
           onToggle={(operator, active) =>
             void act(() => api('PATCH', `/operators/${operator.id}`, { is_active: active }))
           }
@@ -299,6 +304,11 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
             )
           }
           onOpen={(request) => setDetail({ id: request.id, version: 0 })}
+        />
+        <PendingOffers
+          offers={data.offers}
+          operatorName={operatorName}
+          onOpen={(id) => setDetail({ id, version: 0 })}
         />
         <Sources
           sources={data.sources}
