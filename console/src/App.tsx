@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, authRequired, backgroundRead, session } from './api';
+import { api, ApiError, authRequired, backgroundRead, session, whoAmI } from './api';
 import type {
   OfferResponseDto,
   OperatorResponseDto,
@@ -10,6 +10,7 @@ import type {
   SourceStatsDto,
   StrategyResponseDto,
 } from './api-types';
+import { Desk } from './Desk';
 import { Distribution } from './Distribution';
 import { time } from './format';
 import { explain, type Names } from './names';
@@ -51,6 +52,8 @@ type Auth = 'checking' | 'signed-out' | 'ready';
 export function App() {
   const [auth, setAuth] = useState<Auth>('checking');
   const [needsKey, setNeedsKey] = useState(false);
+  /** Signed in with an operator key: that operator, whose desk is shown instead of the board. */
+  const [operator, setOperator] = useState<OperatorResponseDto | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const nextMessage = useRef(1);
 
@@ -76,11 +79,24 @@ export function App() {
     say('error', error instanceof Error ? error.message : String(error));
   }, []);
 
+  /** An operator key opens the desk; any other key (or none) the board, as before. */
+  const enter = () =>
+    whoAmI().then(
+      (me) => {
+        setOperator(me);
+        setAuth('ready');
+      },
+      (error: unknown) => {
+        signOut(`Cannot sign in: ${error instanceof Error ? error.message : error}`);
+      },
+    );
+
   useEffect(() => {
     authRequired().then(
       (required) => {
         setNeedsKey(required);
-        setAuth(!required || session.key() ? 'ready' : 'signed-out');
+        if (required && !session.key()) setAuth('signed-out');
+        else void enter();
       },
       (error: unknown) => {
         say('error', `Cannot reach the service: ${error instanceof Error ? error.message : error}`);
@@ -108,11 +124,17 @@ export function App() {
           onSignIn={(key) => {
             session.save(key);
             setMessages([]);
-            setAuth('ready');
+            setAuth('checking');
+            void enter();
           }}
         />
       )}
-      {auth === 'ready' && <Board say={say} report={report} onUnauthorized={signOut} />}
+      {auth === 'ready' &&
+        (operator ? (
+          <Desk me={operator} say={say} onUnauthorized={signOut} />
+        ) : (
+          <Board say={say} report={report} onUnauthorized={signOut} />
+        ))}
     </>
   );
 }
@@ -205,7 +227,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
     () =>
       connectStream({
         onState: (state) => {
-          if (state === 'unauthorized')
+          if (state === 'unauthorized' || state === 'forbidden')
             onUnauthorized('The service refused the key: sign in again.');
           else setLive(state);
           // (Re)connected: catch up on whatever changed while the stream was down.
