@@ -4,6 +4,7 @@ import {
   generateApiKey,
   hashApiKey,
   INTAKE_KEY_PREFIX,
+  OPERATOR_KEY_PREFIX,
   presentedKey,
 } from './api-keys';
 
@@ -15,6 +16,14 @@ describe('api keys', () => {
       expect(key.startsWith(INTAKE_KEY_PREFIX)).toBe(true);
       expect(Buffer.from(key.slice(INTAKE_KEY_PREFIX.length), 'base64url')).toHaveLength(32);
     }
+  });
+
+  it('gives operator keys their own prefix, which no intake key has', () => {
+    const key = generateApiKey(OPERATOR_KEY_PREFIX);
+    expect(key).toMatch(/^ldo_[A-Za-z0-9_-]{43}$/);
+    // The guard tells the two kinds apart by prefix alone, before any lookup.
+    expect(OPERATOR_KEY_PREFIX.startsWith(INTAKE_KEY_PREFIX)).toBe(false);
+    expect(INTAKE_KEY_PREFIX.startsWith(OPERATOR_KEY_PREFIX)).toBe(false);
   });
 
   it('hashes with SHA-256 (hex), deterministically', () => {

@@ -2,12 +2,17 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every intake key starts with this, so a leaked key is recognisable (secret scanners). */
 export const INTAKE_KEY_PREFIX = 'lds_';
+/**
+ * Every operator key starts with this: recognisable like intake keys, and told apart from them
+ * before any lookup (an `lds_op…` prefix could not be: base64url may put `op` after `lds_`).
+ */
+export const OPERATOR_KEY_PREFIX = 'ldo_';
 /** Characters of a key kept in clear to tell keys apart in lists: the prefix and 8 more. */
 export const VISIBLE_KEY_CHARS = INTAKE_KEY_PREFIX.length + 8;
 
-/** A new intake key: 32 random bytes (256 bits), base64url, after the prefix. */
-export function generateApiKey(): string {
-  return INTAKE_KEY_PREFIX + randomBytes(32).toString('base64url');
+/** A new key: 32 random bytes (256 bits), base64url, after the prefix (intake by default). */
+export function generateApiKey(prefix = INTAKE_KEY_PREFIX): string {
+  return prefix + randomBytes(32).toString('base64url');
 }
 
 /** SHA-256 of the key, hex: what the database stores and indexes; the key itself never is. */

@@ -4,8 +4,12 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { ApiKeyGuard } from './api-key.guard';
+import { OperatorApiKey } from './entities/operator-api-key.entity';
 import { SourceApiKey } from './entities/source-api-key.entity';
 import { FailedAuthGuard, FailedAuthLimiter } from './failed-auth-limiter';
+import { OperatorApiKeysController } from './operator-api-keys.controller';
+import { OperatorApiKeysRepository } from './operator-api-keys.repository';
+import { OperatorApiKeysService } from './operator-api-keys.service';
 import { RateLimitGuard } from './rate-limit.guard';
 import { SourceApiKeysController } from './source-api-keys.controller';
 import { SourceApiKeysRepository } from './source-api-keys.repository';
@@ -13,7 +17,7 @@ import { SourceApiKeysService } from './source-api-keys.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SourceApiKey]),
+    TypeOrmModule.forFeature([SourceApiKey, OperatorApiKey]),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -22,10 +26,12 @@ import { SourceApiKeysService } from './source-api-keys.service';
       }),
     }),
   ],
-  controllers: [SourceApiKeysController],
+  controllers: [SourceApiKeysController, OperatorApiKeysController],
   providers: [
     SourceApiKeysService,
     SourceApiKeysRepository,
+    OperatorApiKeysService,
+    OperatorApiKeysRepository,
     FailedAuthLimiter,
     // Global guards run in this order: too many failed keys from this address (before any key
     // is looked at), who is calling, then how often.

@@ -5,6 +5,7 @@ export type Principal =
   | { kind: 'anonymous'; id: 'anonymous' }
   | { kind: 'admin'; id: string }
   | { kind: 'intake'; id: string; keyId: number; sourceId: number }
+  /** A person with its own key (operator_api_keys): the routes marked @OperatorAllowed(). */
   | { kind: 'operator'; id: string; keyId: number; operatorId: number };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous', id: 'anonymous' };

@@ -2,6 +2,7 @@ import { applyDecorators, Type, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
@@ -103,6 +104,27 @@ export function ApiNotFound(
     description,
     type: ErrorResponseDto,
     example: { statusCode: 404, error: 'Not Found', message },
+  });
+}
+
+/** The 403 an intake key gets on any route but POST /requests (ApiKeyGuard). */
+export const INTAKE_KEY_FORBIDDEN =
+  'this intake key may only create requests (POST /requests) for source 1';
+
+/**
+ * A route an operator key may call, with the 403s of its own rule (not its operator, not its
+ * request) beside the intake key's: one named example per case.
+ */
+export function ApiForbidden(description: string, cases: Record<string, string>): MethodDecorator {
+  return ApiForbiddenResponse({
+    description: `${description}; or an intake key (only POST /requests)`,
+    type: ErrorResponseDto,
+    examples: Object.fromEntries(
+      Object.entries({ ...cases, intakeKey: INTAKE_KEY_FORBIDDEN }).map(([name, message]) => [
+        name,
+        { summary: message, value: { statusCode: 403, error: 'Forbidden', message } },
+      ]),
+    ),
   });
 }
 

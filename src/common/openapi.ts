@@ -1,20 +1,26 @@
 import { INestApplication, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { errorBody } from './api-docs';
+import { OPERATOR_KEY_SCOPE } from '../auth/api-key.guard';
+import { errorBody, INTAKE_KEY_FORBIDDEN } from './api-docs';
 import { MAX_ID } from './validation';
 
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
 /** Routes outside API-key authentication: they document `security: []` (or their own scheme). */
 const PUBLIC_PATHS = /^\/(health(\/.*)?|metrics)$/;
+/** Routes about the caller itself (@OperatorOnly): any other key is 401 there, never 403. */
+const OPERATOR_ONLY_PATHS = /^\/me(\/.*)?$/;
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 export const DOCS_TITLE = 'Lead distribution service API';
 
 const TAGS: Record<string, string> = {
-  operators: 'People who take requests: capacity (`max_load`) and live `current_load`.',
+  operators:
+    'People who take requests: capacity (`max_load`) and live `current_load`, presence, shifts, ' +
+    'and their own keys.',
+  me: 'The caller’s own desk, with an operator key: its operator and its active requests and pending offers.',
   offers:
     'Requests offered to an operator on `assignment: "offer"` sources: accept, decline, ' +
     'expiry (each with its own history event and webhook).',
@@ -50,8 +56,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '- Errors are `{"statusCode", "error", "message"}`; for 400 `message` is always an array ' +
         'of strings, each naming its field (`source_id is required`).\n' +
         '- When the server sets ADMIN_API_KEYS every route except /health* and /metrics needs ' +
-        'an admin key or, for POST /requests only, an intake key of the source, as ' +
-        '`Authorization: Bearer <key>` or `X-API-Key: <key>`. Without ADMIN_API_KEYS the API is open.',
+        'a key, as `Authorization: Bearer <key>` or `X-API-Key: <key>`: an admin key (every ' +
+        'route); a source’s intake key (`lds_…`: POST /requests for its source only); or an ' +
+        'operator’s own key (`ldo_…`: GET /me, GET /me/requests, GET /me/offers, ' +
+        'PUT /operators/{its id}/presence, accepting and declining its own offers, and ' +
+        'GET /requests/{id}, GET /requests/{id}/events (requests assigned or offered to it) and ' +
+        'closing by PATCH /requests/{id}/status of its own requests). Any other route answers a ' +
+        'key 403. Without ' +
+        'ADMIN_API_KEYS the API is open; an operator key is still honoured (with its limits), and ' +
+        '/me answers 401 without one.',
     )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
@@ -63,8 +76,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         // Nest's default is 'JWT'; these keys are opaque strings.
         bearerFormat: undefined,
         description:
-          'An admin key (one of ADMIN_API_KEYS) or a source’s intake key (`lds_…`): an opaque ' +
-          'string, not a JWT. For /metrics also METRICS_TOKEN.',
+          'An admin key (one of ADMIN_API_KEYS: every route), a source’s intake key (`lds_…`: ' +
+          'POST /requests for its source) or an operator’s key (`ldo_…`: /me and its own ' +
+          'presence, requests and offers): an opaque string, not a JWT. For /metrics also METRICS_TOKEN.',
       },
       'bearer',
     )
@@ -73,7 +87,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'apiKey',
         in: 'header',
         name: 'X-API-Key',
-        description: 'The same admin or intake key, in the X-API-Key header instead',
+        description: 'The same admin, intake or operator key, in the X-API-Key header instead',
       },
       'api-key',
     )
@@ -117,6 +131,28 @@ export class OpenApiRoutes implements OnModuleInit {
   }
 }
 
+/** The 403 of a route that neither intake nor operator keys may call (ApiKeyGuard). */
+function keyOutOfScope() {
+  const example = (message: string) => ({
+    summary: message,
+    value: { statusCode: 403, error: 'Forbidden', message },
+  });
+  return {
+    description:
+      'An intake key outside POST /requests for its own source, or an operator key outside the ' +
+      'routes it may call',
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/ErrorResponseDto' },
+        examples: {
+          intakeKey: example(INTAKE_KEY_FORBIDDEN),
+          operatorKey: example(OPERATOR_KEY_SCOPE),
+        },
+      },
+    },
+  };
+}
+
 /**
  * Documents what the global guards and the body parser add to every route: public routes need no
  * key; every other one answers 401 without a key, 403 for a key that may not call it, 429 over a
@@ -152,12 +188,9 @@ function documentAccess(document: OpenAPIObject): OpenAPIObject {
         'ADMIN_API_KEYS is set and no key, or a wrong or revoked key, was given',
         'an API key is required',
       );
-      operation.responses['403'] ??= errorBody(
-        403,
-        'Forbidden',
-        'An intake key was used outside POST /requests for its own source',
-        'this intake key may only create requests (POST /requests) for source 1',
-      );
+      if (!OPERATOR_ONLY_PATHS.test(path)) {
+        operation.responses['403'] ??= keyOutOfScope();
+      }
       operation.responses['429'] ??= {
         ...errorBody(
           429,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { OperatorApiKey } from '../auth/entities/operator-api-key.entity';
 import { SourceApiKey } from '../auth/entities/source-api-key.entity';
 import { AppConfig } from '../config/app-config';
 import { RoundRobinState } from '../distribution/entities/round-robin-state.entity';
@@ -25,6 +26,7 @@ export const entities = [
   RequestEvent,
   RoundRobinState,
   SourceApiKey,
+  OperatorApiKey,
   IdempotencyKey,
   WebhookSubscription,
   WebhookDelivery,

@@ -43,7 +43,10 @@ describe(DistributionService.name, () => {
   });
   afterEach(() => dataSource.destroy());
 
-  const rules = { requiredSkills: [], skillFallbackSeconds: null, defaultPriority: 0,
+  const rules = {
+    requiredSkills: [],
+    skillFallbackSeconds: null,
+    defaultPriority: 0,
     assignment: 'direct' as const,
     offerTimeoutSeconds: 60,
   };

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { principalOf } from '../auth/principal';
+import { OperatorAllowed } from '../auth/public.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { DeclineOfferDto } from './dto/decline-offer.dto';
 import { ListOffersQueryDto } from './dto/list-offers-query.dto';
@@ -31,6 +32,7 @@ export class OffersController {
   }
 
   @Post(':id/accept')
+  @OperatorAllowed()
   @HttpCode(200)
   @ApiAcceptOffer()
   accept(
@@ -41,6 +43,7 @@ export class OffersController {
   }
 
   @Post(':id/decline')
+  @OperatorAllowed()
   @HttpCode(200)
   @ApiDeclineOffer()
   decline(

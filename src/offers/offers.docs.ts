@@ -1,12 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiConflict,
+  ApiForbidden,
   ApiInvalid,
   ApiNotFound,
   ApiPaginatedList,
   ApiTooLarge,
-  ErrorResponseDto,
   invalidId,
   validationExample,
 } from '../common/api-docs';
@@ -16,15 +16,11 @@ import { ListOffersQueryDto } from './dto/list-offers-query.dto';
 import { OfferResponseDto } from './dto/offer-response.dto';
 
 const offerNotFound = () => ApiNotFound('offer 42 not found', 'No offer has this id');
+// Accept and decline take an operator key for its own offers (the guard admits it, the service
+// checks whose offer it is); every other offers route is the admin's (the generic 403).
 const notYours = () =>
-  ApiForbiddenResponse({
-    description: 'An operator key and an offer made to another operator',
-    type: ErrorResponseDto,
-    example: {
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'offer 7 was made to another operator',
-    },
+  ApiForbidden('An operator key and an offer made to another operator', {
+    notItsOffer: 'offer 7 was made to another operator',
   });
 const notPending = () =>
   ApiConflict(
@@ -55,7 +51,6 @@ export const ApiGetOffer = () =>
     }),
     ApiOkResponse({ type: OfferResponseDto, description: 'The offer' }),
     ApiInvalid({ badId: invalidId() }),
-    notYours(),
     offerNotFound(),
   );
 
@@ -83,7 +78,8 @@ export const ApiDeclineOffer = () =>
         'The request is offered at once to the next eligible operator by the source’s strategy, ' +
         'never to one who declined it or let it expire while another remains; when none remains ' +
         'those exclusions are cleared and the request waits (history `waiting`) and drains as ' +
-        'usual. The body is optional.',
+        'usual. The body is optional. An admin key may decline on the operator’s behalf; an ' +
+        'operator key only its own offers.',
     }),
     ApiOkResponse({ type: OfferResponseDto, description: 'The offer, declined' }),
     ApiInvalid({

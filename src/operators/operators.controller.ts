@@ -1,4 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { principalOf } from '../auth/principal';
+import { OperatorAllowed } from '../auth/public.decorator';
 import { ApiTags } from '@nestjs/swagger';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ListOperatorsQueryDto } from './dto/list-operators-query.dto';
@@ -59,12 +73,14 @@ export class OperatorsController {
   }
 
   @Put(':id/presence')
+  @OperatorAllowed()
   @ApiSetPresence()
   setPresence(
     @Param('id', PositiveIntPipe) id: number,
     @Body() dto: SetPresenceDto,
+    @Req() request: Request,
   ): Promise<OperatorResponseDto> {
-    return this.operators.setPresence(id, dto);
+    return this.operators.setPresence(id, dto, principalOf(request));
   }
 
   @Get(':id/events')

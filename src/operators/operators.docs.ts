@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   ApiConflict,
+  ApiForbidden,
   ApiInvalid,
   ApiNotFound,
   ApiPaginatedList,
@@ -108,7 +109,8 @@ export const ApiSetPresence = () =>
         '`available`, `away` or `offline`, with an optional `reason`. Only available operators ' +
         'get new requests; going away or offline keeps the current ones, and becoming available ' +
         'drains waiting work into the operator at once. A change is a `presence_changed` event ' +
-        'in the operator’s history and an `operator.presence_changed` webhook.',
+        'in the operator’s history (actor `operator` when its own key made it) and an ' +
+        '`operator.presence_changed` webhook. An operator key may set its own presence only.',
     }),
     ApiOkResponse({ type: OperatorResponseDto, description: 'The operator' }),
     ApiInvalid({
@@ -116,6 +118,9 @@ export const ApiSetPresence = () =>
       badId: invalidId(),
     }),
     operatorNotFound(),
+    ApiForbidden('An operator key setting another operator’s presence', {
+      otherOperator: "an operator key may only set its own presence (operator 2), not operator 3's",
+    }),
     ApiTooLarge(),
   );
 

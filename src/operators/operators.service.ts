@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 import { type Page } from '../common/pagination.dto';
 import { ListOperatorsQueryDto } from './dto/list-operators-query.dto';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -106,10 +107,24 @@ export class OperatorsService {
     });
   }
 
-  /** Sets the operator's presence; becoming available drains its sources at once. */
-  setPresence(id: number, dto: SetPresenceDto): Promise<OperatorResponseDto> {
+  /**
+   * Sets the operator's presence; becoming available drains its sources at once. An operator key
+   * may set its own presence only.
+   */
+  setPresence(
+    id: number,
+    dto: SetPresenceDto,
+    principal: Principal = ANONYMOUS,
+  ): Promise<OperatorResponseDto> {
+    if (principal.kind === 'operator' && principal.operatorId !== id) {
+      throw new ForbiddenException(
+        `an operator key may only set its own presence (operator ${principal.operatorId}), ` +
+          `not operator ${id}'s`,
+      );
+    }
+    const actor = principal.kind === 'operator' ? 'operator' : 'admin';
     return this.transactions.run(async (tx) => {
-      await this.state.setPresence(tx, id, dto.presence, dto.reason ?? null, 'admin');
+      await this.state.setPresence(tx, id, dto.presence, dto.reason ?? null, actor);
       const operator = await this.operators.find(id, tx);
       if (!operator) throw new NotFoundException(`operator ${id} not found`);
       return toOperatorResponse(operator);

@@ -12,6 +12,9 @@ export const OPERATOR_EVENT_TYPES = [
 ] as const;
 export type OperatorEventType = (typeof OPERATOR_EVENT_TYPES)[number];
 
-/** Who made an operator change: a person with an admin key, or the service (shift changes). */
-export const OPERATOR_EVENT_ACTORS = ['admin', 'system'] as const;
+/**
+ * Who made an operator change: a person with an admin key, the service (shift changes), or the
+ * operator itself with its own key.
+ */
+export const OPERATOR_EVENT_ACTORS = ['admin', 'system', 'operator'] as const;
 export type OperatorEventActor = (typeof OPERATOR_EVENT_ACTORS)[number];

@@ -15,7 +15,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { principalOf } from '../auth/principal';
-import { IntakeAllowed } from '../auth/public.decorator';
+import { IntakeAllowed, OperatorAllowed } from '../auth/public.decorator';
 import { hashBody } from '../idempotency/body-hash';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
@@ -106,9 +106,13 @@ export class RequestsController {
   }
 
   @Get(':id/events')
+  @OperatorAllowed()
   @ApiRequestHistory()
-  history(@Param('id', PositiveIntPipe) id: number): Promise<RequestEventResponseDto[]> {
-    return this.requests.history(id);
+  history(
+    @Param('id', PositiveIntPipe) id: number,
+    @Req() request: Request,
+  ): Promise<RequestEventResponseDto[]> {
+    return this.requests.history(id, principalOf(request));
   }
 
   @Post(':id/assign')
@@ -129,17 +133,23 @@ export class RequestsController {
   }
 
   @Get(':id')
+  @OperatorAllowed()
   @ApiGetRequest()
-  get(@Param('id', PositiveIntPipe) id: number): Promise<RequestResponseDto> {
-    return this.requests.get(id);
+  get(
+    @Param('id', PositiveIntPipe) id: number,
+    @Req() request: Request,
+  ): Promise<RequestResponseDto> {
+    return this.requests.get(id, principalOf(request));
   }
 
   @Patch(':id/status')
+  @OperatorAllowed()
   @ApiUpdateStatus()
   updateStatus(
     @Param('id', PositiveIntPipe) id: number,
     @Query() query: UpdateStatusDto,
     @Body() body: UpdateStatusDto,
+    @Req() request: Request,
   ): Promise<RequestResponseDto> {
     const status = query.status ?? body.status;
     if (!status) {
@@ -148,6 +158,6 @@ export class RequestsController {
     if (query.status && body.status && query.status !== body.status) {
       throw new BadRequestException('status in the query and in the body disagree');
     }
-    return this.requests.updateStatus(id, status);
+    return this.requests.updateStatus(id, status, principalOf(request));
   }
 }

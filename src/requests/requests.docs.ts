@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import {
   ApiConflict,
+  ApiForbidden,
   ApiInvalid,
   ApiNotFound,
   ApiPaginatedList,
@@ -40,6 +41,12 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export const STATUS_REQUIRED = `status is required (query or body): one of ${REQUEST_STATUSES.join(', ')}`;
 
 const requestNotFound = () => ApiNotFound('request 42 not found', 'No request has this id');
+
+// An operator key reads only its own requests (RequestAccess.canSee).
+const notTheOperatorsRequest = () =>
+  ApiForbidden('An operator key on a request neither assigned nor offered to it', {
+    notItsRequest: 'request 5 is neither assigned nor offered to operator 2',
+  });
 
 export const ApiCreateRequest = () =>
   applyDecorators(
@@ -165,10 +172,15 @@ export const ApiGetDecision = () =>
 
 export const ApiGetRequest = () =>
   applyDecorators(
-    ApiOperation({ summary: 'Get a request', description: 'Unknown id → 404.' }),
+    ApiOperation({
+      summary: 'Get a request',
+      description:
+        'Unknown id → 404. An operator key reads the requests assigned or offered to it.',
+    }),
     ApiOkResponse({ type: RequestResponseDto, description: 'The request' }),
     ApiInvalid({ badId: invalidId() }),
     requestNotFound(),
+    notTheOperatorsRequest(),
   );
 
 export const ApiUpdateStatus = () =>
@@ -181,7 +193,9 @@ export const ApiUpdateStatus = () =>
         'closing a closed request changes nothing, closing a waiting one takes it out of the queue. ' +
         'Reopening counts toward the operator’s load again and is refused with 409 when the ' +
         'operator is at capacity; when the operator is inactive (or there is none) the request ' +
-        'waits instead, and is assigned at once if someone has room.',
+        'waits instead, and is assigned at once if someone has room. An operator key may close ' +
+        'the requests assigned to it (and nothing else: no reopening, no one else’s); its close ' +
+        'is written to the history with actor `operator`.',
     }),
     ApiQuery({ name: 'status', enum: REQUEST_STATUSES, required: false }),
     ApiBody({ type: UpdateStatusDto, required: false }),
@@ -192,6 +206,12 @@ export const ApiUpdateStatus = () =>
       badId: invalidId(),
     }),
     requestNotFound(),
+    ApiForbidden('An operator key reopening, or closing a request not assigned to it', {
+      operatorKeyReopens:
+        'an operator key may only close requests (status closed), not reopen them',
+      notItsRequest:
+        'request 5 is not assigned to operator 2; an operator key may only close its own requests',
+    }),
     ApiConflict(
       'Reopening onto an operator at capacity',
       'operator 2 is at capacity; request 1 cannot be reopened',
@@ -206,7 +226,8 @@ export const ApiRequestHistory = () =>
       description:
         'Each change is written in the transaction that made it. Replaying the events gives the ' +
         'current state: created (active, no operator), assigned and reassigned (operator_id), ' +
-        'waiting (no operator), closed, reopened (active, operator_id or none).',
+        'waiting (no operator), closed, reopened (active, operator_id or none). An operator key ' +
+        'reads the history of the requests assigned or offered to it.',
     }),
     ApiOkResponse({
       type: RequestEventResponseDto,
@@ -215,6 +236,7 @@ export const ApiRequestHistory = () =>
     }),
     ApiInvalid({ badId: invalidId() }),
     requestNotFound(),
+    notTheOperatorsRequest(),
   );
 
 export const ApiAssignRequest = () =>

@@ -9,6 +9,7 @@ import { RequestEvent } from './entities/request-event.entity';
 import { LeadRequest } from './entities/request.entity';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RequestsController } from './requests.controller';
+import { RequestAccess } from './request-access.service';
 import { RequestsService } from './requests.service';
 
 @Module({
@@ -20,6 +21,8 @@ import { RequestsService } from './requests.service';
     IdempotencyModule,
   ],
   controllers: [RequestsController],
-  providers: [RequestsService, DistributionStatsService],
+  providers: [RequestsService, DistributionStatsService, RequestAccess],
+  // The caller's own requests (GET /me/requests), and who may see which (offers will ask too).
+  exports: [RequestsService, RequestAccess],
 })
 export class RequestsModule {}

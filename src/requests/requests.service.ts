@@ -13,6 +13,7 @@ import { RequestResponseDto, toRequestResponse } from './dto/request-response.dt
 import { RequestStatus } from './entities/request.entity';
 import { PostgresIntake } from './lifecycle/postgres-intake';
 import { RequestLifecycleService } from './lifecycle/request-lifecycle.service';
+import { RequestAccess } from './request-access.service';
 import { RequestEventsRepository } from './request-events.repository';
 import { RequestsRepository } from './requests.repository';
 
@@ -26,6 +27,7 @@ export class RequestsService {
     private readonly lifecycle: RequestLifecycleService,
     private readonly postgresIntake: PostgresIntake,
     private readonly idempotency: IdempotencyService,
+    private readonly access: RequestAccess,
   ) {}
 
   /**
@@ -139,24 +141,37 @@ export class RequestsService {
     return { items: items.map((item) => toRequestResponse(item, now)), total };
   }
 
-  async get(id: number): Promise<RequestResponseDto> {
+  /** The request; an operator key only sees its own (RequestAccess). */
+  async get(id: number, principal: Principal = ANONYMOUS): Promise<RequestResponseDto> {
     const request = await this.requests.find(id);
     if (!request) throw new NotFoundException(`request ${id} not found`);
+    this.access.assertCanSee(principal, request);
     return toRequestResponse(request);
   }
 
   /**
    * Closing frees one unit of the operator's load (and drains it); reopening takes one back or
-   * waits. See RequestLifecycleService for the rules.
+   * waits. See RequestLifecycleService for the rules. An operator key may only close its own
+   * request: checked on the locked row, so the request cannot change hands before the close.
    */
-  updateStatus(id: number, status: RequestStatus): Promise<RequestResponseDto> {
-    return this.transactions.run(async (tx) =>
-      toRequestResponse(
+  updateStatus(
+    id: number,
+    status: RequestStatus,
+    principal: Principal = ANONYMOUS,
+  ): Promise<RequestResponseDto> {
+    return this.transactions.run(async (tx) => {
+      const actor = principal.kind === 'operator' ? 'operator' : 'admin';
+      if (principal.kind === 'operator') {
+        const current = await this.requests.lock(tx, id);
+        if (!current) throw new NotFoundException(`request ${id} not found`);
+        this.access.assertMayChangeStatus(principal, current, status);
+      }
+      return toRequestResponse(
         status === 'closed'
-          ? await this.lifecycle.close(tx, id, 'admin')
-          : await this.lifecycle.reopen(tx, id, 'admin'),
-      ),
-    );
+          ? await this.lifecycle.close(tx, id, actor)
+          : await this.lifecycle.reopen(tx, id, actor),
+      );
+    });
   }
 
   assign(id: number, operatorId: number): Promise<RequestResponseDto> {
@@ -171,9 +186,13 @@ export class RequestsService {
     );
   }
 
-  /** The request's history, oldest first. */
-  async history(id: number): Promise<RequestEventResponseDto[]> {
-    if (!(await this.requests.exists(id))) {
+  /** The request's history, oldest first; an operator key only reads its own requests'. */
+  async history(id: number, principal: Principal = ANONYMOUS): Promise<RequestEventResponseDto[]> {
+    if (principal.kind === 'operator') {
+      const request = await this.requests.find(id);
+      if (!request) throw new NotFoundException(`request ${id} not found`);
+      this.access.assertCanSee(principal, request);
+    } else if (!(await this.requests.exists(id))) {
       throw new NotFoundException(`request ${id} not found`);
     }
     const rows = await this.events.listForRequest(id);

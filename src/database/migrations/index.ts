@@ -8,6 +8,7 @@ import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriorit
 import { Presence1764900000000 } from './1764900000000-Presence';
 import { Offers1765000000000 } from './1765000000000-Offers';
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
+import { OperatorApiKeys1765100000000 } from './1765100000000-OperatorApiKeys';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Presence1764900000000,
   Offers1765000000000,
   WebhookEventsOfOperators1765100000000,
+  OperatorApiKeys1765100000000,
 ];

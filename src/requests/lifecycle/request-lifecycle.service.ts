@@ -16,6 +16,7 @@ import {
   excludesOperator,
   expiryOf,
   isDue,
+  missedEnough,
   type Offer,
   type OfferOutcome,
 } from '../../offers/offer';
