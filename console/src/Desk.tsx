@@ -11,9 +11,7 @@ import { useClock } from './clock';
 import { moment, time } from './format';
 import { timeLeft } from './PendingOffers';
 import { connectStream, type StreamState } from './stream';
-
-/** Without the event stream (an operator key may not read it), the desk reads this often. */
-export const DESK_POLL_MS = 2000;
+import { DESK_POLL_MS } from './timing';
 
 interface Props {
   /** The operator whose key is in use, as GET /me answered at sign-in. */

@@ -76,13 +76,13 @@ export function scheduleWords(text: string): string {
     `${list === 'weekly' ? 'Weekly hours' : 'Exceptions'}, row ${Number(i) + 1}`;
   return text
     .replace(
-      /\bschedule\.(weekly|exceptions)\[(\d+)\]\./g,
+      /\b[Ss]chedule\.(weekly|exceptions)\[(\d+)\]\./g,
       (_, list: string, i: string) => `${rowName(list, i)}: `,
     )
-    .replace(/\bschedule\.(weekly|exceptions)\[(\d+)\]/g, (_, list: string, i: string) =>
+    .replace(/\b[Ss]chedule\.(weekly|exceptions)\[(\d+)\]/g, (_, list: string, i: string) =>
       rowName(list, i),
     )
-    .replace(/\bschedule\.time_zone\b/g, 'Time zone');
+    .replace(/\b[Ss]chedule\.time_zone\b/g, 'Time zone');
 }
 
 interface Props {
