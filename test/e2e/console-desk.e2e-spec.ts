@@ -66,6 +66,7 @@ const STREAM_REFUSED = /status of 403/;
 
     let ann: Record<string, any>;
     let annKey: string;
+    let annKeyId: number;
     /** Configured beside Ann but away, so that work goes to Ann unless a test makes Bob available. */
     let bob: Record<string, any>;
     const bobPresence = (presence: string) =>
@@ -85,7 +86,9 @@ const STREAM_REFUSED = /status of 403/;
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 
       ann = await admin().operator({ name: 'Ann', max_load: 3 });
-      annKey = (await api().post(`/operators/${ann.id}/keys`).expect(201)).body.key;
+      ({ key: annKey, id: annKeyId } = (
+        await api().post(`/operators/${ann.id}/keys`).expect(201)
+      ).body);
       offerSource = await admin().source({
         name: 'Offer line',
         assignment: 'offer',
@@ -360,6 +363,18 @@ const STREAM_REFUSED = /status of 403/;
         }),
       );
       await waitForText(samRow.getByTestId('shift'), /^On shift$/);
+    });
+
+    it('a revoked key ends the desk at its next read', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      expectedProblems = [STREAM_REFUSED];
+      await signIn(annKey);
+      await offers().waitFor();
+      expectedProblems = [STREAM_REFUSED, /status of 401/];
+      await api().delete(`/operators/${ann.id}/keys/${annKeyId}`).expect(204);
+      await alert('The service refused the key: sign in again.').waitFor({ timeout: DESK_MS });
+      await page.getByLabel('API key').waitFor();
+      expect(await offers().count()).toBe(0);
     });
   },
 );
