@@ -19,9 +19,11 @@ import { Operators } from './Operators';
 import { PendingOffers } from './PendingOffers';
 import { RequestDetail } from './RequestDetail';
 import { NO_FILTER, RequestSearch, type SearchFilter } from './RequestSearch';
+import { ServiceLevels } from './ServiceLevels';
 import { SourceForm } from './SourceForm';
 import { SignIn } from './SignIn';
 import { Sources } from './Sources';
+import { Staffing } from './Staffing';
 import { connectStream, type StreamState } from './stream';
 import { POLL_MS } from './timing';
 import { Waiting } from './Waiting';
@@ -374,6 +376,8 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
           onOpen={(id) => setDetail({ id, version: 0 })}
           explain={words}
         />
+        <ServiceLevels sources={data.sources} generation={generation} explain={words} />
+        <Staffing sources={data.sources} generation={generation} explain={words} />
       </main>
       {editing && (
         <WeightsEditor

@@ -216,6 +216,45 @@ export interface ReleaseResponseDto {
   waiting: number;
 }
 
+export interface ServiceLevelBucketDto {
+  start: string;
+  arrivals: number;
+  assigned: number;
+  abandoned: number;
+  answered_within_target: number;
+  /** null without arrivals. */
+  service_level: number | null;
+  wait_p50_seconds: number | null;
+  wait_p90_seconds: number | null;
+  wait_max_seconds: number | null;
+}
+
+export interface ServiceLevelsResponseDto {
+  source_id: number | null;
+  target_answer_seconds: number;
+  buckets: ServiceLevelBucketDto[];
+}
+
+export interface StaffingPlanCellDto {
+  day: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+  hour: number;
+  arrivals_per_hour: number;
+  /** null: arrivals without a known handle time (nothing was handled in the window). */
+  required_capacity: number | null;
+  scheduled_capacity: number;
+  /** scheduled − required: negative is understaffed; null when required is. */
+  gap: number | null;
+}
+
+export interface StaffingPlanResponseDto {
+  source_id: number;
+  weeks: number;
+  time_zone: string;
+  aht_seconds: number | null;
+  /** 168: mon..sun × 0..23 in the asked time zone. */
+  cells: StaffingPlanCellDto[];
+}
+
 /** A message of GET /events/stream (the webhook body). */
 export interface PublicEvent {
   id: string;
@@ -289,4 +328,22 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
   SimulatedOperatorDto: ['operator_id', 'share'],
   RequestEventResponseDto: ['id', 'type', 'operator_id', 'trigger', 'actor', 'created_at'],
   ReleaseResponseDto: ['released', 'reassigned', 'waiting'],
+  StaffingPlanResponseDto: ['source_id', 'weeks', 'time_zone', 'aht_seconds', 'cells'],
+  StaffingPlanCellDto: [
+    'day',
+    'hour',
+    'arrivals_per_hour',
+    'required_capacity',
+    'scheduled_capacity',
+    'gap',
+  ],
+  ServiceLevelsResponseDto: ['target_answer_seconds', 'buckets'],
+  ServiceLevelBucketDto: [
+    'start',
+    'arrivals',
+    'answered_within_target',
+    'service_level',
+    'wait_p90_seconds',
+    'wait_max_seconds',
+  ],
 };

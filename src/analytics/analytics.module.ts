@@ -6,5 +6,7 @@ import { ServiceLevelsService } from './service-levels.service';
 @Module({
   controllers: [AnalyticsController],
   providers: [ServiceLevelsRepository, ServiceLevelsService],
+  // The staffing plan reads the same history.
+  exports: [ServiceLevelsRepository],
 })
 export class AnalyticsModule {}

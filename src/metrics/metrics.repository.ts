@@ -39,7 +39,8 @@ export class MetricsRepository {
         'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
       ),
       this.dataSource.query<Row[]>(
-        "SELECT source_id, COUNT(*) AS n FROM requests WHERE status = 'active' AND operator_id IS NULL GROUP BY source_id",
+        // A request with a pending offer is not waiting (offers).
+        "SELECT source_id, COUNT(*) AS n FROM requests WHERE status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL GROUP BY source_id",
       ),
     ]);
     return {

@@ -117,7 +117,8 @@ function unknownProperties(value: object, known: string[], path: string): string
     .map((key) => `property ${path}.${key} should not exist`);
 }
 
-function timeZoneErrors(value: unknown, path: string): string[] {
+/** The problem of a time zone field, if any (also GET /staffing/plan's `time_zone`). */
+export function timeZoneErrors(value: unknown, path: string): string[] {
   if (value === undefined) return [`${path} is required`];
   if (typeof value !== 'string' || !IANAZone.isValidZone(value)) {
     return [`${path} must be an IANA time zone, such as Europe/Berlin`];

@@ -97,6 +97,7 @@ describe('OpenAPI document (e2e)', () => {
   });
 
   it('types nullable strings as strings, and ids and counts as integers', () => {
+    const FRACTION_PARAMETERS = new Set(['target_service_level']);
     const problems: string[] = [];
     for (const [path, schema] of schemas(committed)) {
       if (schema.nullable && !schema.type && !schema.$ref && !schema.allOf && !schema.oneOf) {
@@ -121,7 +122,8 @@ describe('OpenAPI document (e2e)', () => {
     for (const [path, item] of Object.entries(committed.paths as Json)) {
       for (const [method, operation] of Object.entries(item as Json)) {
         for (const parameter of operation.parameters ?? []) {
-          if (parameter.schema?.type === 'number') {
+          // A share in (0, 1) is a fraction by nature; any other number parameter is a count.
+          if (parameter.schema?.type === 'number' && !FRACTION_PARAMETERS.has(parameter.name)) {
             problems.push(`${method.toUpperCase()} ${path} ${parameter.name}: number`);
           }
         }

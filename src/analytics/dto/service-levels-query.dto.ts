@@ -6,7 +6,7 @@ import type { BucketSize } from '../service-levels.repository';
 
 export const BUCKET_SIZES: readonly BucketSize[] = ['hour', 'day'];
 export const DEFAULT_TARGET_ANSWER_SECONDS = 60;
-const MAX_TARGET_ANSWER_SECONDS = 604_800;
+export const MAX_TARGET_ANSWER_SECONDS = 604_800;
 
 const instant = (what: string) =>
   `ISO 8601 date or date-time; without an offset it is read as UTC. ${what}`;

@@ -7,6 +7,7 @@ import { ServiceLevelIndexes1764750000000 } from './1764750000000-ServiceLevelIn
 import { SkillsAndPriority1764800000000 } from './1764800000000-SkillsAndPriority';
 import { Presence1764900000000 } from './1764900000000-Presence';
 import { Offers1765000000000 } from './1765000000000-Offers';
+import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanIndex';
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
 import { OperatorApiKeys1765100000000 } from './1765100000000-OperatorApiKeys';
 
@@ -21,6 +22,7 @@ export const migrations = [
   SkillsAndPriority1764800000000,
   Presence1764900000000,
   Offers1765000000000,
+  StaffingPlanIndex1765050000000,
   WebhookEventsOfOperators1765100000000,
   OperatorApiKeys1765100000000,
 ];

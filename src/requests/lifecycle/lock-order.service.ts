@@ -11,7 +11,9 @@ import { SourcesRepository } from '../../sources/sources.repository';
  * transaction at a time, and the functions below only read there):
  *
  *   1. requests   the request being changed (lockRequest), or an operator's active requests in
- *                 id order (release);
+ *                 id order (release), or the requests offered to an operator in id order (a
+ *                 change of the operator, which may withdraw those offers; an offer's expiry);
+ *                 an offer row is never locked itself: its request's lock guards it;
  *   2. sources    every source the change may drain, in one statement, in id order, FOR NO KEY
  *                 UPDATE; an intake holds its one source in share mode instead (FOR SHARE, in
  *                 its first statement), so intakes do not wait for each other; then, for a
@@ -42,7 +44,10 @@ export class LockSetChanged extends TransientConflict {
   }
 }
 
-/** Takes the lock order's steps 2 and 3; step 1 is RequestsRepository's (lockRequest, lockActiveOf). */
+/**
+ * Takes the lock order's steps 2 and 3; step 1 is RequestsRepository's (lockRequest, lockActiveOf,
+ * lockOfferedTo).
+ */
 @Injectable()
 export class LockOrderService {
   constructor(

@@ -8,7 +8,7 @@ export const MAX_TRAFFIC_ERLANGS = 100_000;
 const finite = { allowNaN: false, allowInfinity: false };
 
 /** Strict bounds, which class-validator's Min and Max are not. */
-function IsGreaterThan(bound: number): PropertyDecorator {
+export function IsGreaterThan(bound: number): PropertyDecorator {
   return ValidateBy({
     name: 'isGreaterThan',
     validator: {
@@ -18,7 +18,7 @@ function IsGreaterThan(bound: number): PropertyDecorator {
   });
 }
 
-function IsLessThan(bound: number): PropertyDecorator {
+export function IsLessThan(bound: number): PropertyDecorator {
   return ValidateBy({
     name: 'isLessThan',
     validator: {
