@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { DESK_POLL_MS } from '../../console/src/timing';
@@ -23,6 +25,11 @@ const LIVE_MS = 2500;
  * that refused read; it is the only console error these tests accept.
  */
 const STREAM_REFUSED = /status of 403/;
+/** UPDATE_SCREENSHOTS=1 writes the README's screenshot to docs/; otherwise to a temporary folder. */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'lds-desk-'));
 
 /**
  * The operator's desk (issue 25) and the board's presence, shift and offer fields, in a real
@@ -221,6 +228,15 @@ const STREAM_REFUSED = /status of 403/;
       await offer.waitFor({ timeout: DESK_MS });
       await offer.getByRole('button', { name: 'Accept' }).click();
       await item(myRequests(), 'While Ann is away').waitFor({ timeout: LIVE_MS });
+
+      // The desk with work in both lists, for the README.
+      const next = await admin().request(offerSource.id, { message: 'Do you ship to Norway?' });
+      await item(offers(), 'Norway').waitFor({ timeout: DESK_MS });
+      const dismiss = page.getByRole('button', { name: 'Dismiss' });
+      while ((await dismiss.count()) > 0) await dismiss.first().click();
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-desk.png') });
+      await api().patch(`/requests/${next.id}/status`).send({ status: 'closed' }).expect(200);
+      await item(offers(), 'Norway').waitFor({ state: 'detached', timeout: DESK_MS });
     });
 
     it('the board shows presence, shift, offered load and the pending offers', async () => {
