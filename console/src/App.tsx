@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, authRequired, backgroundRead, session } from './api';
+import { api, ApiError, authRequired, backgroundRead, session, whoAmI } from './api';
 import type {
+  OfferResponseDto,
   OperatorResponseDto,
   PublicEvent,
   ReleaseResponseDto,
@@ -9,11 +10,13 @@ import type {
   SourceStatsDto,
   StrategyResponseDto,
 } from './api-types';
+import { Desk } from './Desk';
 import { Distribution } from './Distribution';
 import { time } from './format';
 import { explain, type Names } from './names';
 import { OperatorForm } from './OperatorForm';
 import { Operators } from './Operators';
+import { PendingOffers } from './PendingOffers';
 import { RequestDetail } from './RequestDetail';
 import { NO_FILTER, RequestSearch, type SearchFilter } from './RequestSearch';
 import { ServiceLevels } from './ServiceLevels';
@@ -41,15 +44,18 @@ interface Data {
   sources: SourceResponseDto[];
   waiting: RequestResponseDto[];
   stats: SourceStatsDto[];
+  offers: OfferResponseDto[];
 }
 
-const EMPTY: Data = { operators: [], sources: [], waiting: [], stats: [] };
+const EMPTY: Data = { operators: [], sources: [], waiting: [], stats: [], offers: [] };
 
 type Auth = 'checking' | 'signed-out' | 'ready';
 
 export function App() {
   const [auth, setAuth] = useState<Auth>('checking');
   const [needsKey, setNeedsKey] = useState(false);
+  /** Signed in with an operator key: that operator, whose desk is shown instead of the board. */
+  const [operator, setOperator] = useState<OperatorResponseDto | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const nextMessage = useRef(1);
 
@@ -75,11 +81,24 @@ export function App() {
     say('error', error instanceof Error ? error.message : String(error));
   }, []);
 
+  /** An operator key opens the desk; any other key (or none) the board, as before. */
+  const enter = () =>
+    whoAmI().then(
+      (me) => {
+        setOperator(me);
+        setAuth('ready');
+      },
+      (error: unknown) => {
+        signOut(`Cannot sign in: ${error instanceof Error ? error.message : error}`);
+      },
+    );
+
   useEffect(() => {
     authRequired().then(
       (required) => {
         setNeedsKey(required);
-        setAuth(!required || session.key() ? 'ready' : 'signed-out');
+        if (required && !session.key()) setAuth('signed-out');
+        else void enter();
       },
       (error: unknown) => {
         say('error', `Cannot reach the service: ${error instanceof Error ? error.message : error}`);
@@ -107,11 +126,17 @@ export function App() {
           onSignIn={(key) => {
             session.save(key);
             setMessages([]);
-            setAuth('ready');
+            setAuth('checking');
+            void enter();
           }}
         />
       )}
-      {auth === 'ready' && <Board say={say} report={report} onUnauthorized={signOut} />}
+      {auth === 'ready' &&
+        (operator ? (
+          <Desk me={operator} say={say} onUnauthorized={signOut} />
+        ) : (
+          <Board say={say} report={report} onUnauthorized={signOut} />
+        ))}
     </>
   );
 }
@@ -164,13 +189,14 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
       do {
         again.current = false;
         try {
-          const [operators, sources, waiting, stats] = await Promise.all([
+          const [operators, sources, waiting, stats, offers] = await Promise.all([
             read<OperatorResponseDto[]>('/operators?limit=1000'),
             read<SourceResponseDto[]>('/sources?limit=1000'),
             read<RequestResponseDto[]>('/requests?waiting=true&limit=200'),
             read<SourceStatsDto[]>('/requests/distribution/stats?limit=1000'),
+            read<OfferResponseDto[]>('/offers?status=pending&limit=200'),
           ]);
-          setData({ operators, sources, waiting, stats });
+          setData({ operators, sources, waiting, stats, offers });
           setLoaded(true);
           setGeneration((n) => n + 1);
         } catch (error) {
@@ -203,7 +229,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
     () =>
       connectStream({
         onState: (state) => {
-          if (state === 'unauthorized')
+          if (state === 'unauthorized' || state === 'forbidden')
             onUnauthorized('The service refused the key: sign in again.');
           else setLive(state);
           // (Re)connected: catch up on whatever changed while the stream was down.
@@ -263,6 +289,7 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
       <main class="board">
         <Operators
           operators={data.operators}
+          now={now}
           onToggle={(operator, active) =>
             void act(() => api('PATCH', `/operators/${operator.id}`, { is_active: active }))
           }
@@ -301,6 +328,11 @@ function Board({ say, report, onUnauthorized }: BoardProps) {
             )
           }
           onOpen={(request) => setDetail({ id: request.id, version: 0 })}
+        />
+        <PendingOffers
+          offers={data.offers}
+          operatorName={operatorName}
+          onOpen={(id) => setDetail({ id, version: 0 })}
         />
         <Sources
           sources={data.sources}

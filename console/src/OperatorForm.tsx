@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from './api';
-import type { OperatorResponseDto } from './api-types';
+import { type OperatorResponseDto, type Presence, PRESENCES } from './api-types';
 import { Dialog } from './Dialog';
+import { draftOf, ScheduleEditor, scheduleOf, scheduleWords } from './ScheduleEditor';
 import { parseSkills, skillsText } from './skills';
 
 interface Props {
@@ -12,12 +13,18 @@ interface Props {
   explain(error: unknown): string;
 }
 
-/** Create an operator, or change its name, max load, skills and whether it is active. */
+/**
+ * Create an operator, or change its name, max load, skills, schedule, whether it is active and
+ * its presence (the person's own switch, which a lead may set on their behalf).
+ */
 export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
   const [name, setName] = useState(operator?.name ?? '');
   const [maxLoad, setMaxLoad] = useState(String(operator?.max_load ?? 10));
   const [active, setActive] = useState(operator?.is_active ?? true);
   const [skills, setSkills] = useState(skillsText(operator?.skills ?? []));
+  const [presence, setPresence] = useState<Presence>(operator?.presence ?? 'available');
+  const [reason, setReason] = useState(operator?.presence_reason ?? '');
+  const [schedule, setSchedule] = useState(() => draftOf(operator?.schedule ?? null));
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -33,18 +40,25 @@ export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
       max_load: load,
       is_active: active,
       skills: parseSkills(skills),
+      schedule: scheduleOf(schedule),
     };
+    const presenceBody = {
+      presence,
+      reason: presence === 'available' || reason.trim() === '' ? null : reason.trim(),
+    };
+    const presenceChanged =
+      presenceBody.presence !== (operator?.presence ?? 'available') ||
+      presenceBody.reason !== (operator?.presence_reason ?? null);
     try {
-      if (operator) {
-        await api('PATCH', `/operators/${operator.id}`, body);
-        onSaved(`Operator ${body.name} saved.`);
-      } else {
-        await api('POST', '/operators', body);
-        onSaved(`Operator ${body.name} added.`);
-      }
+      // Presence has its own route (it withdraws offers, drains the queue): after the fields.
+      const saved = operator
+        ? await api<OperatorResponseDto>('PATCH', `/operators/${operator.id}`, body)
+        : await api<OperatorResponseDto>('POST', '/operators', body);
+      if (presenceChanged) await api('PUT', `/operators/${saved.id}/presence`, presenceBody);
+      onSaved(operator ? `Operator ${body.name} saved.` : `Operator ${body.name} added.`);
       onClose();
     } catch (error) {
-      setProblem(explain(error));
+      setProblem(scheduleWords(explain(error)));
     } finally {
       setSaving(false);
     }
@@ -100,6 +114,38 @@ export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
             skills goes to someone who has them all.
           </p>
         </div>
+        <div class="field">
+          <label for="operator-presence">Presence</label>
+          <select
+            id="operator-presence"
+            value={presence}
+            aria-describedby="operator-presence-hint"
+            onChange={(event) => setPresence(event.currentTarget.value as Presence)}
+          >
+            {PRESENCES.map((p) => (
+              <option key={p} value={p}>
+                {p.charAt(0).toUpperCase() + p.slice(1)}
+              </option>
+            ))}
+          </select>
+          <p class="hint" id="operator-presence-hint">
+            The person’s own switch: only available operators get new work. Away or offline keeps
+            their requests and withdraws their offers.
+          </p>
+        </div>
+        {presence !== 'available' && (
+          <div class="field">
+            <label for="operator-presence-reason">Reason</label>
+            <input
+              id="operator-presence-reason"
+              maxLength={200}
+              placeholder="lunch"
+              value={reason}
+              onInput={(event) => setReason(event.currentTarget.value)}
+            />
+          </div>
+        )}
+        <ScheduleEditor draft={schedule} onChange={setSchedule} />
         <label class="check">
           <input
             type="checkbox"

@@ -1,9 +1,11 @@
 import type { OperatorResponseDto } from './api-types';
+import { moment } from './format';
 import { OperatorSkills } from './OperatorSkills';
 import { TableCard } from './TableCard';
 
 interface Props {
   operators: OperatorResponseDto[];
+  now: number;
   onToggle(operator: OperatorResponseDto, active: boolean): void;
   onRelease(operator: OperatorResponseDto): void;
   onAdd(): void;
@@ -15,8 +17,23 @@ interface Props {
   explain(error: unknown): string;
 }
 
+/** "Available", "Away: lunch", "Offline". */
+export function presenceText(operator: OperatorResponseDto): string {
+  const word = operator.presence.charAt(0).toUpperCase() + operator.presence.slice(1);
+  return operator.presence_reason ? `${word}: ${operator.presence_reason}` : word;
+}
+
+/** "On shift", "On shift until 18:00", "Off shift until Mon 09:00". */
+function shiftText(operator: OperatorResponseDto, now: number): string {
+  const state = operator.on_shift ? 'On shift' : 'Off shift';
+  return operator.next_shift_change_at
+    ? `${state} until ${moment(operator.next_shift_change_at, now)}`
+    : state;
+}
+
 export function Operators({
   operators,
+  now,
   onToggle,
   onRelease,
   onAdd,
@@ -29,7 +46,7 @@ export function Operators({
     <TableCard
       id="operators"
       title="Operators"
-      columns={['Name', 'Load', 'Skills', 'Active', null]}
+      columns={['Name', 'Load', 'Presence', 'Shift', 'Skills', 'Active', null]}
       empty={operators.length === 0 ? 'No operators yet.' : null}
       toolbar={
         <button type="button" class="secondary" onClick={onAdd}>
@@ -53,6 +70,17 @@ export function Operators({
                 {operator.current_load} / {operator.max_load}
               </span>
             </div>
+            {operator.offered_load > 0 && (
+              <span class="meta" data-testid="offered">
+                {operator.offered_load} offered
+              </span>
+            )}
+          </td>
+          <td data-testid="presence">
+            <span class={`presence presence-${operator.presence}`}>{presenceText(operator)}</span>
+          </td>
+          <td data-testid="shift" class={operator.on_shift ? undefined : 'off-shift'}>
+            {shiftText(operator, now)}
           </td>
           <td>
             <OperatorSkills operator={operator} onSave={onSaveSkills} explain={explain} />

@@ -90,7 +90,8 @@ export function RequestDetail(props: Props) {
           ? `Request #${r.id} closed.`
           : `Request #${r.id} reopened${r.operator_id === null ? ': waiting' : ` with ${operatorName(r.operator_id)}`}.`,
     );
-  const waiting = request?.status === 'active' && request.operator_id === null;
+  const offered = request?.pending_offer ?? null;
+  const waiting = request?.status === 'active' && request.operator_id === null && !offered;
 
   return (
     <Dialog title="Request detail" onClose={onClose}>
@@ -102,9 +103,11 @@ export function RequestDetail(props: Props) {
       {request && (
         <p class="detail-summary">
           <strong>#{request.id}</strong> · {waiting ? 'waiting' : request.status} ·{' '}
-          {request.operator_id === null
-            ? 'waiting for an operator'
-            : `with ${request.operator_name}`}
+          {offered
+            ? `offered to ${operatorName(offered.operator_id)}`
+            : request.operator_id === null
+              ? 'waiting for an operator'
+              : `with ${request.operator_name}`}
           {request.message && <span class="meta"> · “{request.message}”</span>}
         </p>
       )}

@@ -197,11 +197,17 @@ export function RequestSearch(props: Props) {
                   <td>#{r.lead_id}</td>
                   <td>{names.source(r.source_id)}</td>
                   <td>
-                    {r.operator_id === null
-                      ? '—'
-                      : (r.operator_name ?? names.operator(r.operator_id))}
+                    {r.pending_offer
+                      ? `offered to ${names.operator(r.pending_offer.operator_id)}`
+                      : r.operator_id === null
+                        ? '—'
+                        : (r.operator_name ?? names.operator(r.operator_id))}
                   </td>
-                  <td>{r.status === 'active' && r.operator_id === null ? 'waiting' : r.status}</td>
+                  <td>
+                    {r.status === 'active' && r.operator_id === null && !r.pending_offer
+                      ? 'waiting'
+                      : r.status}
+                  </td>
                   <td>{time(r.created_at)}</td>
                 </tr>
               ))}

@@ -12,8 +12,11 @@ export function SignIn({ onSignIn }: { onSignIn(key: string): void }) {
         }}
       >
         <h2>Sign in</h2>
-        <p>This service requires an admin API key. It is kept in this browser tab only.</p>
-        <label for="admin-key">Admin API key</label>
+        <p>
+          This service requires a key: an admin API key opens the board, an operator key (ldo_…)
+          your desk. It is kept in this browser tab only.
+        </p>
+        <label for="admin-key">Admin API key or operator key</label>
         <input
           id="admin-key"
           type="password"

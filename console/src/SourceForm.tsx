@@ -31,6 +31,8 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
   const [fallback, setFallback] = useState(String(source?.skill_fallback_seconds ?? ''));
   const [priority, setPriority] = useState(String(source?.default_priority ?? 0));
   const [aging, setAging] = useState(String(source?.priority_aging_per_minute ?? 0));
+  const [assignment, setAssignment] = useState(source?.assignment ?? 'direct');
+  const [offerTimeout, setOfferTimeout] = useState(String(source?.offer_timeout_seconds ?? 60));
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const chosen = strategies.find((s) => s.name === strategy);
@@ -46,6 +48,8 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
       skill_fallback_seconds: wholeNumber(fallback, null),
       default_priority: wholeNumber(priority, 0),
       priority_aging_per_minute: wholeNumber(aging, 0),
+      assignment,
+      offer_timeout_seconds: wholeNumber(offerTimeout, 60),
     };
     try {
       if (source) {
@@ -185,6 +189,41 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
             />
             <p class="hint" id="source-priority-aging-hint">
               Priority a waiting request gains each minute (up to 100), so nothing waits forever.
+            </p>
+          </div>
+          <div class="field">
+            <label for="source-assignment">Assignment</label>
+            <select
+              id="source-assignment"
+              value={assignment}
+              aria-describedby="source-assignment-hint"
+              onChange={(event) =>
+                setAssignment(event.currentTarget.value as SourceResponseDto['assignment'])
+              }
+            >
+              <option value="direct">Direct: the chosen operator gets it</option>
+              <option value="offer">Offer: the chosen operator accepts or declines</option>
+            </select>
+            <p class="hint" id="source-assignment-hint">
+              An offer that is declined or runs out goes to the next operator.
+            </p>
+          </div>
+          <div class="field">
+            <label for="source-offer-timeout">Offer timeout (seconds)</label>
+            <input
+              id="source-offer-timeout"
+              type="number"
+              min={5}
+              max={86400}
+              step={1}
+              inputMode="numeric"
+              aria-describedby="source-offer-timeout-hint"
+              disabled={assignment !== 'offer'}
+              value={offerTimeout}
+              onInput={(event) => setOfferTimeout(event.currentTarget.value)}
+            />
+            <p class="hint" id="source-offer-timeout-hint">
+              5 to 86400: how long an operator has to accept an offer.
             </p>
           </div>
         </fieldset>

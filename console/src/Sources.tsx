@@ -9,9 +9,14 @@ interface Props {
   onEditSource(source: SourceResponseDto): void;
 }
 
-/** "needs de · anyone after 120 s · priority 10 · +2/min", or "—" when the defaults apply. */
+/**
+ * "offers, 60 s to accept · needs de · anyone after 120 s · priority 10 · +2/min", or "—" when
+ * the defaults apply.
+ */
 function routing(source: SourceResponseDto): string {
   const parts: string[] = [];
+  if (source.assignment === 'offer')
+    parts.push(`offers, ${source.offer_timeout_seconds} s to accept`);
   if (source.required_skills.length > 0) {
     parts.push(`needs ${skillsText(source.required_skills)}`);
     if (source.skill_fallback_seconds !== null) {

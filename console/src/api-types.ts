@@ -9,9 +9,65 @@ export interface OperatorResponseDto {
   is_active: boolean;
   max_load: number;
   current_load: number;
+  /** Its pending offers: each holds a unit of room. */
+  offered_load: number;
   /** Sorted. */
   skills: string[];
+  presence: Presence;
+  presence_reason: string | null;
+  presence_since: string;
+  /** null: always on shift. */
+  schedule: ScheduleDto | null;
+  on_shift: boolean;
+  /** null: never changes. */
+  next_shift_change_at: string | null;
   created_at: string;
+}
+
+export const PRESENCES = ['available', 'away', 'offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface WeeklyIntervalDto {
+  day: Weekday;
+  /** HH:MM in the time zone. */
+  start: string;
+  /** HH:MM, after start; 24:00 ends the day. */
+  end: string;
+}
+
+export interface ScheduleExceptionDto {
+  /** YYYY-MM-DD. */
+  date: string;
+  /** Both absent: a day off. */
+  start?: string;
+  end?: string;
+}
+
+export interface ScheduleDto {
+  /** IANA name. */
+  time_zone: string;
+  weekly: WeeklyIntervalDto[];
+  exceptions: ScheduleExceptionDto[];
+}
+
+export interface PendingOfferDto {
+  id: number;
+  operator_id: number;
+  expires_at: string;
+}
+
+export interface OfferResponseDto {
+  id: number;
+  request_id: number;
+  operator_id: number;
+  status: 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  reason: string | null;
 }
 
 export interface SourceResponseDto {
@@ -26,6 +82,9 @@ export interface SourceResponseDto {
   skill_fallback_seconds: number | null;
   default_priority: number;
   priority_aging_per_minute: number;
+  /** direct: the chosen operator gets the request; offer: it is offered, to accept or decline. */
+  assignment: 'direct' | 'offer';
+  offer_timeout_seconds: number;
   created_at: string;
 }
 
@@ -52,6 +111,8 @@ export interface RequestResponseDto {
   skills_relaxed: boolean;
   /** null unless the request waits. */
   effective_priority: number | null;
+  /** While offered: to whom, until when (its operator_id is null meanwhile). */
+  pending_offer: PendingOfferDto | null;
 }
 
 export interface OperatorStatsDto {
@@ -129,7 +190,18 @@ export interface LeadResponseDto {
 export interface RequestEventResponseDto {
   id: number;
   request_id: number;
-  type: 'created' | 'assigned' | 'waiting' | 'reassigned' | 'closed' | 'reopened' | 'relaxed';
+  type:
+    | 'created'
+    | 'assigned'
+    | 'waiting'
+    | 'reassigned'
+    | 'closed'
+    | 'reopened'
+    | 'relaxed'
+    | 'offered'
+    | 'offer_declined'
+    | 'offer_expired'
+    | 'offer_withdrawn';
   operator_id: number | null;
   previous_operator_id: number | null;
   trigger: string | null;
@@ -197,7 +269,26 @@ export interface PublicEvent {
 
 /** Every schema and field the console relies on, checked against /docs-json by the e2e test. */
 export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
-  OperatorResponseDto: ['id', 'name', 'is_active', 'max_load', 'current_load', 'skills'],
+  OperatorResponseDto: [
+    'id',
+    'name',
+    'is_active',
+    'max_load',
+    'current_load',
+    'offered_load',
+    'skills',
+    'presence',
+    'presence_reason',
+    'presence_since',
+    'schedule',
+    'on_shift',
+    'next_shift_change_at',
+  ],
+  ScheduleDto: ['time_zone', 'weekly', 'exceptions'],
+  WeeklyIntervalDto: ['day', 'start', 'end'],
+  ScheduleExceptionDto: ['date', 'start', 'end'],
+  PendingOfferDto: ['id', 'operator_id', 'expires_at'],
+  OfferResponseDto: ['id', 'request_id', 'operator_id', 'status', 'expires_at'],
   SourceResponseDto: [
     'id',
     'name',
@@ -208,6 +299,8 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
     'skill_fallback_seconds',
     'default_priority',
     'priority_aging_per_minute',
+    'assignment',
+    'offer_timeout_seconds',
   ],
   StrategyResponseDto: ['name', 'description'],
   LeadResponseDto: ['id', 'external_id', 'name', 'email', 'phone'],
@@ -225,6 +318,7 @@ export const CONSOLE_FIELDS: Record<string, readonly string[]> = {
     'priority',
     'skills_relaxed',
     'effective_priority',
+    'pending_offer',
   ],
   SourceStatsDto: ['source_id', 'source_name', 'strategy', 'total_requests', 'operators'],
   OperatorStatsDto: ['operator_id', 'operator_name', 'weight', 'share', 'expected_share'],

@@ -1,4 +1,6 @@
-/** The console's HTTP client: same origin, the admin key as a Bearer token. */
+import type { OperatorResponseDto } from './api-types';
+
+/** The console's HTTP client: same origin, the signed-in key (admin or operator) as a Bearer token. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -93,4 +95,23 @@ async function call<T>(
 export async function authRequired(): Promise<boolean> {
   const config = await api<{ auth_required: boolean }>('GET', '/console/config');
   return config.auth_required;
+}
+
+/** Operator keys start with this (admin keys are whatever ADMIN_API_KEYS lists). */
+export const OPERATOR_KEY_PREFIX = 'ldo_';
+
+/**
+ * The operator whose key is in use, or null for an admin key (or none). Only a key that looks
+ * like an operator's is asked about: GET /me refuses any other with a 401, which the browser
+ * would log and the service would count as a failed sign-in. A 401 or 403 here means "not an
+ * operator key": the board then tries it as an admin key, as before.
+ */
+export async function whoAmI(): Promise<OperatorResponseDto | null> {
+  if (!session.key()?.startsWith(OPERATOR_KEY_PREFIX)) return null;
+  try {
+    return await api<OperatorResponseDto>('GET', '/me');
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
+    throw error;
+  }
 }

@@ -18,3 +18,15 @@ export const time = (iso: string) =>
     minute: '2-digit',
     second: '2-digit',
   });
+
+/** A moment ahead: "14:30" within a day, else "Tue 09:00" (the browser's time zone). */
+export function moment(iso: string, now: number): string {
+  const at = new Date(iso);
+  const clock = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (at.getTime() - now < 24 * 3600_000) return clock;
+  return `${at.toLocaleDateString(undefined, { weekday: 'short' })} ${clock}`;
+}
+
+/** Whole seconds from now until `iso`, never below 0. */
+export const secondsLeft = (iso: string, now: number) =>
+  Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000));

@@ -1,7 +1,8 @@
 import { authHeaders } from './api';
 import type { PublicEvent } from './api-types';
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+/** 'forbidden': the key is good but may not read the stream (an operator key, today). */
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'forbidden';
 
 interface Options {
   onEvent(event: PublicEvent): void;
@@ -51,7 +52,7 @@ export function connectStream({ onEvent, onState }: Options): () => void {
         signal: abort.signal,
       });
       if (response.status === 401 || response.status === 403) {
-        onState('unauthorized');
+        onState(response.status === 401 ? 'unauthorized' : 'forbidden');
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

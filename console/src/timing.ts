@@ -4,3 +4,6 @@
  * the tab comes back into view, and after the console's own changes. The browser tests import it.
  */
 export const POLL_MS = 30_000;
+
+/** The desk reads this often when its key may not read the event stream (an operator key). */
+export const DESK_POLL_MS = 2000;
