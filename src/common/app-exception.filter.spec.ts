@@ -60,6 +60,23 @@ describe(AppExceptionFilter.name, () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
+  it('answers a statement cancelled by the statement timeout with 503 naming the remedy', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { adapter, host, replies } = hostFor({ id: 'req-45' });
+    const sut = new AppExceptionFilter(adapter as never);
+
+    sut.catch(
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      host,
+    );
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0].status).toBe(503);
+    expect(JSON.stringify(replies[0].body)).toContain('statement timeout');
+    expect(error).not.toHaveBeenCalled();
+  });
+
   it('leaves HTTP exceptions to Nest, unlogged', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { adapter, host, replies } = hostFor({ id: 'req-43' });

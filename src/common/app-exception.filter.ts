@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { isPoolExhausted } from '../database/database-errors';
+import { isPoolExhausted, isStatementTimeout } from '../database/database-errors';
 import { conflictResponse, ConflictError } from './conflict';
 
 interface ClientHttpError {
@@ -58,6 +58,14 @@ export class AppExceptionFilter extends BaseExceptionFilter {
         .setHeader?.('Retry-After', '1');
       exception = new ServiceUnavailableException(
         'the database is busy (no connection came free in time); retry after the seconds in Retry-After',
+      );
+    }
+    if (isStatementTimeout(exception)) {
+      // Too much to read in the time allowed: the client can ask for less, or later.
+      overload.warn('a statement ran past DATABASE_STATEMENT_TIMEOUT_MS: answered 503');
+      exception = new ServiceUnavailableException(
+        'the query ran past the database statement timeout; ask for less (a shorter from/to, ' +
+          'one source_id) or raise DATABASE_STATEMENT_TIMEOUT_MS',
       );
     }
     if (exception instanceof HttpException || isHttpError(exception)) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError } from 'pg';
 import { type EntityManager, QueryFailedError } from 'typeorm';
-import { isTransientConflict, isUniqueViolation } from './database-errors';
+import { isStatementTimeout, isTransientConflict, isUniqueViolation } from './database-errors';
 import { SqliteStatements, SqliteTx } from './tx';
 
 /** What PostgresTx and TypeORM throw: the pg error, wrapped in TypeORM's QueryFailedError. */
@@ -38,6 +38,11 @@ describe('database errors: one shape for PostgreSQL and SQLite', () => {
     it('another error is neither', () => {
       expect(isUniqueViolation(postgresError('23503'))).toBe(false);
       expect(isTransientConflict(postgresError('57014'))).toBe(false);
+    });
+
+    it('a statement cancelled by the statement timeout (57014) is one, and nothing else is', () => {
+      expect(isStatementTimeout(postgresError('57014'))).toBe(true);
+      expect(isStatementTimeout(postgresError('40001'))).toBe(false);
     });
   });
 

@@ -45,6 +45,14 @@ export function isPoolExhausted(error: unknown): boolean {
   return candidate?.message === POOL_TIMEOUT || candidate?.driverError?.message === POOL_TIMEOUT;
 }
 
+/**
+ * PostgreSQL cancelled a statement that ran past DATABASE_STATEMENT_TIMEOUT_MS (57014): a read
+ * too large for the time allowed (a long analytics window over a big history), not a defect.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  return driverCode(error) === '57014';
+}
+
 /** A unique index refused the row (the key is taken), on either database. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = driverCode(error);
