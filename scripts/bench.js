@@ -8,6 +8,16 @@
  *   info    LOG_LEVEL=info (one JSON line per request)
  *   normal  SQLITE_SYNCHRONOUS=normal (not in the default set): the cost of a durable commit,
  *           against plain (synchronous FULL, the default), e.g. BENCH_VARIANTS=plain,normal
+ *   offer   plain, on a source in assignment: offer: each request is offered to the chosen
+ *           operator (offers outlast the run: none expires, nobody accepts, no request waits).
+ *           Runs next to plain (they swap places every other round); the summary prints the
+ *           ratio offer / direct of each round and its median (and on PostgreSQL, one instance)
+ *
+ * Then idle CPU with offers pending (BENCH_IDLE=0 skips it): the app on a fresh SQLite database
+ * (and PostgreSQL with BENCH_POSTGRES=1) seeded with BENCH_IDLE_OPERATORS (1000) operators, a fifth
+ * with schedules, and BENCH_IDLE_OFFERS (10000) pending offers, left alone: CPU of its process over
+ * BENCH_IDLE_SECONDS (30), % of one core, with the default intervals and with the offer expiry and
+ * shift passes off (their share is the difference).
  *
  * When ../shared/bench (the benchmark kit beside this checkout) is there, the same run also measures
  * its `ceiling` (the smallest Nest + Express app with the same hot path) and `yardstick` (bare
@@ -18,7 +28,7 @@
  * Load comes from wrk (C, light enough to share two cores) when it is installed, else autocannon.
  *
  * Options (env):
- *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,auth,info)
+ *   BENCH_SECONDS (8)  BENCH_CONNECTIONS (50)  BENCH_VARIANTS (plain,offer,auth,info)
  *   BENCH_WARMUP_SECONDS (5)  POST /requests load on each new server before anything is measured,
  *                      discarded: V8 compiles the hot path on background threads during the first
  *                      seconds, which takes a core from a two-core machine (and, with webhooks,
@@ -26,7 +36,8 @@
  *   BENCH_ROUNDS (1)   the SQLite servers (variants, ceiling, yardstick) in turn this many times;
  *                      the summary then shows each figure's median over the rounds
  *   BENCH_KIT (../shared/bench; "none" to skip the ceiling and yardstick)
- *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances (TEST_DATABASE_URL: admin URL)
+ *   BENCH_POSTGRES=1   then PostgreSQL, one and two instances, and one on an offer source when
+ *                      the offer variant runs (TEST_DATABASE_URL: admin URL)
  *   BENCH_WEBHOOKS=1   then SQLite without a webhook, with one active webhook to every event, and
  *                      with one to request.assigned only, to a local receiver: three servers
  *                      kept up, measured in turn for BENCH_WEBHOOK_SECONDS (5) each,
@@ -43,13 +54,16 @@
 const { printHeader, printSummary } = require('./bench/report');
 const { benchSqlite, benchPostgres } = require('./bench/intake');
 const { benchWebhooks } = require('./bench/webhooks');
+const { benchIdle, printIdleSummary } = require('./bench/idle');
 
 async function main() {
   printHeader();
   await benchSqlite();
   if (process.env.BENCH_POSTGRES === '1') await benchPostgres();
   if (process.env.BENCH_WEBHOOKS === '1') await benchWebhooks();
+  if (process.env.BENCH_IDLE !== '0') await benchIdle({ postgres: process.env.BENCH_POSTGRES === '1' });
   printSummary();
+  printIdleSummary();
 }
 
 main().catch((error) => {

@@ -6,7 +6,7 @@ const { join, resolve } = require('node:path');
 const root = resolve(__dirname, '..', '..');
 const seconds = Number(process.env.BENCH_SECONDS || 8);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
-const variants = (process.env.BENCH_VARIANTS || 'plain,auth,info').split(',').filter(Boolean);
+const variants = (process.env.BENCH_VARIANTS || 'plain,offer,auth,info').split(',').filter(Boolean);
 const rounds = Number(process.env.BENCH_ROUNDS || 1);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const kit = process.env.BENCH_KIT === 'none' ? undefined : resolve(root, process.env.BENCH_KIT || '../shared/bench');

@@ -61,6 +61,41 @@ function printSummary() {
       };
     }),
   );
+  printOfferRatios();
+}
+
+/**
+ * POST /requests on an offer source over the same on a direct source: each round's ratio (the two
+ * servers ran one after the other) and their median, on SQLite and on PostgreSQL (one instance).
+ */
+function printOfferRatios() {
+  const pairs = [
+    ['SQLite', 'service offer', 'service plain'],
+    ['PostgreSQL', 'service PostgreSQL offer x1', 'service PostgreSQL x1'],
+  ];
+  for (const [label, offer, direct] of pairs) {
+    const byRound = (server, key) => {
+      const figures = new Map();
+      for (const r of rows) if (r.server === server && r.route === 'POST /requests' && r[key] !== undefined) figures.set(r.round, r[key]);
+      return figures;
+    };
+    const ratiosOf = (key) => {
+      const offers = byRound(offer, key);
+      const directs = byRound(direct, key);
+      return [...offers].filter(([round]) => directs.has(round)).map(([round, value]) => value / directs.get(round));
+    };
+    const ratios = ratiosOf('rps');
+    if (ratios.length === 0) continue;
+    const cpu = ratiosOf('cpuUs');
+    const list = (values) => (values.length > 1 ? ` (rounds ${values.map((r) => r.toFixed(2)).join(' ')})` : '');
+    console.log(
+      `POST /requests on an offer source / on a direct source, ${label}: req/s ${median(ratios).toFixed(2)}${list(ratios)}` +
+        (cpu.length > 0 ? `; CPU per request ${median(cpu).toFixed(2)}${list(cpu)}` : '') +
+        ` - ${Math.round(median([...byRound(offer, 'rps').values()]))} against ${Math.round(median([...byRound(direct, 'rps').values()]))} req/s. ` +
+        'Each request is offered to the chosen operator (a claim of offered_load, the offer row, the ' +
+        "request's pending offer); the offers outlast the run: none expires and no request waits",
+    );
+  }
 }
 
 /**

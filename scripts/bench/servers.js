@@ -97,6 +97,9 @@ async function withPostgresDatabase(work) {
   }
 }
 
+/** An offer source whose offers outlast any run (MAX_OFFER_TIMEOUT_SECONDS). */
+const OFFER_SOURCE = { assignment: 'offer', offer_timeout_seconds: 86400 };
+
 async function post(url, body, headers = {}) {
   const response = await fetch(url, {
     method: 'POST',
@@ -107,11 +110,20 @@ async function post(url, body, headers = {}) {
   return response.json();
 }
 
-/** Ten operators with room for the whole run, one source weighted 1..10 over them. */
-async function setUp(url, { admin, intake } = {}) {
+/**
+ * Ten operators with room for the whole run, one source weighted 1..10 over them. With
+ * `offer`, the source offers each request (assignment: offer) with the longest timeout, so that no
+ * offer expires during a run: every request takes the offer path (a pending offer holds a unit of
+ * the operator's room, and max_load 100000 keeps room for all of them).
+ */
+async function setUp(url, { admin, intake, offer } = {}) {
   const headers = admin ? { 'X-API-Key': ADMIN_KEY } : {};
   const strategy = process.env.BENCH_STRATEGY;
-  const source = await post(`${url}/sources`, { name: `bench ${Date.now()}`, ...(strategy ? { strategy } : {}) }, headers);
+  const source = await post(
+    `${url}/sources`,
+    { name: `bench ${Date.now()}`, ...(strategy ? { strategy } : {}), ...(offer ? OFFER_SOURCE : {}) },
+    headers,
+  );
   const weights = [];
   for (let i = 1; i <= 10; i++) {
     const op = await post(`${url}/operators`, { name: `op ${i}`, is_active: true, max_load: 100000 }, headers);
@@ -122,4 +134,4 @@ async function setUp(url, { admin, intake } = {}) {
   return { sourceId: source.id, key };
 }
 
-module.exports = { startServer, startService, cpuSeconds, withDirectory, withPostgresDatabase, post, setUp };
+module.exports = { startServer, startService, cpuSeconds, withDirectory, withPostgresDatabase, post, setUp, OFFER_SOURCE };

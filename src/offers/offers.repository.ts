@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
 import { parseDbTimestamp } from '../database/timestamps';
-import type { Tx } from '../database/tx';
+import type { Dialect, Tx } from '../database/tx';
 import type { Offer, OfferOutcome, OfferStatus } from './offer';
 
 const COLUMNS = `id, request_id AS "requestId", operator_id AS "operatorId", status,
@@ -20,8 +20,14 @@ const EXCLUDED_OPERATORS = `SELECT DISTINCT operator_id AS "operatorId" FROM off
   WHERE request_id = ? AND excluding = ?`;
 const CLEAR_EXCLUSIONS = `UPDATE offers SET excluding = ? WHERE request_id = ? AND excluding = ?`;
 // The expiry pass's one read: pending offers whose time is up (IDX_offers_pending_expiry).
-const DUE = `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ?
-  ORDER BY expires_at, id LIMIT ?`;
+// SQLite, without statistics, prefers IDX_offers_status (status = ?): every pass then reads and
+// sorts all pending offers (4 ms a pass with 10 000 pending); the partial index reads none.
+const DUE: Record<Dialect, string> = {
+  sqlite: `SELECT id FROM offers INDEXED BY "IDX_offers_pending_expiry"
+    WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id LIMIT ?`,
+  postgres: `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ?
+    ORDER BY expires_at, id LIMIT ?`,
+};
 const PENDING_OF_OPERATOR = `SELECT ${COLUMNS} FROM offers
   WHERE operator_id = ? AND status = 'pending' ORDER BY id`;
 
@@ -97,7 +103,8 @@ export class OffersRepository {
 
   /** Pending offers whose expiry has come by `now`, soonest first (from the reader). */
   async due(now: Date, limit: number): Promise<number[]> {
-    const rows = await this.readerQuery().query<{ id: number }>(DUE, [now, limit]);
+    const dialect: Dialect = this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const rows = await this.readerQuery().query<{ id: number }>(DUE[dialect], [now, limit]);
     return rows.map((row) => Number(row.id));
   }
 

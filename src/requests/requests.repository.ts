@@ -256,6 +256,15 @@ export class RequestsRepository {
     return rows.map((row) => ({ id: Number(row.id), sourceId: Number(row.sourceId) }));
   }
 
+  /**
+   * The requests offered to this operator, by id, without a lock: the re-check after steps 2
+   * and 3, which must not wait for a request row (whose holder may wait for those locks).
+   */
+  async offeredTo(tx: Tx, operatorId: number): Promise<Array<{ id: number; sourceId: number }>> {
+    const rows = await tx.query<{ id: number; sourceId: number }>(OFFERED_TO, [operatorId]);
+    return rows.map((row) => ({ id: Number(row.id), sourceId: Number(row.sourceId) }));
+  }
+
   async unassign(tx: Tx, id: number, from: number, at: Date): Promise<boolean> {
     return changed(await tx.query(UNASSIGN, [at, id, from]));
   }

@@ -1,12 +1,6 @@
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
-import { eventually } from '../utils/eventually';
-import {
-  adminQuery,
-  createTestDatabase,
-  e2eOnPostgres,
-  TestDatabase,
-} from '../utils/test-database';
+import { createTestDatabase, deadlocks, e2eOnPostgres, TestDatabase } from '../utils/test-database';
 import { expectQuiescentInvariants } from '../utils/invariants';
 
 type Body = Record<string, any>;
@@ -137,24 +131,3 @@ describe('Waiting work under concurrency (e2e)', () => {
     },
   );
 });
-
-/** pg_stat_database.deadlocks of this database, once none of its sessions is left to report. */
-async function deadlocks(name: string): Promise<number> {
-  let count = NaN;
-  await eventually(
-    async () => {
-      const {
-        rows: [row],
-      } = (await adminQuery(
-        `SELECT pg_stat_clear_snapshot(), (SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '${name}') AS sessions,
-                (SELECT deadlocks FROM pg_stat_database WHERE datname = '${name}') AS deadlocks`,
-      )) as { rows: Array<{ sessions: string; deadlocks: string | null }> };
-      if (Number(row.sessions) > 0) return false;
-      count = Number(row.deadlocks ?? 0);
-    },
-    10_000,
-    `the sessions on ${name} to end`,
-    50,
-  );
-  return count;
-}

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { eventually } from './eventually';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -69,4 +70,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** Runs SQL as the administrator (e.g. to cut the app's connections in a test). */
 export function adminQuery(sql: string): Promise<unknown> {
   return withAdmin((admin) => admin.query(sql));
+}
+
+/** pg_stat_database.deadlocks of this database, once none of its sessions is left to report. */
+export async function deadlocks(name: string): Promise<number> {
+  let count = NaN;
+  await eventually(
+    async () => {
+      const {
+        rows: [row],
+      } = (await adminQuery(
+        `SELECT pg_stat_clear_snapshot(), (SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '${name}') AS sessions,
+                (SELECT deadlocks FROM pg_stat_database WHERE datname = '${name}') AS deadlocks`,
+      )) as { rows: Array<{ sessions: string; deadlocks: string | null }> };
+      if (Number(row.sessions) > 0) return false;
+      count = Number(row.deadlocks ?? 0);
+    },
+    10_000,
+    `the sessions on ${name} to end`,
+    50,
+  );
+  return count;
 }

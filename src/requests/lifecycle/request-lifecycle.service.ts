@@ -446,7 +446,8 @@ export class RequestLifecycleService {
    * An operator that became inactive, not available or off shift has its pending offers
    * withdrawn, each request offered again at once to someone else (or left waiting). Its row is
    * locked: no new offer can reach it meanwhile, so one that did before the lock and is not among
-   * `offered` (locked in step 1) runs the change again.
+   * `offered` (locked in step 1) runs the change again. That re-check reads without a lock: a
+   * wait for such a row after steps 2 and 3 could close a cycle with its holder.
    */
   private async withdrawIfGone(
     tx: Tx,
@@ -454,7 +455,7 @@ export class RequestLifecycleService {
     offered: ReadonlyArray<{ id: number; sourceId: number }>,
     rules: readonly SourceRules[],
   ): Promise<void> {
-    const now = await this.requests.lockOfferedTo(tx, operatorId);
+    const now = await this.requests.offeredTo(tx, operatorId);
     const locked = new Set(offered.map((r) => r.id));
     if (now.some((r) => !locked.has(r.id))) throw new OfferSetChanged(operatorId);
     if (now.length === 0) return;
@@ -808,9 +809,10 @@ export class RequestLifecycleService {
       sources: [request.sourceId, ...offered.map((r) => r.sourceId)],
     });
     if (tx.dialect === 'postgres') {
-      // An offer made to it between step 1 and its row lock was not locked in order: run again.
+      // An offer made to it between step 1 and its row lock was not locked in order: run again
+      // (read without a lock: waiting for that row here could close a cycle with its holder).
       const locked = new Set(offered.map((r) => r.id));
-      const after = await this.requests.lockOfferedTo(tx, offer.operatorId);
+      const after = await this.requests.offeredTo(tx, offer.operatorId);
       if (after.some((r) => !locked.has(r.id))) throw new OfferSetChanged(offer.operatorId);
     }
     const current = await this.readRequest(tx, offer.requestId);
