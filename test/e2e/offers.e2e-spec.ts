@@ -1,9 +1,11 @@
 import { OfferExpiryService } from '../../src/offers/offer-expiry.service';
+import { PostgresIntakeRepository } from '../../src/requests/lifecycle/postgres-intake.repository';
 import { ShiftPassService } from '../../src/shifts/shift-pass.service';
 import { given } from '../factories';
 import { expectConflict } from '../utils/conflict';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { expectQuiescentInvariants } from '../utils/invariants';
+import { e2eOnPostgres } from '../utils/test-database';
 
 type Body = Record<string, any>;
 
@@ -351,5 +353,96 @@ describe('Offers (e2e)', () => {
     const after = await get(`/requests/${request.id}`);
     expect(after.pending_offer).toBeNull();
     expect(after.operator_id).toBe(ops.find((o) => o.id !== request.pending_offer.operator_id)!.id);
+  });
+
+  it('an offer intake writes what the transactional one does (on PostgreSQL, one statement)', async () => {
+    // Deliveries are rows written with the events (their sending is the webhook tests').
+    const hook = (
+      await t.http().post('/webhooks').send({ url: 'https://crm.example.com/hooks' }).expect(201)
+    ).body as Body;
+    const { source, ops } = await offerSource(1, { max_load: 5 });
+    // On PostgreSQL a plain intake is the one statement; with an Idempotency-Key it is always
+    // the transaction (RequestLifecycleService.create). On SQLite both are the transaction.
+    const statement = jest.spyOn(t.app.get(PostgresIntakeRepository), 'write');
+    const intake = (key?: string) => {
+      const post = t.http().post('/requests');
+      return (key ? post.set('Idempotency-Key', key) : post)
+        .send({
+          lead_external_id: `offered-${Math.random()}`,
+          source_id: source.id,
+          message: 'Hi "there"',
+        })
+        .expect(201);
+    };
+    const fast = (await intake()).body as Body;
+    expect(statement).toHaveBeenCalledTimes(e2eOnPostgres ? 1 : 0);
+    const transactional = (await intake(`offer-intake-${Math.random()}`)).body as Body;
+    expect(statement).toHaveBeenCalledTimes(e2eOnPostgres ? 1 : 0);
+    statement.mockRestore();
+
+    /** What an intake wrote, with its ids and times made relative to the request's. */
+    const written = async (body: Body) => {
+      const created = Date.parse(body.created_at);
+      const offer = await get(`/offers/${body.pending_offer.id}`);
+      const events: Body[] = await t.dataSource.query(
+        `SELECT type, operator_id, trigger, actor, request, event_id FROM request_events
+          WHERE request_id = ${Number(body.id)} ORDER BY id`,
+      );
+      const deliveries: Body[] = await t.dataSource.query(
+        `SELECT d.subscription_id, d.event_type, d.event_id FROM webhook_deliveries d
+          JOIN request_events e ON e.id = d.request_event_id
+          WHERE e.request_id = ${Number(body.id)} ORDER BY d.id`,
+      );
+      // The stored request reads back as answered, and every event carries that very text.
+      expect(await get(`/requests/${body.id}`)).toEqual(body);
+      for (const event of events) expect(event.request).toBe(JSON.stringify(body));
+      const eventIds = events.map((e) => e.event_id);
+      return {
+        body: {
+          ...body,
+          id: 0,
+          lead_id: 0,
+          created_at: 0,
+          updated_at: Date.parse(body.updated_at) - created,
+          pending_offer: {
+            ...body.pending_offer,
+            id: 0,
+            expires_at: Date.parse(body.pending_offer.expires_at) - created,
+          },
+        },
+        offer: {
+          ...offer,
+          id: offer.id === body.pending_offer.id,
+          request_id: offer.request_id === body.id,
+          created_at: Date.parse(offer.created_at) - created,
+          expires_at: Date.parse(offer.expires_at) - created,
+        },
+        events: events.map((e) => [e.type, Number(e.operator_id ?? 0), e.trigger, e.actor]),
+        deliveries: deliveries.map((d) => [
+          Number(d.subscription_id),
+          d.event_type,
+          eventIds.indexOf(d.event_id),
+        ]),
+      };
+    };
+    const expected = await written(transactional);
+    expect(expected).toMatchObject({
+      body: { operator_id: null, updated_at: 0, pending_offer: { expires_at: 30_000 } },
+      offer: { id: true, request_id: true, status: 'pending', created_at: 0, expires_at: 30_000 },
+      events: [
+        ['created', 0, null, 'intake'],
+        ['offered', ops[0].id, 'intake', 'intake'],
+      ],
+      deliveries: [
+        [hook.id, 'request.created', 0],
+        [hook.id, 'request.offered', 1],
+      ],
+    });
+    expect(await written(fast)).toEqual(expected);
+    expect((await get(`/operators/${ops[0].id}`)).offered_load).toBe(2);
+    // The offer made in one statement is an offer like any: accepted, it assigns the request.
+    await accept(fast.pending_offer.id).expect(200);
+    expect((await get(`/requests/${fast.id}`)).operator_id).toBe(ops[0].id);
+    await t.http().delete(`/webhooks/${hook.id}`).expect(204);
   });
 });

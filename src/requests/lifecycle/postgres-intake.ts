@@ -3,6 +3,7 @@ import { isTransientConflict } from '../../database/database-errors';
 import { DistributionService, type SourceRules } from '../../distribution/distribution.service';
 import { type ConfiguredOperator, toConfiguredOperator } from '../../distribution/eligibility';
 import { newEventId } from '../../events/event-id';
+import { expiryOf } from '../../offers/offer';
 import { EventNotifier } from '../../events/event-notifier';
 import type { RequestEventRecord } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -35,6 +36,9 @@ const PICKS = 3;
  * read again. A rename shows in new requests after this long at most.
  */
 export const READ_REUSE_MS = 100;
+
+/** Where the request's JSON is cut for its pending offer's id (0 in the template). */
+const OFFER_ID = '"pending_offer":{"id":';
 
 /**
  * PostgreSQL intake in two round trips: a read, then one statement that claims and writes (see
@@ -82,8 +86,6 @@ export class PostgresIntake {
       // A request that needs skills goes the transactional way: the one statement's claim does
       // not re-check skills, which a concurrent PATCH may change.
       if (source.requiredSkills.length > 0 || input.skills.length > 0) return undefined;
-      // An offer writes an offer row too: the transactional way (RequestLifecycleService.create).
-      if (source.assignment === 'offer') return undefined;
       const choice = this.distribution.pick(source, configured, {
         trigger: 'intake',
         stickyOperatorId,
@@ -96,7 +98,14 @@ export class PostgresIntake {
       }
       const priority = input.priority ?? source.defaultPriority;
       const decision = JSON.stringify(choice.decision);
-      const view = await this.write(input, priority, choice.assignment, decision);
+      const offerTimeoutSeconds = source.assignment === 'offer' ? source.offerTimeoutSeconds : null;
+      const view = await this.write(
+        input,
+        priority,
+        choice.assignment,
+        decision,
+        offerTimeoutSeconds,
+      );
       if (view) return view;
       lost.push(choice.assignment.operatorId);
       this.reads.delete(input.sourceId);
@@ -131,28 +140,41 @@ export class PostgresIntake {
     priority: number,
     assignment: { operatorId: number; operatorName: string },
     decision: string,
+    /** An offer source's offer_timeout_seconds: the operator is offered the request; null: given. */
+    offerTimeoutSeconds: number | null,
   ): Promise<RequestView | undefined> {
     const at = new Date();
     const created = newEventId(at.getTime());
     const assigned = newEventId(at.getTime());
-    // The response's JSON after its id and lead_id, which the statement puts in front.
+    const offered = offerTimeoutSeconds !== null;
+    // An offered request has nobody until the accept (RequestLifecycleService.create).
     const template: RequestView = {
       id: 0,
       leadId: 0,
       sourceId: input.sourceId,
-      operatorId: assignment.operatorId,
-      operatorName: assignment.operatorName,
+      operatorId: offered ? null : assignment.operatorId,
+      operatorName: offered ? null : assignment.operatorName,
       status: 'active',
       message: input.message,
       createdAt: at,
-      assignedAt: at,
+      assignedAt: offered ? null : at,
       updatedAt: at,
       skills: [],
       priority,
       skillsRelaxed: false,
-      pendingOffer: null,
+      pendingOffer: offered
+        ? { id: 0, operatorId: assignment.operatorId, expiresAt: expiryOf(at, offerTimeoutSeconds) }
+        : null,
     };
-    const rest = JSON.stringify(toRequestResponse(template)).slice('{"id":0,"lead_id":0'.length);
+    // The response's JSON after its id and lead_id, which the statement puts in front; on an
+    // offer, cut again at its pending offer's id (the last field), which the statement puts in.
+    let rest = JSON.stringify(toRequestResponse(template)).slice('{"id":0,"lead_id":0'.length);
+    let offer: { expiresAt: Date; requestJsonTail: string } | undefined;
+    if (template.pendingOffer) {
+      const cut = rest.lastIndexOf(OFFER_ID) + OFFER_ID.length;
+      offer = { expiresAt: template.pendingOffer.expiresAt, requestJsonTail: rest.slice(cut + 1) };
+      rest = rest.slice(0, cut);
+    }
     const deliveries = this.outbox.deliveriesStatement();
     let rows: WrittenRow[];
     try {
@@ -166,6 +188,7 @@ export class PostgresIntake {
           requestJsonRest: rest,
           createdEventId: created,
           assignedEventId: assigned,
+          offer,
         },
         deliveries,
       );
@@ -180,12 +203,18 @@ export class PostgresIntake {
       ...template,
       id: Number(rows[0].requestId),
       leadId: Number(rows[0].leadId),
+      pendingOffer: template.pendingOffer && {
+        ...template.pendingOffer,
+        id: Number(rows[0].offerId),
+      },
     };
-    const requestJson = `{"id":${view.id},"lead_id":${view.leadId}${rest}`;
+    const requestJson = offer
+      ? `{"id":${view.id},"lead_id":${view.leadId}${rest}${view.pendingOffer!.id}${offer.requestJsonTail}`
+      : `{"id":${view.id},"lead_id":${view.leadId}${rest}`;
     const events = (
       [
         [created, 'created', null, null],
-        [assigned, 'assigned', assignment.operatorId, 'intake'],
+        [assigned, offered ? 'offered' : 'assigned', assignment.operatorId, 'intake'],
       ] as const
     ).map(([eventId, type, operatorId, trigger]): Omit<RequestEventRecord, 'id'> => ({
       eventId,
