@@ -76,6 +76,37 @@ describe('Intake writes (e2e)', () => {
     t.app.get(PostgresIntake).readReuseMs = READ_REUSE_MS;
   });
 
+  it('never assigns to an operator whose shift ended or changed after the read', async () => {
+    const [a, b] = [
+      await given(t).operator({ max_load: 50 }),
+      await given(t).operator({ max_load: 50 }),
+    ];
+    const source = await given(t).source();
+    await given(t).weights(source.id, [
+      { operator_id: a.id, weight: 1 },
+      { operator_id: b.id, weight: 1 },
+    ]);
+    // As above: on PostgreSQL the read that saw b on shift serves the next intakes.
+    t.app.get(PostgresIntake).readReuseMs = 60_000;
+    for (let i = 0; i < 4; i++) await given(t).request(source.id);
+    // b has no hours today or tomorrow: off shift from now on.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString();
+    await t
+      .http()
+      .patch(`/operators/${b.id}`)
+      .send({
+        schedule: {
+          time_zone: 'UTC',
+          weekly: [{ day: 'mon', start: '09:00', end: '10:00' }],
+          exceptions: [{ date: day(0).slice(0, 10) }, { date: day(1).slice(0, 10) }],
+        },
+      })
+      .expect(200);
+    for (let i = 0; i < 8; i++) expect((await given(t).request(source.id)).operator_id).toBe(a.id);
+    await expectQuiescentInvariants(t.dataSource);
+    t.app.get(PostgresIntake).readReuseMs = READ_REUSE_MS;
+  });
+
   it('fills missing contact fields of a returning lead and keeps the others', async () => {
     const operator = await given(t).operator({ max_load: 5 });
     const source = await given(t).source();

@@ -14,7 +14,7 @@ const READ = `SELECT ${SOURCE_RULES_COLUMNS},
       ORDER BY r.id DESC LIMIT 1) END AS "stickyOperatorId",
     o.id AS "operatorId", o.name AS "operatorName", o.is_active AS "isActive",
     o.current_load AS "currentLoad", o.offered_load AS "offeredLoad", o.max_load AS "maxLoad", w.weight, o.skills, o.presence,
-    o.schedule
+    o.schedule, o.next_shift_change_at AS "nextShiftChangeAt"
   FROM sources s LEFT JOIN operator_source_weights w ON w.source_id = s.id
     LEFT JOIN operators o ON o.id = w.operator_id
   WHERE s.id = ? ORDER BY o.id`;
@@ -35,11 +35,16 @@ const LEAD = `lead AS (
     ON CONFLICT (external_id) DO UPDATE SET ${fill('name')}, ${fill('email')}, ${fill('phone')}
     RETURNING id)`;
 
-// The capacity claim of `load` (current_load: an assignment, offered_load: an offer).
+// The capacity claim of `load` (current_load: an assignment, offered_load: an offer). The shift
+// is re-checked without evaluating the schedule: on shift as the read's instant saw it, and no
+// change of it stored (a new schedule) or due (a shift that started or ended) since.
 const claim = (load: 'current_load' | 'offered_load') => `UPDATE operators SET ${load} = ${load} + 1
     WHERE id = ? AND current_load + offered_load < max_load AND is_active AND presence = 'available' AND EXISTS (SELECT 1
       FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
-        AND w.weight > 0) RETURNING id`;
+        AND w.weight > 0)
+      AND next_shift_change_at IS NOT DISTINCT FROM CAST(? AS timestamptz)
+      AND (next_shift_change_at IS NULL OR next_shift_change_at > CAST(? AS timestamptz))
+    RETURNING id`;
 
 /**
  * Everything an assigned intake writes, as one statement and so one implicit transaction: the
@@ -127,6 +132,8 @@ export interface IntakeValues {
   leadPhone: string | null;
   sourceId: number;
   operatorId: number;
+  /** The chosen operator's next_shift_change_at as the read saw it (the claim compares it). */
+  shiftChangeAt: Date | null;
   message: string | null;
   decision: string;
   at: Date;
@@ -187,6 +194,8 @@ export class PostgresIntakeRepository {
         v.at,
         v.operatorId,
         v.sourceId,
+        v.shiftChangeAt,
+        v.at,
         v.sourceId,
         v.message,
         v.decision,
@@ -213,6 +222,8 @@ export class PostgresIntakeRepository {
       v.at,
       v.operatorId,
       v.sourceId,
+      v.shiftChangeAt,
+      v.at,
       v.sourceId,
       v.message,
       v.decision,

@@ -56,7 +56,14 @@ export class PostgresIntake {
   /** Per source: its last read that may be reused (see READ_REUSE_MS), and when it was taken. */
   private readonly reads = new Map<
     number,
-    { read: { source: SourceRules; configured: ConfiguredOperator[] }; at: number }
+    {
+      read: {
+        source: SourceRules;
+        configured: ConfiguredOperator[];
+        shiftChanges: Map<number, Date | null>;
+      };
+      at: number;
+    }
   >();
 
   constructor(
@@ -81,7 +88,10 @@ export class PostgresIntake {
     const lost: number[] = [];
     let fresh = false;
     for (let pick = 0; pick < PICKS; pick++) {
-      const { source, configured, stickyOperatorId, reused } = await this.read(input, fresh);
+      const { source, configured, shiftChanges, stickyOperatorId, reused } = await this.read(
+        input,
+        fresh,
+      );
       if (this.distribution.isStateful(source)) return undefined;
       // A request that needs skills goes the transactional way: the one statement's claim does
       // not re-check skills, which a concurrent PATCH may change.
@@ -105,6 +115,7 @@ export class PostgresIntake {
         choice.assignment,
         decision,
         offerTimeoutSeconds,
+        shiftChanges.get(choice.assignment.operatorId) ?? null,
       );
       if (view) return view;
       lost.push(choice.assignment.operatorId);
@@ -125,6 +136,12 @@ export class PostgresIntake {
     const read = {
       source: toSourceRules(rows[0]),
       configured: rows.filter((row) => row.operatorId !== null).map(toConfiguredOperator),
+      // What the claim compares: a shift change stored or due since this read refuses it.
+      shiftChanges: new Map(
+        rows
+          .filter((row) => row.operatorId !== null)
+          .map((row) => [Number(row.operatorId), (row.nextShiftChangeAt as Date | null) ?? null]),
+      ),
     };
     if (!read.source.sticky && this.distribution.choosesWithoutLoad(read.source)) {
       this.reads.set(input.sourceId, { read, at: now });
@@ -142,6 +159,8 @@ export class PostgresIntake {
     decision: string,
     /** An offer source's offer_timeout_seconds: the operator is offered the request; null: given. */
     offerTimeoutSeconds: number | null,
+    /** The operator's next_shift_change_at in the read the choice was made on. */
+    shiftChangeAt: Date | null,
   ): Promise<RequestView | undefined> {
     const at = new Date();
     const created = newEventId(at.getTime());
@@ -182,6 +201,7 @@ export class PostgresIntake {
         {
           ...input,
           operatorId: assignment.operatorId,
+          shiftChangeAt,
           decision,
           at,
           priority,
