@@ -5,7 +5,7 @@ import {
   type ServiceLevelsQueryDto,
 } from './dto/service-levels-query.dto';
 import type { ServiceLevelsResponseDto } from './dto/service-levels-response.dto';
-import { contiguousBuckets } from './service-level-buckets';
+import { contiguousBuckets, serviceLevelRows } from './service-level-buckets';
 import { BUCKET_SECONDS, ServiceLevelsRepository } from './service-levels.repository';
 
 const DEFAULT_SPAN_MS = 7 * 24 * 3600 * 1000;
@@ -51,13 +51,13 @@ export class ServiceLevelsService {
       throw new NotFoundException(`source ${query.source_id} not found`);
     }
 
-    const rows = await this.repository.byBucket({
+    const requests = await this.repository.requestFigures({
       from: new Date(fromSeconds * 1000),
       to: new Date(toSeconds * 1000),
       bucket,
       sourceId: query.source_id,
-      targetAnswerSeconds,
     });
+    const rows = serviceLevelRows(requests, targetAnswerSeconds);
     return {
       source_id: query.source_id ?? null,
       bucket,
