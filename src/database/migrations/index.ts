@@ -11,6 +11,7 @@ import { Offers1765000000000 } from './1765000000000-Offers';
 import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanIndex';
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
 import { OperatorApiKeys1765200000000 } from './1765200000000-OperatorApiKeys';
+import { WaitingExcludesOffers1765300000000 } from './1765300000000-WaitingExcludesOffers';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   StaffingPlanIndex1765050000000,
   WebhookEventsOfOperators1765100000000,
   OperatorApiKeys1765200000000,
+  WaitingExcludesOffers1765300000000,
 ];
