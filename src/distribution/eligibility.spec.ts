@@ -1,5 +1,6 @@
 import type { Schedule } from '../shifts/schedule';
 import {
+  absenceOf,
   ConfiguredOperator,
   eligibleCandidates,
   ineligibilityReason,
@@ -57,6 +58,19 @@ describe('eligibility', () => {
     expect(ineligibilityReason(scheduled, undefined, mondayEveningBerlin)).toBe('off_shift');
     expect(eligibleCandidates([scheduled], undefined, mondayEveningBerlin)).toEqual([]);
     expect(ineligibilityReason(operator(), undefined, mondayEveningBerlin)).toBeNull();
+  });
+
+  it('says an operator is absent for its own state only, whatever its room, weight or skills', () => {
+    const scheduled = operator({ schedule: mondays });
+    expect(absenceOf(operator({ currentLoad: 2, weight: 0, skills: [] }))).toBeNull();
+    expect(absenceOf(operator({ isActive: false, presence: 'away' }))).toBe('inactive');
+    expect(absenceOf(operator({ presence: 'offline' }))).toBe('not_available');
+    expect(absenceOf(scheduled, mondayNoonBerlin)).toBeNull();
+    expect(absenceOf(scheduled, mondayEveningBerlin)).toBe('off_shift');
+    // The whole rule agrees wherever the operator's own state decides.
+    expect(ineligibilityReason(scheduled, undefined, mondayEveningBerlin)).toBe(
+      absenceOf(scheduled, mondayEveningBerlin),
+    );
   });
 
   it('keeps only eligible operators, ordered by id', () => {

@@ -61,10 +61,25 @@ export function ineligibilityReason(
 ): IneligibilityReason | null {
   if (!operator.isActive) return 'inactive';
   if (operator.weight <= 0) return 'zero_weight';
-  if (operator.presence !== 'available') return 'not_available';
-  if (!isOnShift(operator.schedule, now)) return 'off_shift';
+  const absence = absenceOf(operator, now);
+  if (absence !== null) return absence;
   if (missingFor(operator, requirement).length > 0) return 'missing_skills';
   if (operator.currentLoad + operator.offeredLoad >= operator.maxLoad) return 'at_capacity';
+  return null;
+}
+
+/**
+ * The operator's own part of the rule, whatever the source or request: why it is not there to
+ * take work now (inactive, away or offline, off shift), or null. Pending offers are withdrawn
+ * from an operator for which this is not null.
+ */
+export function absenceOf(
+  operator: Pick<ConfiguredOperator, 'isActive' | 'presence' | 'schedule'>,
+  now: Date = new Date(),
+): Extract<IneligibilityReason, 'inactive' | 'not_available' | 'off_shift'> | null {
+  if (!operator.isActive) return 'inactive';
+  if (operator.presence !== 'available') return 'not_available';
+  if (!isOnShift(operator.schedule, now)) return 'off_shift';
   return null;
 }
 

@@ -28,9 +28,6 @@ const DUE: Record<Dialect, string> = {
   postgres: `SELECT id FROM offers WHERE status = 'pending' AND expires_at <= ?
     ORDER BY expires_at, id LIMIT ?`,
 };
-const PENDING_OF_OPERATOR = `SELECT ${COLUMNS} FROM offers
-  WHERE operator_id = ? AND status = 'pending' ORDER BY id`;
-
 export interface OfferFilters {
   operator_id?: number;
   request_id?: number;
@@ -106,15 +103,6 @@ export class OffersRepository {
     const dialect: Dialect = this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
     const rows = await this.readerQuery().query<{ id: number }>(DUE[dialect], [now, limit]);
     return rows.map((row) => Number(row.id));
-  }
-
-  /** The operator's pending offers, by id (in `tx`, or from the reader). */
-  async pendingOf(operatorId: number, tx?: Tx): Promise<Offer[]> {
-    const rows = await (tx ?? this.readerQuery()).query<Record<string, unknown>>(
-      PENDING_OF_OPERATOR,
-      [operatorId],
-    );
-    return rows.map(toOffer);
   }
 
   /** A page of offers by id, filtered. */

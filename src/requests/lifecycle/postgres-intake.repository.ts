@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { WRITER } from '../../database/database.constants';
 import { queryPrepared } from '../../database/tx';
+import { HAS_ROOM } from '../../operators/operators.repository';
 import { SOURCE_RULES_COLUMNS } from '../../sources/source-rules';
 
 // What a choice needs, in one read taken before any lock: the source's rules, its operators
@@ -39,7 +40,7 @@ const LEAD = `lead AS (
 // is re-checked without evaluating the schedule: on shift as the read's instant saw it, and no
 // change of it stored (a new schedule) or due (a shift that started or ended) since.
 const claim = (load: 'current_load' | 'offered_load') => `UPDATE operators SET ${load} = ${load} + 1
-    WHERE id = ? AND current_load + offered_load < max_load AND is_active AND presence = 'available' AND EXISTS (SELECT 1
+    WHERE id = ? AND ${HAS_ROOM} AND is_active AND presence = 'available' AND EXISTS (SELECT 1
       FROM operator_source_weights w WHERE w.source_id = ? AND w.operator_id = operators.id
         AND w.weight > 0)
       AND next_shift_change_at IS NOT DISTINCT FROM CAST(? AS timestamptz)

@@ -2,7 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ConflictError } from '../../common/conflict';
 import type { Tx } from '../../database/tx';
 import type { Decision } from '../../distribution/decision';
-import { type Requirement } from '../../distribution/eligibility';
+import { absenceOf, type Requirement } from '../../distribution/eligibility';
 import { missingSkills, unionOfSkills } from '../../distribution/skills';
 import {
   DistributionService,
@@ -13,6 +13,7 @@ import type { AssignmentTrigger, EventActor } from '../../events/request-event';
 import { MetricsService } from '../../metrics/metrics.service';
 import { OffersRepository } from '../../offers/offers.repository';
 import {
+  decisionOn,
   excludesOperator,
   expiryOf,
   isDue,
@@ -25,7 +26,6 @@ import {
   type ClaimKind,
   type OperatorRow,
 } from '../../operators/operators.repository';
-import { isOnShift } from '../../shifts/schedule';
 import { TransientConflict } from '../../database/transient-conflict';
 import type { RequestView } from '../dto/request-response.dto';
 import { RequestsRepository } from '../requests.repository';
@@ -730,8 +730,9 @@ export class RequestLifecycleService {
   async acceptOffer(tx: Tx, offer: Offer, actor: EventActor): Promise<RequestView> {
     const current = await this.lockRequest(tx, offer.requestId);
     const now = (await this.offers.find(offer.id, tx))!;
-    if (now.status === 'accepted') return current;
-    if (now.status !== 'pending' || current.pendingOffer?.id !== offer.id) {
+    const decision = decisionOn(now, 'accept');
+    if (decision === 'same') return current;
+    if (decision === 'refuse' || current.pendingOffer?.id !== offer.id) {
       throw new ConflictError('OFFER_NOT_PENDING', `offer ${offer.id} is ${now.status}`);
     }
     const at = new Date();
@@ -777,7 +778,7 @@ export class RequestLifecycleService {
       sources: [current.sourceId],
     });
     const now = (await this.offers.find(offer.id, tx))!;
-    if (now.status !== 'pending' || current.pendingOffer?.id !== offer.id) {
+    if (decisionOn(now, 'decline') !== 'apply' || current.pendingOffer?.id !== offer.id) {
       throw new ConflictError('OFFER_NOT_PENDING', `offer ${offer.id} is ${now.status}`);
     }
     const ended = await this.endOffer(tx, current, 'declined', reason, actor);
@@ -964,11 +965,19 @@ function manualDecision(
   };
 }
 
-/** Why an operator may take no offer now (inactive, away, offline, off shift), or null. */
+/**
+ * Why an operator's pending offers are withdrawn (it is not there: the eligibility rule's
+ * absenceOf), as the withdrawal's reason, or null.
+ */
 function goneReason(operator: OperatorRow, now: Date): WithdrawalReason | null {
-  if (!operator.isActive) return 'operator_inactive';
-  if (operator.presence === 'away') return 'operator_away';
-  if (operator.presence === 'offline') return 'operator_offline';
-  if (!isOnShift(operator.schedule, now)) return 'operator_off_shift';
-  return null;
+  switch (absenceOf(operator, now)) {
+    case null:
+      return null;
+    case 'inactive':
+      return 'operator_inactive';
+    case 'off_shift':
+      return 'operator_off_shift';
+    case 'not_available':
+      return operator.presence === 'away' ? 'operator_away' : 'operator_offline';
+  }
 }
