@@ -39,8 +39,13 @@ export class MetricsRepository {
         'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
       ),
       this.dataSource.query<Row[]>(
-        // A request with a pending offer is not waiting (offers).
-        "SELECT source_id, COUNT(*) AS n FROM requests WHERE status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL GROUP BY source_id",
+        // A request with a pending offer is not waiting (offers); SQLite is told the queue's
+        // partial index, as in requests.repository.ts, or it reads every pending offer too.
+        `SELECT source_id, COUNT(*) AS n FROM requests${
+          this.dataSource.options.type === 'postgres'
+            ? ''
+            : ' INDEXED BY "IDX_requests_waiting_source"'
+        } WHERE status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL GROUP BY source_id`,
       ),
     ]);
     return {
