@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api';
 import { type OperatorResponseDto, type Presence, PRESENCES } from './api-types';
 import { Dialog } from './Dialog';
+import { CheckField, FormEnd, NumberField, SelectField, TextField } from './FormFields';
 import { draftOf, ScheduleEditor, scheduleOf, scheduleWords } from './ScheduleEditor';
 import { parseSkills, skillsText } from './skills';
 
@@ -73,97 +74,63 @@ export function OperatorForm({ operator, onClose, onSaved, explain }: Props) {
           void save();
         }}
       >
-        <div class="field">
-          <label for="operator-name">Name</label>
-          <input
-            id="operator-name"
-            required
-            maxLength={200}
-            value={name}
-            onInput={(event) => setName(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="operator-max-load">Max load</label>
-          <input
-            id="operator-max-load"
-            type="number"
-            min={0}
-            max={100000}
-            step={1}
-            inputMode="numeric"
-            aria-describedby="operator-max-load-hint"
-            value={maxLoad}
-            onInput={(event) => setMaxLoad(event.currentTarget.value)}
-          />
-          <p class="hint" id="operator-max-load-hint">
-            Most active requests at once. Lowering it below the current load keeps the work.
-          </p>
-        </div>
-        <div class="field">
-          <label for="operator-skills">Skills</label>
-          <input
-            id="operator-skills"
-            placeholder="de, billing"
-            aria-describedby="operator-skills-hint"
-            value={skills}
-            onInput={(event) => setSkills(event.currentTarget.value)}
-          />
-          <p class="hint" id="operator-skills-hint">
-            Separated by commas: lowercase letters, digits, "_", "." and "-". A request that needs
-            skills goes to someone who has them all.
-          </p>
-        </div>
-        <div class="field">
-          <label for="operator-presence">Presence</label>
-          <select
-            id="operator-presence"
-            value={presence}
-            aria-describedby="operator-presence-hint"
-            onChange={(event) => setPresence(event.currentTarget.value as Presence)}
-          >
-            {PRESENCES.map((p) => (
-              <option key={p} value={p}>
-                {p.charAt(0).toUpperCase() + p.slice(1)}
-              </option>
-            ))}
-          </select>
-          <p class="hint" id="operator-presence-hint">
-            The person’s own switch: only available operators get new work. Away or offline keeps
-            their requests and withdraws their offers.
-          </p>
-        </div>
+        <TextField
+          id="operator-name"
+          label="Name"
+          required
+          maxLength={200}
+          value={name}
+          onValue={setName}
+        />
+        <NumberField
+          id="operator-max-load"
+          label="Max load"
+          hint="Most active requests at once. Lowering it below the current load keeps the work."
+          min={0}
+          max={100000}
+          value={maxLoad}
+          onValue={setMaxLoad}
+        />
+        <TextField
+          id="operator-skills"
+          label="Skills"
+          hint={
+            'Separated by commas: lowercase letters, digits, "_", "." and "-". A request that ' +
+            'needs skills goes to someone who has them all.'
+          }
+          placeholder="de, billing"
+          value={skills}
+          onValue={setSkills}
+        />
+        <SelectField
+          id="operator-presence"
+          label="Presence"
+          hint={
+            'The person’s own switch: only available operators get new work. Away or offline ' +
+            'keeps their requests and withdraws their offers.'
+          }
+          value={presence}
+          onValue={setPresence}
+        >
+          {PRESENCES.map((p) => (
+            <option key={p} value={p}>
+              {p.charAt(0).toUpperCase() + p.slice(1)}
+            </option>
+          ))}
+        </SelectField>
         {presence !== 'available' && (
-          <div class="field">
-            <label for="operator-presence-reason">Reason</label>
-            <input
-              id="operator-presence-reason"
-              maxLength={200}
-              placeholder="lunch"
-              value={reason}
-              onInput={(event) => setReason(event.currentTarget.value)}
-            />
-          </div>
+          <TextField
+            id="operator-presence-reason"
+            label="Reason"
+            maxLength={200}
+            placeholder="lunch"
+            value={reason}
+            onValue={setReason}
+          />
         )}
         <ScheduleEditor draft={schedule} onChange={setSchedule} />
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={active}
-            onChange={(event) => setActive(event.currentTarget.checked)}
-          />{' '}
-          Active (gets new requests)
-        </label>
-        {problem && (
-          <p class="error-text" role="alert">
-            {problem}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="submit" disabled={saving}>
-            Save
-          </button>
-        </div>
+        <CheckField label="Active (gets new requests)" checked={active} onValue={setActive} />
+        <FormEnd problem={problem} saving={saving} />
       </form>
     </Dialog>
   );

@@ -2,6 +2,14 @@ import { useState } from 'preact/hooks';
 import { api } from './api';
 import type { SourceResponseDto, StrategyResponseDto } from './api-types';
 import { Dialog } from './Dialog';
+import {
+  CheckField,
+  FormEnd,
+  NumberField,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from './FormFields';
 import { parseSkills, skillsText } from './skills';
 
 interface Props {
@@ -78,165 +86,100 @@ export function SourceForm({ source, strategies, onClose, onSaved, explain }: Pr
           void save();
         }}
       >
-        <div class="field">
-          <label for="source-name">Name</label>
-          <input
-            id="source-name"
-            required
-            maxLength={200}
-            value={name}
-            onInput={(event) => setName(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="source-description">Description</label>
-          <textarea
-            id="source-description"
-            maxLength={2000}
-            rows={2}
-            value={description}
-            onInput={(event) => setDescription(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="source-strategy">Strategy</label>
-          <select
-            id="source-strategy"
-            value={strategy}
-            aria-describedby="source-strategy-hint"
-            onChange={(event) => setStrategy(event.currentTarget.value)}
-          >
-            <option value="">Service default</option>
-            {strategies.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-          <p class="hint" id="source-strategy-hint">
-            {chosen ? chosen.description : 'The DISTRIBUTION_STRATEGY the service runs with.'}
-          </p>
-        </div>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={sticky}
-            onChange={(event) => setSticky(event.currentTarget.checked)}
-          />{' '}
-          Sticky (a returning customer goes back to the same operator when possible)
-        </label>
+        <TextField
+          id="source-name"
+          label="Name"
+          required
+          maxLength={200}
+          value={name}
+          onValue={setName}
+        />
+        <TextAreaField
+          id="source-description"
+          label="Description"
+          maxLength={2000}
+          rows={2}
+          value={description}
+          onValue={setDescription}
+        />
+        <SelectField
+          id="source-strategy"
+          label="Strategy"
+          hint={chosen ? chosen.description : 'The DISTRIBUTION_STRATEGY the service runs with.'}
+          value={strategy}
+          onValue={setStrategy}
+        >
+          <option value="">Service default</option>
+          {strategies.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+            </option>
+          ))}
+        </SelectField>
+        <CheckField
+          label="Sticky (a returning customer goes back to the same operator when possible)"
+          checked={sticky}
+          onValue={setSticky}
+        />
         <fieldset class="routing">
           <legend>Routing</legend>
-          <div class="field">
-            <label for="source-required-skills">Required skills</label>
-            <input
-              id="source-required-skills"
-              placeholder="de, billing"
-              aria-describedby="source-required-skills-hint"
-              value={requiredSkills}
-              onInput={(event) => setRequiredSkills(event.currentTarget.value)}
-            />
-            <p class="hint" id="source-required-skills-hint">
-              Separated by commas. Its requests go to operators who have them all.
-            </p>
-          </div>
-          <div class="field">
-            <label for="source-skill-fallback">Skill fallback (seconds)</label>
-            <input
-              id="source-skill-fallback"
-              type="number"
-              min={1}
-              max={604800}
-              step={1}
-              inputMode="numeric"
-              aria-describedby="source-skill-fallback-hint"
-              value={fallback}
-              onInput={(event) => setFallback(event.currentTarget.value)}
-            />
-            <p class="hint" id="source-skill-fallback-hint">
-              A request still waiting this long may go to anyone. Empty: never.
-            </p>
-          </div>
-          <div class="field">
-            <label for="source-default-priority">Default priority</label>
-            <input
-              id="source-default-priority"
-              type="number"
-              min={0}
-              max={100}
-              step={1}
-              inputMode="numeric"
-              aria-describedby="source-default-priority-hint"
-              value={priority}
-              onInput={(event) => setPriority(event.currentTarget.value)}
-            />
-            <p class="hint" id="source-default-priority-hint">
-              0 to 100, higher first: for requests that give none.
-            </p>
-          </div>
-          <div class="field">
-            <label for="source-priority-aging">Priority aging per minute</label>
-            <input
-              id="source-priority-aging"
-              type="number"
-              min={0}
-              max={100}
-              step={1}
-              inputMode="numeric"
-              aria-describedby="source-priority-aging-hint"
-              value={aging}
-              onInput={(event) => setAging(event.currentTarget.value)}
-            />
-            <p class="hint" id="source-priority-aging-hint">
-              Priority a waiting request gains each minute (up to 100), so nothing waits forever.
-            </p>
-          </div>
-          <div class="field">
-            <label for="source-assignment">Assignment</label>
-            <select
-              id="source-assignment"
-              value={assignment}
-              aria-describedby="source-assignment-hint"
-              onChange={(event) =>
-                setAssignment(event.currentTarget.value as SourceResponseDto['assignment'])
-              }
-            >
-              <option value="direct">Direct: the chosen operator gets it</option>
-              <option value="offer">Offer: the chosen operator accepts or declines</option>
-            </select>
-            <p class="hint" id="source-assignment-hint">
-              An offer that is declined or runs out goes to the next operator.
-            </p>
-          </div>
-          <div class="field">
-            <label for="source-offer-timeout">Offer timeout (seconds)</label>
-            <input
-              id="source-offer-timeout"
-              type="number"
-              min={5}
-              max={86400}
-              step={1}
-              inputMode="numeric"
-              aria-describedby="source-offer-timeout-hint"
-              disabled={assignment !== 'offer'}
-              value={offerTimeout}
-              onInput={(event) => setOfferTimeout(event.currentTarget.value)}
-            />
-            <p class="hint" id="source-offer-timeout-hint">
-              5 to 86400: how long an operator has to accept an offer.
-            </p>
-          </div>
+          <TextField
+            id="source-required-skills"
+            label="Required skills"
+            hint="Separated by commas. Its requests go to operators who have them all."
+            placeholder="de, billing"
+            value={requiredSkills}
+            onValue={setRequiredSkills}
+          />
+          <NumberField
+            id="source-skill-fallback"
+            label="Skill fallback (seconds)"
+            hint="A request still waiting this long may go to anyone. Empty: never."
+            min={1}
+            max={604800}
+            value={fallback}
+            onValue={setFallback}
+          />
+          <NumberField
+            id="source-default-priority"
+            label="Default priority"
+            hint="0 to 100, higher first: for requests that give none."
+            min={0}
+            max={100}
+            value={priority}
+            onValue={setPriority}
+          />
+          <NumberField
+            id="source-priority-aging"
+            label="Priority aging per minute"
+            hint="Priority a waiting request gains each minute (up to 100), so nothing waits forever."
+            min={0}
+            max={100}
+            value={aging}
+            onValue={setAging}
+          />
+          <SelectField
+            id="source-assignment"
+            label="Assignment"
+            hint="An offer that is declined or runs out goes to the next operator."
+            value={assignment}
+            onValue={setAssignment}
+          >
+            <option value="direct">Direct: the chosen operator gets it</option>
+            <option value="offer">Offer: the chosen operator accepts or declines</option>
+          </SelectField>
+          <NumberField
+            id="source-offer-timeout"
+            label="Offer timeout (seconds)"
+            hint="5 to 86400: how long an operator has to accept an offer."
+            min={5}
+            max={86400}
+            disabled={assignment !== 'offer'}
+            value={offerTimeout}
+            onValue={setOfferTimeout}
+          />
         </fieldset>
-        {problem && (
-          <p class="error-text" role="alert">
-            {problem}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="submit" disabled={saving}>
-            Save
-          </button>
-        </div>
+        <FormEnd problem={problem} saving={saving} />
       </form>
     </Dialog>
   );

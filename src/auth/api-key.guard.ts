@@ -120,7 +120,7 @@ export class ApiKeyGuard implements CanActivate {
         kind: 'operator',
         id: `operator-key:${found.id}`,
         keyId: found.id,
-        operatorId: found.operatorId,
+        operatorId: found.ownerId,
       };
     }
     const intake = key.startsWith(INTAKE_KEY_PREFIX)
@@ -133,7 +133,7 @@ export class ApiKeyGuard implements CanActivate {
       kind: 'intake',
       id: `intake:${intake.id}`,
       keyId: intake.id,
-      sourceId: intake.sourceId,
+      sourceId: intake.ownerId,
     };
   }
 
