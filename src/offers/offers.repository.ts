@@ -12,6 +12,20 @@ const COLUMNS = `id, request_id AS "requestId", operator_id AS "operatorId", sta
   excluding`;
 const INSERT = `INSERT INTO offers (request_id, operator_id, status, created_at, expires_at, excluding)
   VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id`;
+const INSERT_WITH_ID = `INSERT INTO offers
+  (id, request_id, operator_id, status, created_at, expires_at, excluding)
+  VALUES (?, ?, ?, 'pending', ?, ?, ?)`;
+
+/**
+ * The id the next offer takes, as an SQL expression: a request's insert reserves it for its
+ * pending offer, so the request row needs no second write once the offer exists. PostgreSQL's
+ * sequence hands it out; SQLite's one writer reads what AUTOINCREMENT would give next (the
+ * offer is inserted with it in the same transaction, which moves sqlite_sequence on).
+ */
+export const NEXT_OFFER_ID: Record<Dialect, string> = {
+  sqlite: `(SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = 'offers')`,
+  postgres: `nextval(pg_get_serial_sequence('offers', 'id'))`,
+};
 const SELECT = `SELECT ${COLUMNS} FROM offers WHERE id = ?`;
 // Conditional on pending: an offer ends once, whichever instance gets there first.
 const DECIDE = `UPDATE offers SET status = ?, decided_at = ?, reason = ?, excluding = ?
@@ -67,6 +81,21 @@ export class OffersRepository {
       false,
     ]);
     return Number(id);
+  }
+
+  /** An offer with the id its request's insert reserved (NEXT_OFFER_ID). */
+  async insertReserved(
+    tx: Tx,
+    offer: { id: number; requestId: number; operatorId: number; createdAt: Date; expiresAt: Date },
+  ): Promise<void> {
+    await tx.query(INSERT_WITH_ID, [
+      offer.id,
+      offer.requestId,
+      offer.operatorId,
+      offer.createdAt,
+      offer.expiresAt,
+      false,
+    ]);
   }
 
   /** In `tx`, or as committed (the reader) without one. */

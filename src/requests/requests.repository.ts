@@ -5,6 +5,7 @@ import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
 import { type Dialect, placeholders, sqliteTimestamp, type Tx } from '../database/tx';
 import { skillPattern, storeSkills } from '../distribution/skills';
+import { NEXT_OFFER_ID } from '../offers/offers.repository';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
 import type { RequestView } from './dto/request-response.dto';
@@ -50,6 +51,12 @@ const INSERT_REQUEST = `INSERT INTO requests
   (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
     skills, priority)
   VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+// An offer source's intake: the request with its pending offer, whose id it reserves.
+const insertOffered = (dialect: Dialect) => `INSERT INTO requests
+  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
+    skills, priority, pending_offer_id, pending_offer_operator_id, pending_offer_expires_at)
+  VALUES (?, ?, NULL, 'active', ?, ?, ?, NULL, ?, ?, ?, ${NEXT_OFFER_ID[dialect]}, ?, ?)
+  RETURNING id, pending_offer_id AS "offerId"`;
 const SELECT_VIEW = `${REQUEST_VIEW_SQL} WHERE r.id = ?`;
 // PostgreSQL: transitions of one request take turns (the conditional updates stay the guard).
 const LOCK_VIEW = `${SELECT_VIEW} FOR UPDATE OF r`;
@@ -176,6 +183,30 @@ export class RequestsRepository {
       request.priority,
     ]);
     return Number(id);
+  }
+
+  /**
+   * A new request offered at once to `offer.operatorId`: its row carries the pending offer, whose
+   * id it reserves (the caller inserts the offer with it: OffersRepository.insertReserved).
+   */
+  async insertOffered(
+    tx: Tx,
+    request: Omit<NewRequest, 'operatorId'>,
+    offer: { operatorId: number; expiresAt: Date },
+  ): Promise<{ id: number; offerId: number }> {
+    const [row] = await tx.query<{ id: number; offerId: number }>(insertOffered(tx.dialect), [
+      request.leadId,
+      request.sourceId,
+      request.message,
+      request.decision,
+      request.at,
+      request.at,
+      storeSkills(request.skills),
+      request.priority,
+      offer.operatorId,
+      offer.expiresAt,
+    ]);
+    return { id: Number(row.id), offerId: Number(row.offerId) };
   }
 
   /** The request as the API shows it; on PostgreSQL its row stays locked until the end. */

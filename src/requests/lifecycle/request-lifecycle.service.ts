@@ -133,18 +133,16 @@ export class RequestLifecycleService {
     // On an offer source the chosen operator is offered the request: it has nobody until then.
     const offeredTo = kind === 'offer' ? (outcome.assignment?.operatorId ?? null) : null;
     const operatorId = kind === 'assign' ? (outcome.assignment?.operatorId ?? null) : null;
-    const id = await this.requests.insert(tx, {
+    const row = {
       leadId: input.leadId,
       sourceId: source.id,
-      operatorId,
       message: input.message,
       decision: JSON.stringify(outcome.decision),
       at,
       skills,
       priority,
-    });
-    const view: RequestView = {
-      id,
+    };
+    const fields: Omit<RequestView, 'id'> = {
       leadId: input.leadId,
       sourceId: source.id,
       operatorId,
@@ -160,7 +158,23 @@ export class RequestLifecycleService {
       pendingOffer: null,
     };
     if (offeredTo !== null) {
-      const offered = await this.offer(tx, view, source, offeredTo, outcome.decision, at);
+      const expiresAt = expiryOf(at, source.offerTimeoutSeconds);
+      const { id, offerId } = await this.requests.insertOffered(tx, row, {
+        operatorId: offeredTo,
+        expiresAt,
+      });
+      await this.offers.insertReserved(tx, {
+        id: offerId,
+        requestId: id,
+        operatorId: offeredTo,
+        createdAt: at,
+        expiresAt,
+      });
+      const offered: RequestView = {
+        id,
+        ...fields,
+        pendingOffer: { id: offerId, operatorId: offeredTo, expiresAt },
+      };
       await this.events.record(tx, offered, [
         { type: 'created', operatorId: null, actor: input.actor },
         { type: 'offered', operatorId: offeredTo, trigger: 'intake', actor: input.actor },
@@ -168,6 +182,10 @@ export class RequestLifecycleService {
       tx.afterCommit(() => this.metrics.recordIntake(source.id, true));
       return offered;
     }
+    const view: RequestView = {
+      id: await this.requests.insert(tx, { ...row, operatorId }),
+      ...fields,
+    };
     await this.events.record(tx, view, [
       { type: 'created', operatorId: null, actor: input.actor },
       operatorId === null
@@ -590,8 +608,8 @@ export class RequestLifecycleService {
     source: SourceRules,
     operatorId: number,
     decision: Decision,
-    at = new Date(),
   ): Promise<RequestView> {
+    const at = new Date();
     const expiresAt = expiryOf(at, source.offerTimeoutSeconds);
     const offerId = await this.offers.insert(tx, {
       requestId: current.id,
