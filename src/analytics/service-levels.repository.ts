@@ -16,7 +16,7 @@ export interface ServiceLevelWindow {
 }
 
 /**
- * One request of the window as the database reads it from its events; service-level-buckets.ts
+ * One request of the window as the database reads it from its row's facts; service-level-buckets.ts
  * sums these up per bucket (counts and percentiles).
  */
 export interface RequestFigures {
@@ -89,25 +89,21 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
  * The request history summed up per bucket of arrival: every figure of a bucket is about the
  * requests created in it (a cohort), whenever their later events happened.
  *
- * Per request, from its events: the first `assigned` (created → first assignment is the wait;
- * a move to another operator is `reassigned` and does not count), the first `closed` (closed
- * before any assignment = abandoned; otherwise first assignment → first close is the handle
- * time), and its offer outcomes. Offers come with "Presence, shifts and offers": an accepted
- * offer is written as `assigned` with trigger `offer`, the others as `offer_declined` and
- * `offer_expired`. Until then nothing writes those, and the offer counts are 0.
+ * Per request, from the facts its row keeps (migration RequestFacts; written by the statement
+ * of each change, as its history says): `first_assigned_at`, the first `assigned` (created →
+ * first assignment is the wait; a move to another operator is `reassigned` and does not count;
+ * an accepted offer is an assignment), `first_closed_at`, the first `closed` (closed before any
+ * assignment = abandoned; otherwise first assignment → first close is the handle time), and its
+ * offers' outcomes (`offers_accepted`, `offers_declined`, `offers_expired`).
  *
  * One compact row per request leaves the database; serviceLevelRows (service-level-buckets.ts)
- * counts and takes the percentiles per bucket. Two ROW_NUMBER passes over the window's requests
- * cost SQLite about as much as the rest of the statement (bench:growth, a week of 19 000
- * arrivals by hour: 376 ms with them, 187 ms without); a numeric sort per bucket costs a few ms.
+ * counts and takes the percentiles per bucket.
  *
- * Cost (bench:growth): the window's requests from an index alone, in its order (so grouping per
- * request needs no sort): IDX_requests_created_source for all sources,
- * IDX_requests_source_created (source_id, created_at) for one; each
- * one's few events from IDX_request_events_request alone (it carries type, time and trigger).
- * Nothing outside the window is read, however
- * long the history (events before `from` cannot belong to a request created after it); the
- * work grows with the requests in the window.
+ * Cost (bench:growth): the window is one range read of an index that holds every column the
+ * statement needs, IDX_requests_created_facts (created_at, facts) for all sources,
+ * IDX_requests_source_created_facts (source_id, created_at, facts) for one; no table row and no
+ * event is read. Nothing outside the window is read, however long the history; the work grows
+ * with the requests in the window.
  */
 @Injectable()
 export class ServiceLevelsRepository {
@@ -119,36 +115,25 @@ export class ServiceLevelsRepository {
 
   async requestFigures(window: ServiceLevelWindow): Promise<RequestFigures[]> {
     const sql = DIALECT_SQL[this.dialect];
-    const params: unknown[] = [window.from, window.from, window.to];
+    const params: unknown[] = [window.from, window.to];
     let sourceFilter = '';
     if (window.sourceId !== undefined) {
-      sourceFilter = 'AND r.source_id = ?';
+      sourceFilter = 'AND source_id = ?';
       params.push(window.sourceId);
     }
 
+    // The wait is null while never assigned (so is any difference with a null).
     const statement = `
-      WITH cohort AS (
-        SELECT ${sql.bucketKey('r.created_at', window.bucket)} AS bucket, r.created_at,
-          MIN(CASE WHEN e.type = 'assigned' THEN e.created_at END) AS assigned_at,
-          MIN(CASE WHEN e.type = 'closed' THEN e.created_at END) AS closed_at,
-          SUM(CASE WHEN e.type = 'assigned' AND e.trigger = 'offer' THEN 1 ELSE 0 END) AS accepted,
-          SUM(CASE WHEN e.type = 'offer_declined' THEN 1 ELSE 0 END) AS declined,
-          SUM(CASE WHEN e.type = 'offer_expired' THEN 1 ELSE 0 END) AS expired
-        FROM requests r
-        LEFT JOIN request_events e ON e.request_id = r.id
-          AND e.type IN ('assigned', 'closed', 'offer_declined', 'offer_expired')
-          AND e.created_at >= ?
-        WHERE r.created_at >= ? AND r.created_at < ? ${sourceFilter}
-        GROUP BY r.created_at, r.source_id, r.id
-      )
-      SELECT bucket, accepted, declined, expired,
-        CASE WHEN closed_at IS NOT NULL AND (assigned_at IS NULL OR closed_at < assigned_at)
+      SELECT ${sql.bucketKey('created_at', window.bucket)} AS bucket,
+        offers_accepted AS accepted, offers_declined AS declined, offers_expired AS expired,
+        CASE WHEN first_closed_at IS NOT NULL
+            AND (first_assigned_at IS NULL OR first_closed_at < first_assigned_at)
           THEN 1 ELSE 0 END AS abandoned,
-        CASE WHEN assigned_at IS NOT NULL
-          THEN ${sql.secondsBetween('assigned_at', 'created_at')} END AS wait,
-        CASE WHEN closed_at >= assigned_at
-          THEN ${sql.secondsBetween('closed_at', 'assigned_at')} END AS handle
-      FROM cohort`;
+        ${sql.secondsBetween('first_assigned_at', 'created_at')} AS wait,
+        CASE WHEN first_closed_at >= first_assigned_at
+          THEN ${sql.secondsBetween('first_closed_at', 'first_assigned_at')} END AS handle
+      FROM requests
+      WHERE created_at >= ? AND created_at < ? ${sourceFilter}`;
 
     const rows = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
       statement,
@@ -179,8 +164,8 @@ export class ServiceLevelsRepository {
 
   /**
    * The source's arrivals per `bucketSeconds` (UTC, from the epoch) of [from, to), for
-   * GET /staffing/plan. One grouped read of IDX_requests_source_created (source_id, created_at):
-   * the index alone answers it, however long the history outside the window.
+   * GET /staffing/plan. One grouped read of IDX_requests_source_created_facts (source_id,
+   * created_at, …): the index alone answers it, however long the history outside the window.
    */
   async arrivalCounts(
     sourceId: number,
@@ -204,14 +189,11 @@ export class ServiceLevelsRepository {
   }
 
   /**
-   * The handle times (first assignment → first close, as requestFigures defines them) of the source's
-   * latest `sample` requests created in [from, to): how many were handled, and the seconds they
-   * took in all. The latest requests come from an index on created_at read backwards, each
-   * one's first assignment and close from IDX_request_events_request, so the cost is bounded by
-   * `sample`, not by the window: a mean of thousands of handle times changes little with more.
-   * Correlated subqueries, not a join: PostgreSQL would hash-join the whole events table (2 s at
-   * 2 000 000 events) where 2 × `sample` index probes take about 150 ms. MATERIALIZED keeps it
-   * from running each subquery once per mention.
+   * The handle times (first assignment → first close, as requestFigures defines them) of the
+   * source's latest `sample` requests created in [from, to): how many were handled, and the
+   * seconds they took in all. The latest come from IDX_requests_source_created_facts read
+   * backwards, with their facts, so the cost is bounded by `sample`, not by the window: a mean
+   * of thousands of handle times changes little with more.
    */
   async handleTotals(
     sourceId: number,
@@ -222,21 +204,13 @@ export class ServiceLevelsRepository {
     const sql = DIALECT_SQL[this.dialect];
     const [row] = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
       `WITH latest AS (
-        SELECT id FROM requests
+        SELECT first_assigned_at, first_closed_at FROM requests
         WHERE source_id = ? AND created_at >= ? AND created_at < ?
         ORDER BY created_at DESC LIMIT ${Math.trunc(sample)}
-      ),
-      cohort AS MATERIALIZED (
-        SELECT
-          (SELECT MIN(e.created_at) FROM request_events e
-            WHERE e.request_id = r.id AND e.type = 'assigned') AS assigned_at,
-          (SELECT MIN(e.created_at) FROM request_events e
-            WHERE e.request_id = r.id AND e.type = 'closed') AS closed_at
-        FROM latest r
       )
       SELECT COUNT(*) AS handled,
-        SUM(${sql.secondsBetween('closed_at', 'assigned_at')}) AS total
-      FROM cohort WHERE closed_at >= assigned_at`,
+        SUM(${sql.secondsBetween('first_closed_at', 'first_assigned_at')}) AS total
+      FROM latest WHERE first_closed_at >= first_assigned_at`,
       [sourceId, from, to],
     );
     return {

@@ -5,6 +5,7 @@ import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
 import { type Dialect, placeholders, sqliteTimestamp, type Tx } from '../database/tx';
 import { skillPattern, storeSkills } from '../distribution/skills';
+import type { OfferOutcome } from '../offers/offer';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
 import type { RequestView } from './dto/request-response.dto';
@@ -31,20 +32,24 @@ const REQUEST_VIEW_SQL = `SELECT r.id AS "id", r.lead_id AS "leadId", r.source_i
     JOIN sources s ON s.id = r.source_id`;
 
 // The statements that change a request, each conditional on the state it expects, so a
-// concurrent change makes it match nothing instead of doubling work.
+// concurrent change makes it match nothing instead of doubling work. Those that assign, close or
+// end an offer also keep the request's facts for service levels (first_assigned_at,
+// first_closed_at: set once; offers_*: counted), in the same statement as the change.
 const INSERT_REQUEST = `INSERT INTO requests
   (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
-    skills, priority)
-  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+    skills, priority, first_assigned_at)
+  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 const SELECT_VIEW = `${REQUEST_VIEW_SQL} WHERE r.id = ?`;
 // PostgreSQL: transitions of one request take turns (the conditional updates stay the guard).
 const LOCK_VIEW = `${SELECT_VIEW} FOR UPDATE OF r`;
 const SET_STATUS = `UPDATE requests SET status = ?, updated_at = ?
   WHERE id = ? AND status = ? RETURNING id`;
+const CLOSE = `UPDATE requests SET status = 'closed', updated_at = ?,
+  first_closed_at = COALESCE(first_closed_at, ?) WHERE id = ? AND status = ? RETURNING id`;
 const REOPEN_WAITING = `UPDATE requests SET status = 'active', operator_id = NULL,
   assigned_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed' RETURNING id`;
 const ASSIGN_WAITING = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?,
-  decision = ? WHERE id = ? AND status = 'active' AND operator_id IS NULL
+  decision = ?, first_assigned_at = COALESCE(first_assigned_at, ?) WHERE id = ? AND status = 'active' AND operator_id IS NULL
     AND pending_offer_id IS NULL RETURNING id`;
 // Offers: a waiting request gets its pending offer; the offer ends (accepted, or not).
 const SET_PENDING_OFFER = `UPDATE requests SET pending_offer_id = ?, pending_offer_operator_id = ?,
@@ -52,11 +57,13 @@ const SET_PENDING_OFFER = `UPDATE requests SET pending_offer_id = ?, pending_off
   WHERE id = ? AND status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL
   RETURNING id`;
 const END_PENDING_OFFER = `UPDATE requests SET pending_offer_id = NULL,
-  pending_offer_operator_id = NULL, pending_offer_expires_at = NULL, updated_at = ?
+  pending_offer_operator_id = NULL, pending_offer_expires_at = NULL, updated_at = ?,
+  offers_declined = offers_declined + ?, offers_expired = offers_expired + ?
   WHERE id = ? AND pending_offer_id = ? RETURNING id`;
 const ACCEPT_PENDING_OFFER = `UPDATE requests SET operator_id = pending_offer_operator_id,
   assigned_at = ?, updated_at = ?, pending_offer_id = NULL, pending_offer_operator_id = NULL,
-  pending_offer_expires_at = NULL
+  pending_offer_expires_at = NULL, first_assigned_at = COALESCE(first_assigned_at, ?),
+  offers_accepted = offers_accepted + 1
   WHERE id = ? AND status = 'active' AND pending_offer_id = ? RETURNING id`;
 // Step 1 of the lock order for an operator's change: the requests offered to it, by id.
 const OFFERED_TO = `SELECT id, source_id AS "sourceId" FROM requests
@@ -149,6 +156,7 @@ export class RequestsRepository {
   constructor(@InjectDataSource() private readonly reader: DataSource) {}
 
   async insert(tx: Tx, request: NewRequest): Promise<number> {
+    const assignedAt = request.operatorId === null ? null : request.at;
     const [{ id }] = await tx.query<{ id: number }>(INSERT_REQUEST, [
       request.leadId,
       request.sourceId,
@@ -156,10 +164,11 @@ export class RequestsRepository {
       request.message,
       request.decision,
       request.at,
-      request.operatorId === null ? null : request.at,
+      assignedAt,
       request.at,
       storeSkills(request.skills),
       request.priority,
+      assignedAt,
     ]);
     return Number(id);
   }
@@ -190,7 +199,11 @@ export class RequestsRepository {
     to: RequestStatus,
     at: Date,
   ): Promise<boolean> {
-    return changed(await tx.query(SET_STATUS, [to, at, id, from]));
+    return changed(
+      to === 'closed'
+        ? await tx.query(CLOSE, [at, at, id, from])
+        : await tx.query(SET_STATUS, [to, at, id, from]),
+    );
   }
 
   async reopenWaiting(tx: Tx, id: number, at: Date): Promise<boolean> {
@@ -208,7 +221,7 @@ export class RequestsRepository {
   ): Promise<boolean> {
     return changed(
       from === null
-        ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, id])
+        ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, at, id])
         : await tx.query(MOVE, [to, at, at, decision, id, from]),
     );
   }
@@ -233,14 +246,30 @@ export class RequestsRepository {
     );
   }
 
-  /** The pending offer ended without an accept: the request has none (and may wait). */
-  async endPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
-    return changed(await tx.query(END_PENDING_OFFER, [at, id, offerId]));
+  /**
+   * The pending offer ended without an accept (`outcome`): the request has none (and may wait).
+   */
+  async endPendingOffer(
+    tx: Tx,
+    id: number,
+    offerId: number,
+    at: Date,
+    outcome: Exclude<OfferOutcome, 'accepted'>,
+  ): Promise<boolean> {
+    return changed(
+      await tx.query(END_PENDING_OFFER, [
+        at,
+        outcome === 'declined' ? 1 : 0,
+        outcome === 'expired' ? 1 : 0,
+        id,
+        offerId,
+      ]),
+    );
   }
 
   /** The pending offer was accepted: its operator has the request. */
   async acceptPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
-    return changed(await tx.query(ACCEPT_PENDING_OFFER, [at, at, id, offerId]));
+    return changed(await tx.query(ACCEPT_PENDING_OFFER, [at, at, at, id, offerId]));
   }
 
   /**
