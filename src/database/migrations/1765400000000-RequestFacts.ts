@@ -20,6 +20,10 @@ export class RequestFacts1765400000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.connection.options.type === 'postgres';
+    // The fill reads every event and rewrites every request: minutes on a long history, past
+    // the statement timeout that guards the requests (DATABASE_STATEMENT_TIMEOUT_MS). Until the
+    // migrations' transaction ends.
+    if (postgres) await queryRunner.query('SET LOCAL statement_timeout = 0');
     const timestamp = postgres ? 'timestamptz' : 'datetime';
     const add = (column: string) => queryRunner.query(`ALTER TABLE requests ADD COLUMN ${column}`);
     await add(`first_assigned_at ${timestamp} NULL`);
