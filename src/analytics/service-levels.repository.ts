@@ -16,21 +16,22 @@ export interface ServiceLevelWindow {
 }
 
 /**
- * One request of the window as the database reads it from its row's facts; service-level-buckets.ts
- * sums these up per bucket (counts and percentiles).
+ * The requests that arrived in one bucket as the database sums them up: their counts, and the
+ * values whose percentiles service-level-buckets.ts takes. Buckets without arrivals are absent.
  */
-export interface RequestFigures {
-  /** Seconds since the epoch of the start of the bucket the request arrived in. */
+export interface BucketFigures {
+  /** Seconds since the epoch of the bucket's start. */
   bucketStart: number;
-  /** Created → first assignment, to the millisecond; null while never assigned. */
-  wait: number | null;
-  /** First assignment → first close, to the millisecond; null unless closed after assignment. */
-  handle: number | null;
+  arrivals: number;
   /** Closed before any assignment. */
-  abandoned: boolean;
+  abandoned: number;
   offersAccepted: number;
   offersDeclined: number;
   offersExpired: number;
+  /** Created → first assignment of each request assigned, in seconds to the ms; in no order. */
+  waits: Float64Array;
+  /** First assignment → first close of each request closed after it was assigned; in no order. */
+  handles: Float64Array;
 }
 
 /** A source's arrivals in one bucket of time (UTC); buckets without arrivals are absent. */
@@ -59,6 +60,8 @@ interface Sql {
   bucketStart(key: unknown, bucket: BucketSize): number;
   /** Seconds from `start` to `end`, to the millisecond. */
   secondsBetween(end: string, start: string): string;
+  /** A group's non-null values of a number as one text, separated by commas (null: none). */
+  listOf(value: string): string;
 }
 
 const DIALECT_SQL: Record<Dialect, Sql> = {
@@ -75,6 +78,8 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
       return Date.parse(`${text.slice(0, 10)}T${hour}:00:00Z`) / 1000;
     },
     secondsBetween: (end, start) => `ROUND((julianday(${end}) - julianday(${start})) * 86400.0, 3)`,
+    // A REAL's text reads back as the same double (checked on 200 000 rounded differences).
+    listOf: (value) => `group_concat(${value})`,
   },
   postgres: {
     epoch: (column) => `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint)`,
@@ -82,6 +87,7 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
       `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint) / ${BUCKET_SECONDS[bucket]}`,
     bucketStart: (key, bucket) => Number(key) * BUCKET_SECONDS[bucket],
     secondsBetween: (end, start) => `ROUND(EXTRACT(EPOCH FROM (${end} - ${start})), 3)`,
+    listOf: (value) => `string_agg(CAST(${value} AS text), ',')`,
   },
 };
 
@@ -96,8 +102,12 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
  * assignment = abandoned; otherwise first assignment → first close is the handle time), and its
  * offers' outcomes (`offers_accepted`, `offers_declined`, `offers_expired`).
  *
- * One compact row per request leaves the database; serviceLevelRows (service-level-buckets.ts)
- * counts and takes the percentiles per bucket.
+ * One row per bucket leaves the database: the counts, and the waits and handle times as lists of
+ * numbers (the percentiles are nearest-rank, an observed value, which neither database computes
+ * alike: serviceLevelRows in service-level-buckets.ts sorts and ranks them). A row per request
+ * cost twice as much: building 19 000 row objects took longer than the index read and the
+ * arithmetic (bench:growth, SQLite, a week of 19 000 arrivals: 35 ms for the statement alone
+ * against 18 ms grouped).
  *
  * Cost (bench:growth): the window is one range read of an index that holds every column the
  * statement needs, IDX_requests_created_facts (created_at, facts) for all sources,
@@ -113,7 +123,7 @@ export class ServiceLevelsRepository {
     return this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
   }
 
-  async requestFigures(window: ServiceLevelWindow): Promise<RequestFigures[]> {
+  async bucketFigures(window: ServiceLevelWindow): Promise<BucketFigures[]> {
     const sql = DIALECT_SQL[this.dialect];
     const params: unknown[] = [window.from, window.to];
     let sourceFilter = '';
@@ -122,44 +132,38 @@ export class ServiceLevelsRepository {
       params.push(window.sourceId);
     }
 
-    // The wait is null while never assigned (so is any difference with a null).
+    // The wait is null while never assigned (so is any difference with a null), and lists skip
+    // nulls.
     const statement = `
-      SELECT ${sql.bucketKey('created_at', window.bucket)} AS bucket,
-        offers_accepted AS accepted, offers_declined AS declined, offers_expired AS expired,
-        CASE WHEN first_closed_at IS NOT NULL
+      SELECT ${sql.bucketKey('created_at', window.bucket)} AS bucket, COUNT(*) AS arrivals,
+        SUM(CASE WHEN first_closed_at IS NOT NULL
             AND (first_assigned_at IS NULL OR first_closed_at < first_assigned_at)
-          THEN 1 ELSE 0 END AS abandoned,
-        ${sql.secondsBetween('first_assigned_at', 'created_at')} AS wait,
-        CASE WHEN first_closed_at >= first_assigned_at
-          THEN ${sql.secondsBetween('first_closed_at', 'first_assigned_at')} END AS handle
+          THEN 1 ELSE 0 END) AS abandoned,
+        SUM(offers_accepted) AS accepted, SUM(offers_declined) AS declined,
+        SUM(offers_expired) AS expired,
+        ${sql.listOf(sql.secondsBetween('first_assigned_at', 'created_at'))} AS waits,
+        ${sql.listOf(
+          `CASE WHEN first_closed_at >= first_assigned_at
+            THEN ${sql.secondsBetween('first_closed_at', 'first_assigned_at')} END`,
+        )} AS handles
       FROM requests
-      WHERE created_at >= ? AND created_at < ? ${sourceFilter}`;
+      WHERE created_at >= ? AND created_at < ? ${sourceFilter}
+      GROUP BY ${sql.bucketKey('created_at', window.bucket)}`;
 
     const rows = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
       statement,
       params,
     );
-    // A few hundred buckets at most: each key is read once.
-    const starts = new Map<unknown, number>();
-    const figures = new Array<RequestFigures>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      let bucketStart = starts.get(row.bucket);
-      if (bucketStart === undefined) {
-        bucketStart = sql.bucketStart(row.bucket, window.bucket);
-        starts.set(row.bucket, bucketStart);
-      }
-      figures[i] = {
-        bucketStart,
-        wait: numberOrNull(row.wait),
-        handle: numberOrNull(row.handle),
-        abandoned: Number(row.abandoned) === 1,
-        offersAccepted: Number(row.accepted),
-        offersDeclined: Number(row.declined),
-        offersExpired: Number(row.expired),
-      };
-    }
-    return figures;
+    return rows.map((row) => ({
+      bucketStart: sql.bucketStart(row.bucket, window.bucket),
+      arrivals: Number(row.arrivals),
+      abandoned: Number(row.abandoned),
+      offersAccepted: Number(row.accepted),
+      offersDeclined: Number(row.declined),
+      offersExpired: Number(row.expired),
+      waits: numbers(row.waits),
+      handles: numbers(row.handles),
+    }));
   }
 
   /**
@@ -189,7 +193,7 @@ export class ServiceLevelsRepository {
   }
 
   /**
-   * The handle times (first assignment → first close, as requestFigures defines them) of the
+   * The handle times (first assignment → first close, as bucketFigures defines them) of the
    * source's latest `sample` requests created in [from, to): how many were handled, and the
    * seconds they took in all. The latest come from IDX_requests_source_created_facts read
    * backwards, with their facts, so the cost is bounded by `sample`, not by the window: a mean
@@ -220,7 +224,9 @@ export class ServiceLevelsRepository {
   }
 }
 
-/** PostgreSQL gives numeric and bigint as strings. */
-function numberOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
+/** A list of numbers as listOf wrote it. */
+function numbers(list: unknown): Float64Array {
+  return typeof list === 'string' && list !== ''
+    ? Float64Array.from(list.split(','), Number)
+    : new Float64Array(0);
 }
