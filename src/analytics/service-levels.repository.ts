@@ -58,16 +58,19 @@ interface Sql {
   bucketKey(column: string, bucket: BucketSize): string;
   /** The bucket's start in seconds since the epoch, from its key as read (once per bucket). */
   bucketStart(key: unknown, bucket: BucketSize): number;
-  /** Seconds from `start` to `end`, to the millisecond. */
-  secondsBetween(end: string, start: string): string;
-  /** A group's non-null values of a number as one text, separated by commas (null: none). */
+  /**
+   * Whole milliseconds from `start` to `end` (both are stored to the millisecond): integers sum
+   * exactly and print fast, and ms / 1000 is the double nearest the seconds to the millisecond.
+   */
+  millisBetween(end: string, start: string): string;
+  /** A group's non-null integers as one text, separated by commas (null: none). */
   listOf(value: string): string;
 }
 
 const DIALECT_SQL: Record<Dialect, Sql> = {
-  // SQLite stores TypeORM's UTC text ("2026-01-27 10:30:00.000"); unixepoch and julianday read it
-  // as UTC (unixepoch truncates to the second, as strftime('%s') did at twice the cost per row).
-  // julianday's double keeps about 20 µs at today's dates: rounded to the millisecond.
+  // SQLite stores TypeORM's UTC text ("2026-01-27 10:30:00.000"); unixepoch reads it as UTC,
+  // truncated to the second (half the cost of strftime('%s')), or with 'subsec' to the
+  // millisecond as a double within a microsecond of it (rounded; two thirds of julianday's cost).
   sqlite: {
     epoch: (column) => `unixepoch(${column})`,
     bucketKey: (column, bucket) => `substr(${column}, 1, ${bucket === 'hour' ? 13 : 10})`,
@@ -77,8 +80,8 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
       const hour = bucket === 'hour' ? text.slice(11, 13) : '00';
       return Date.parse(`${text.slice(0, 10)}T${hour}:00:00Z`) / 1000;
     },
-    secondsBetween: (end, start) => `ROUND((julianday(${end}) - julianday(${start})) * 86400.0, 3)`,
-    // A REAL's text reads back as the same double (checked on 200 000 rounded differences).
+    millisBetween: (end, start) =>
+      `CAST(ROUND((unixepoch(${end}, 'subsec') - unixepoch(${start}, 'subsec')) * 1000) AS INTEGER)`,
     listOf: (value) => `group_concat(${value})`,
   },
   postgres: {
@@ -86,7 +89,7 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
     bucketKey: (column, bucket) =>
       `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint) / ${BUCKET_SECONDS[bucket]}`,
     bucketStart: (key, bucket) => Number(key) * BUCKET_SECONDS[bucket],
-    secondsBetween: (end, start) => `ROUND(EXTRACT(EPOCH FROM (${end} - ${start})), 3)`,
+    millisBetween: (end, start) => `CAST(EXTRACT(EPOCH FROM (${end} - ${start})) * 1000 AS bigint)`,
     listOf: (value) => `string_agg(CAST(${value} AS text), ',')`,
   },
 };
@@ -141,10 +144,10 @@ export class ServiceLevelsRepository {
           THEN 1 ELSE 0 END) AS abandoned,
         SUM(offers_accepted) AS accepted, SUM(offers_declined) AS declined,
         SUM(offers_expired) AS expired,
-        ${sql.listOf(sql.secondsBetween('first_assigned_at', 'created_at'))} AS waits,
+        ${sql.listOf(sql.millisBetween('first_assigned_at', 'created_at'))} AS waits,
         ${sql.listOf(
           `CASE WHEN first_closed_at >= first_assigned_at
-            THEN ${sql.secondsBetween('first_closed_at', 'first_assigned_at')} END`,
+            THEN ${sql.millisBetween('first_closed_at', 'first_assigned_at')} END`,
         )} AS handles
       FROM requests
       WHERE created_at >= ? AND created_at < ? ${sourceFilter}
@@ -161,8 +164,8 @@ export class ServiceLevelsRepository {
       offersAccepted: Number(row.accepted),
       offersDeclined: Number(row.declined),
       offersExpired: Number(row.expired),
-      waits: numbers(row.waits),
-      handles: numbers(row.handles),
+      waits: seconds(row.waits),
+      handles: seconds(row.handles),
     }));
   }
 
@@ -213,20 +216,20 @@ export class ServiceLevelsRepository {
         ORDER BY created_at DESC LIMIT ${Math.trunc(sample)}
       )
       SELECT COUNT(*) AS handled,
-        SUM(${sql.secondsBetween('first_closed_at', 'first_assigned_at')}) AS total
+        SUM(${sql.millisBetween('first_closed_at', 'first_assigned_at')}) AS total
       FROM latest WHERE first_closed_at >= first_assigned_at`,
       [sourceId, from, to],
     );
     return {
       handled: Number(row?.handled ?? 0),
-      totalSeconds: Number(row?.total ?? 0),
+      totalSeconds: Number(row?.total ?? 0) / 1000,
     };
   }
 }
 
-/** A list of numbers as listOf wrote it. */
-function numbers(list: unknown): Float64Array {
+/** A list of milliseconds as listOf wrote it, in seconds. */
+function seconds(list: unknown): Float64Array {
   return typeof list === 'string' && list !== ''
-    ? Float64Array.from(list.split(','), Number)
+    ? Float64Array.from(list.split(','), (millis) => Number(millis) / 1000)
     : new Float64Array(0);
 }
