@@ -52,8 +52,9 @@ function seed(file, sourceId, operatorIds) {
   const ts = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   const lead = db.prepare('INSERT INTO leads (external_id, created_at) VALUES (?, ?)');
   const request = db.prepare(`INSERT INTO requests
-    (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
-    VALUES (?, ?, ?, 'closed', 'seeded', NULL, ?, ?, ?)`);
+    (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
+      first_assigned_at)
+    VALUES (?, ?, ?, 'closed', 'seeded', NULL, ?, ?, ?, ?)`);
   const event = db.prepare(`INSERT INTO request_events
     (event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at)
     VALUES (?, ?, ?, ?, ?, NULL, ?, 'intake', '{}', ?)`);
@@ -68,7 +69,7 @@ function seed(file, sourceId, operatorIds) {
     for (let i = 0; i < rows; i++) {
       const at = ts(base + i * 1000);
       const op = operatorIds[i % operatorIds.length];
-      const id = Number(request.run(firstLead + (i % leads), sourceId, op, at, at, at).lastInsertRowid);
+      const id = Number(request.run(firstLead + (i % leads), sourceId, op, at, at, at, at).lastInsertRowid);
       event.run(`evt_seed${i}a`, id, sourceId, 'created', null, null, at);
       event.run(`evt_seed${i}b`, id, sourceId, 'assigned', op, 'intake', at);
     }

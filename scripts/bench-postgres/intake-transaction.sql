@@ -50,8 +50,9 @@ UPDATE operators SET current_load = current_load + 1
   WHERE id = :operator_id AND current_load < max_load AND is_active = :active RETURNING id;
 
 INSERT INTO requests
-  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at)
-  VALUES (:src_leadId, :source_id, :operator_id, 'active', 'bench', :decision, now(), now(), now()) RETURNING id
+  (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
+    first_assigned_at)
+  VALUES (:src_leadId, :source_id, :operator_id, 'active', 'bench', :decision, now(), now(), now(), now()) RETURNING id
 \gset request_
 
 WITH events AS (INSERT INTO request_events (event_id, request_id, source_id, type, operator_id, previous_operator_id, trigger, actor, request, created_at) VALUES (:event_created, :request_id, :source_id, 'created', NULL, NULL, NULL, 'intake', :request_json, now()), (:event_assigned, :request_id, :source_id, 'assigned', :operator_id, NULL, 'intake', 'intake', :request_json, now()) RETURNING id, event_id, type, source_id), deliveries AS (INSERT INTO webhook_deliveries (subscription_id, request_event_id, event_id, event_type, status, attempts, lock_token, next_attempt_at, created_at, updated_at) SELECT s.id, e.id, e.event_id, t.webhook_type, 'pending', CAST(:attempts AS integer), CAST(:lock_token AS varchar(40)), CAST(now() + interval '65 seconds' AS timestamptz), CAST(now() AS timestamptz), CAST(now() AS timestamptz) FROM events e JOIN (VALUES ('created', 'request.created', 1), ('assigned', 'request.assigned', 2), ('waiting', 'request.waiting', 4), ('reassigned', 'request.assigned', 2), ('closed', 'request.closed', 8), ('reopened', 'request.reopened', 16)) t (type, webhook_type, bit) ON t.type = e.type JOIN webhook_subscriptions s ON (s.event_mask & t.bit) <> 0 AND (s.source_id IS NULL OR s.source_id = e.source_id) WHERE s.is_active = :active RETURNING id, subscription_id AS "subscriptionId", event_id AS "eventId") SELECT * FROM deliveries;

@@ -10,6 +10,8 @@
  *   h <  950  waited 1..600 s ('waiting'), then assigned by the drain
  *   else      waited 1..600 s, then closed before any assignment (abandoned)
  * An assigned request is closed 60..1859 s after its assignment, unless that is after `end`.
+ * Each request row carries the facts the lifecycle keeps on it (first assignment, first close,
+ * offer outcomes), as its events say.
  */
 
 const ORDER = { created: 0, waiting: 1, offer_declined: 2, assigned: 3, closed: 4 };
@@ -43,12 +45,15 @@ function historyStatements(dialect, { rows, days, end, sourceIds, operatorIds, l
   const pick = (list, expr) =>
     `CASE (${expr}) % ${list.length} ${list.map((v, k) => `WHEN ${k} THEN ${v}`).join(' ')} END`;
 
-  // Per request: its index i, its hash h, and the seconds of each step of its life.
-  const facts = `SELECT r.id, r.source_id, r.operator_id, r.i, r.h, r.created,
-      CASE WHEN r.h < 870 THEN r.created ELSE r.created + 1 + (r.h * 37) % 600 END AS decided,
-      60 + (r.i * 7) % 1800 AS handle
-    FROM (SELECT id, source_id, operator_id, id - 1 AS i, ((id - 1) * 2654435761) % 1000 AS h,
-      ${createdOf('id - 1')} AS created FROM requests) r`;
+  // Per request of `rows` (which have its index i): its hash h, and the seconds of each step of
+  // its life (closed: when it is closed, which may be after `end`).
+  const life = (rows) => `SELECT d.*,
+      d.decided + CASE WHEN d.h < 950 THEN 60 + (d.i * 7) % 1800 ELSE 0 END AS closed
+    FROM (SELECT r.*,
+        CASE WHEN r.h < 870 THEN r.created ELSE r.created + 1 + (r.h * 37) % 600 END AS decided
+      FROM (SELECT x.*, (x.i * 2654435761) % 1000 AS h, ${createdOf('x.i')} AS created
+        FROM (${rows}) x) r) d`;
+  const facts = life('SELECT id, source_id, operator_id, id - 1 AS i FROM requests');
 
   const requestJson = (id) =>
     `'{"id":' || ${d.text(id)} || ',"lead_id":1,"source_id":1,"operator_id":null,"status":"active",` +
@@ -64,12 +69,17 @@ function historyStatements(dialect, { rows, days, end, sourceIds, operatorIds, l
   return [
     `${d.series(rows)}
      INSERT INTO requests (lead_id, source_id, operator_id, status, message, decision, created_at,
-       assigned_at, updated_at)
-     SELECT ${firstLead} + i % ${leadCount}, ${pick(sourceIds, 'i')},
-       CASE WHEN (i * 2654435761) % 1000 < 950 THEN ${pick(operatorIds, 'i / 7')} END,
+       assigned_at, updated_at, first_assigned_at, first_closed_at, offers_accepted,
+       offers_declined, offers_expired)
+     SELECT ${firstLead} + f.i % ${leadCount}, ${pick(sourceIds, 'f.i')},
+       CASE WHEN f.h < 950 THEN ${pick(operatorIds, 'f.i / 7')} END,
        'closed', 'seeded history', NULL,
-       ${d.ts(createdOf('i'))}, ${d.ts(createdOf('i'))}, ${d.ts(createdOf('i'))}
-     FROM series`,
+       ${d.ts('f.created')}, ${d.ts('f.created')}, ${d.ts('f.created')},
+       CASE WHEN f.h < 950 AND f.decided <= ${endSeconds} THEN ${d.ts('f.decided')} END,
+       CASE WHEN f.closed <= ${endSeconds} THEN ${d.ts('f.closed')} END,
+       CASE WHEN f.h >= 850 AND f.h < 870 THEN 1 ELSE 0 END,
+       CASE WHEN f.h >= 800 AND f.h < 850 THEN 1 ELSE 0 END, 0
+     FROM (${life('SELECT i FROM series')}) f`,
     // Every event, in the order they happened (ids grow with time, as in a real history).
     `WITH facts AS (${facts}),
      events AS (
@@ -77,8 +87,7 @@ function historyStatements(dialect, { rows, days, end, sourceIds, operatorIds, l
        UNION ALL ${event('waiting', 'CAST(NULL AS integer)', 'CAST(NULL AS varchar)', 'f.created', 'f.h >= 870')}
        UNION ALL ${event('offer_declined', 'f.operator_id', 'CAST(NULL AS varchar)', 'f.created', 'f.h >= 800 AND f.h < 850')}
        UNION ALL ${event('assigned', 'f.operator_id', assignedTrigger, 'f.decided', 'f.h < 950')}
-       UNION ALL ${event('closed', 'f.operator_id', 'CAST(NULL AS varchar)', 'f.decided + CASE WHEN f.h < 950 THEN f.handle ELSE 0 END',
-         `f.decided + CASE WHEN f.h < 950 THEN f.handle ELSE 0 END <= ${endSeconds}`)}
+       UNION ALL ${event('closed', 'f.operator_id', 'CAST(NULL AS varchar)', 'f.closed', `f.closed <= ${endSeconds}`)}
      )
      INSERT INTO request_events (event_id, request_id, source_id, type, operator_id,
        previous_operator_id, trigger, actor, request, created_at)
@@ -88,7 +97,7 @@ function historyStatements(dialect, { rows, days, end, sourceIds, operatorIds, l
      FROM events e WHERE e.at <= ${endSeconds} ORDER BY e.at, e.request_id, e.ord`,
     // The requests not closed by `end` are still active with their operator.
     `UPDATE requests SET status = 'active' WHERE id IN (
-       SELECT id FROM (${facts}) f WHERE f.h < 950 AND f.decided + f.handle > ${endSeconds})`,
+       SELECT id FROM (${facts}) f WHERE f.h < 950 AND f.closed > ${endSeconds})`,
   ];
 }
 

@@ -1,18 +1,25 @@
 import { nearestRank, serviceLevelRows } from './service-level-buckets';
-import type { RequestFigures } from './service-levels.repository';
+import type { BucketFigures } from './service-levels.repository';
 
 const HOUR = 3600;
 
-function request(overrides: Partial<RequestFigures> = {}): RequestFigures {
+function bucket(
+  overrides: Partial<Omit<BucketFigures, 'waits' | 'handles'>> & {
+    waits?: number[];
+    handles?: number[];
+  } = {},
+): BucketFigures {
+  const { waits = [], handles = [], ...counts } = overrides;
   return {
     bucketStart: 0,
-    wait: null,
-    handle: null,
-    abandoned: false,
+    arrivals: waits.length,
+    abandoned: 0,
     offersAccepted: 0,
     offersDeclined: 0,
     offersExpired: 0,
-    ...overrides,
+    ...counts,
+    waits: Float64Array.from(waits),
+    handles: Float64Array.from(handles),
   };
 }
 
@@ -57,17 +64,22 @@ describe('nearestRank', () => {
 });
 
 describe('serviceLevelRows', () => {
-  it('has no rows without requests', () => {
+  it('has no rows without buckets', () => {
     expect(serviceLevelRows([], 30)).toEqual([]);
   });
 
-  it('counts arrivals, assignments, abandonments, answers within target and offers per bucket', () => {
+  it('keeps the counts; assigned and answered within target from the waits', () => {
     const rows = serviceLevelRows(
       [
-        request({ wait: 30, handle: 100, offersAccepted: 1 }),
-        request({ wait: 30.001, offersDeclined: 2, offersExpired: 1 }),
-        request({ abandoned: true }),
-        request(),
+        bucket({
+          arrivals: 4,
+          abandoned: 1,
+          waits: [30.001, 30],
+          handles: [100],
+          offersAccepted: 1,
+          offersDeclined: 2,
+          offersExpired: 1,
+        }),
       ],
       30,
     );
@@ -90,41 +102,37 @@ describe('serviceLevelRows', () => {
     ]);
   });
 
-  it('leaves requests without a wait or handle time out of the percentiles', () => {
-    const [row] = serviceLevelRows(
-      [request(), request({ wait: 5 }), request({ abandoned: true }), request({ wait: 9 })],
-      30,
-    );
-    expect(row).toMatchObject({ waitP50: 5, waitP90: 9, waitMax: 9, handleP50: null });
+  it('has null percentiles for a bucket where nobody was assigned or handled', () => {
+    const [row] = serviceLevelRows([bucket({ arrivals: 1, abandoned: 1 })], 30);
+    expect(row).toMatchObject({
+      arrivals: 1,
+      assigned: 0,
+      answeredWithinTarget: 0,
+      waitP50: null,
+      waitP90: null,
+      waitMax: null,
+      handleP50: null,
+    });
   });
 
-  it('has null percentiles for a bucket where nobody was assigned', () => {
-    const [row] = serviceLevelRows([request({ abandoned: true })], 30);
-    expect(row).toMatchObject({ arrivals: 1, waitP50: null, waitP90: null, waitMax: null });
-  });
-
-  it('sorts waits as numbers, not as text', () => {
-    const [row] = serviceLevelRows(
-      [request({ wait: 10 }), request({ wait: 9 }), request({ wait: 100 })],
-      30,
-    );
-    expect(row).toMatchObject({ waitP50: 10, waitP90: 100, waitMax: 100 });
+  it('sorts waits as numbers, not as text, and leaves its input as it was', () => {
+    const input = bucket({ waits: [10, 9, 100], handles: [10, 9, 100] });
+    const [row] = serviceLevelRows([input], 30);
+    expect(row).toMatchObject({ waitP50: 10, waitP90: 100, waitMax: 100, handleP50: 10 });
+    expect(Array.from(input.waits)).toEqual([10, 9, 100]);
   });
 
   it('keeps tied values: the rank falls on one of them', () => {
-    const [row] = serviceLevelRows(
-      [1, 2, 2, 2, 3].map((wait) => request({ wait, handle: wait })),
-      30,
-    );
+    const values = [1, 2, 2, 2, 3];
+    const [row] = serviceLevelRows([bucket({ waits: values, handles: values })], 30);
     expect(row).toMatchObject({ waitP50: 2, waitP90: 3, handleP50: 2 });
   });
 
-  it('sums each bucket apart, in bucket order, whatever the order of the requests', () => {
+  it('ranks each bucket apart, in bucket order, whatever the order of the buckets', () => {
     const rows = serviceLevelRows(
       [
-        request({ bucketStart: 2 * HOUR, wait: 50 }),
-        request({ bucketStart: HOUR, wait: 1 }),
-        request({ bucketStart: 2 * HOUR, wait: 10 }),
+        bucket({ bucketStart: 2 * HOUR, waits: [50, 10] }),
+        bucket({ bucketStart: HOUR, waits: [1] }),
       ],
       30,
     );

@@ -1,5 +1,5 @@
 import type { ServiceLevelBucketDto } from './dto/service-levels-response.dto';
-import type { RequestFigures } from './service-levels.repository';
+import type { BucketFigures } from './service-levels.repository';
 
 /** One bucket's figures; buckets without arrivals have none. */
 export interface ServiceLevelRow {
@@ -35,12 +35,6 @@ const EMPTY: Omit<ServiceLevelBucketDto, 'start'> = {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
-interface Tally {
-  row: ServiceLevelRow;
-  waits: number[];
-  handles: number[];
-}
-
 /**
  * The nearest-rank percentile (an observed value: the ⌈p·n⌉-th smallest, ⌈⌉ in integers so
  * 0.9 · 10 is rank 9, not 10), of values sorted ascending; null without values.
@@ -51,62 +45,38 @@ export function nearestRank(sorted: ArrayLike<number>, percent: number): number 
 }
 
 /**
- * The requests of a window summed up per bucket of arrival, in bucket order: counts, the
- * waits' p50, p90 and max (waits of the assigned requests only: one still waiting has none) and
- * the handle times' p50 (of the requests closed after their assignment).
+ * The buckets of a window with their figures, in bucket order: the database's counts, the
+ * waits' p50, p90 and max (waits of the assigned requests only: one still waiting has none), how
+ * many waited at most the target, and the handle times' p50 (of the requests closed after their
+ * assignment).
  */
 export function serviceLevelRows(
-  requests: readonly RequestFigures[],
+  buckets: readonly BucketFigures[],
   targetAnswerSeconds: number,
 ): ServiceLevelRow[] {
-  const tallies = new Map<number, Tally>();
-  for (const request of requests) {
-    let tally = tallies.get(request.bucketStart);
-    if (tally === undefined) {
-      tally = {
-        row: {
-          bucketStart: request.bucketStart,
-          arrivals: 0,
-          assigned: 0,
-          abandoned: 0,
-          answeredWithinTarget: 0,
-          waitP50: null,
-          waitP90: null,
-          waitMax: null,
-          handleP50: null,
-          offersAccepted: 0,
-          offersDeclined: 0,
-          offersExpired: 0,
-        },
-        waits: [],
-        handles: [],
+  return buckets
+    .map((bucket) => {
+      // Typed arrays sort numerically (an Array sorts as text); copies leave the input as it was.
+      const waits = Float64Array.from(bucket.waits).sort();
+      return {
+        bucketStart: bucket.bucketStart,
+        arrivals: bucket.arrivals,
+        assigned: waits.length,
+        abandoned: bucket.abandoned,
+        answeredWithinTarget: waits.reduce(
+          (n, wait) => (wait <= targetAnswerSeconds ? n + 1 : n),
+          0,
+        ),
+        waitP50: nearestRank(waits, 50),
+        waitP90: nearestRank(waits, 90),
+        waitMax: waits.length > 0 ? waits[waits.length - 1] : null,
+        handleP50: nearestRank(Float64Array.from(bucket.handles).sort(), 50),
+        offersAccepted: bucket.offersAccepted,
+        offersDeclined: bucket.offersDeclined,
+        offersExpired: bucket.offersExpired,
       };
-      tallies.set(request.bucketStart, tally);
-    }
-    const row = tally.row;
-    row.arrivals++;
-    if (request.abandoned) row.abandoned++;
-    if (request.wait !== null) {
-      row.assigned++;
-      if (request.wait <= targetAnswerSeconds) row.answeredWithinTarget++;
-      tally.waits.push(request.wait);
-    }
-    if (request.handle !== null) tally.handles.push(request.handle);
-    row.offersAccepted += request.offersAccepted;
-    row.offersDeclined += request.offersDeclined;
-    row.offersExpired += request.offersExpired;
-  }
-  const rows: ServiceLevelRow[] = [];
-  for (const { row, waits, handles } of tallies.values()) {
-    // Typed arrays sort numerically (an Array sorts as text).
-    const sortedWaits = Float64Array.from(waits).sort();
-    row.waitP50 = nearestRank(sortedWaits, 50);
-    row.waitP90 = nearestRank(sortedWaits, 90);
-    row.waitMax = sortedWaits.length > 0 ? sortedWaits[sortedWaits.length - 1] : null;
-    row.handleP50 = nearestRank(Float64Array.from(handles).sort(), 50);
-    rows.push(row);
-  }
-  return rows.sort((a, b) => a.bucketStart - b.bucketStart);
+    })
+    .sort((a, b) => a.bucketStart - b.bucketStart);
 }
 
 /**

@@ -16,21 +16,22 @@ export interface ServiceLevelWindow {
 }
 
 /**
- * One request of the window as the database reads it from its events; service-level-buckets.ts
- * sums these up per bucket (counts and percentiles).
+ * The requests that arrived in one bucket as the database sums them up: their counts, and the
+ * values whose percentiles service-level-buckets.ts takes. Buckets without arrivals are absent.
  */
-export interface RequestFigures {
-  /** Seconds since the epoch of the start of the bucket the request arrived in. */
+export interface BucketFigures {
+  /** Seconds since the epoch of the bucket's start. */
   bucketStart: number;
-  /** Created → first assignment, to the millisecond; null while never assigned. */
-  wait: number | null;
-  /** First assignment → first close, to the millisecond; null unless closed after assignment. */
-  handle: number | null;
+  arrivals: number;
   /** Closed before any assignment. */
-  abandoned: boolean;
+  abandoned: number;
   offersAccepted: number;
   offersDeclined: number;
   offersExpired: number;
+  /** Created → first assignment of each request assigned, in seconds to the ms; in no order. */
+  waits: Float64Array;
+  /** First assignment → first close of each request closed after it was assigned; in no order. */
+  handles: Float64Array;
 }
 
 /** A source's arrivals in one bucket of time (UTC); buckets without arrivals are absent. */
@@ -57,14 +58,19 @@ interface Sql {
   bucketKey(column: string, bucket: BucketSize): string;
   /** The bucket's start in seconds since the epoch, from its key as read (once per bucket). */
   bucketStart(key: unknown, bucket: BucketSize): number;
-  /** Seconds from `start` to `end`, to the millisecond. */
-  secondsBetween(end: string, start: string): string;
+  /**
+   * Whole milliseconds from `start` to `end` (both are stored to the millisecond): integers sum
+   * exactly and print fast, and ms / 1000 is the double nearest the seconds to the millisecond.
+   */
+  millisBetween(end: string, start: string): string;
+  /** A group's non-null integers as one text, separated by commas (null: none). */
+  listOf(value: string): string;
 }
 
 const DIALECT_SQL: Record<Dialect, Sql> = {
-  // SQLite stores TypeORM's UTC text ("2026-01-27 10:30:00.000"); unixepoch and julianday read it
-  // as UTC (unixepoch truncates to the second, as strftime('%s') did at twice the cost per row).
-  // julianday's double keeps about 20 µs at today's dates: rounded to the millisecond.
+  // SQLite stores TypeORM's UTC text ("2026-01-27 10:30:00.000"); unixepoch reads it as UTC,
+  // truncated to the second (half the cost of strftime('%s')), or with 'subsec' to the
+  // millisecond as a double within a microsecond of it (rounded; two thirds of julianday's cost).
   sqlite: {
     epoch: (column) => `unixepoch(${column})`,
     bucketKey: (column, bucket) => `substr(${column}, 1, ${bucket === 'hour' ? 13 : 10})`,
@@ -74,14 +80,17 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
       const hour = bucket === 'hour' ? text.slice(11, 13) : '00';
       return Date.parse(`${text.slice(0, 10)}T${hour}:00:00Z`) / 1000;
     },
-    secondsBetween: (end, start) => `ROUND((julianday(${end}) - julianday(${start})) * 86400.0, 3)`,
+    millisBetween: (end, start) =>
+      `CAST(ROUND((unixepoch(${end}, 'subsec') - unixepoch(${start}, 'subsec')) * 1000) AS INTEGER)`,
+    listOf: (value) => `group_concat(${value})`,
   },
   postgres: {
     epoch: (column) => `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint)`,
     bucketKey: (column, bucket) =>
       `CAST(FLOOR(EXTRACT(EPOCH FROM ${column})) AS bigint) / ${BUCKET_SECONDS[bucket]}`,
     bucketStart: (key, bucket) => Number(key) * BUCKET_SECONDS[bucket],
-    secondsBetween: (end, start) => `ROUND(EXTRACT(EPOCH FROM (${end} - ${start})), 3)`,
+    millisBetween: (end, start) => `CAST(EXTRACT(EPOCH FROM (${end} - ${start})) * 1000 AS bigint)`,
+    listOf: (value) => `string_agg(CAST(${value} AS text), ',')`,
   },
 };
 
@@ -89,25 +98,25 @@ const DIALECT_SQL: Record<Dialect, Sql> = {
  * The request history summed up per bucket of arrival: every figure of a bucket is about the
  * requests created in it (a cohort), whenever their later events happened.
  *
- * Per request, from its events: the first `assigned` (created → first assignment is the wait;
- * a move to another operator is `reassigned` and does not count), the first `closed` (closed
- * before any assignment = abandoned; otherwise first assignment → first close is the handle
- * time), and its offer outcomes. Offers come with "Presence, shifts and offers": an accepted
- * offer is written as `assigned` with trigger `offer`, the others as `offer_declined` and
- * `offer_expired`. Until then nothing writes those, and the offer counts are 0.
+ * Per request, from the facts its row keeps (migration RequestFacts; written by the statement
+ * of each change, as its history says): `first_assigned_at`, the first `assigned` (created →
+ * first assignment is the wait; a move to another operator is `reassigned` and does not count;
+ * an accepted offer is an assignment), `first_closed_at`, the first `closed` (closed before any
+ * assignment = abandoned; otherwise first assignment → first close is the handle time), and its
+ * offers' outcomes (`offers_accepted`, `offers_declined`, `offers_expired`).
  *
- * One compact row per request leaves the database; serviceLevelRows (service-level-buckets.ts)
- * counts and takes the percentiles per bucket. Two ROW_NUMBER passes over the window's requests
- * cost SQLite about as much as the rest of the statement (bench:growth, a week of 19 000
- * arrivals by hour: 376 ms with them, 187 ms without); a numeric sort per bucket costs a few ms.
+ * One row per bucket leaves the database: the counts, and the waits and handle times as lists of
+ * numbers (the percentiles are nearest-rank, an observed value, which neither database computes
+ * alike: serviceLevelRows in service-level-buckets.ts sorts and ranks them). A row per request
+ * cost twice as much: building 19 000 row objects took longer than the index read and the
+ * arithmetic (bench:growth, SQLite, a week of 19 000 arrivals: 35 ms for the statement alone
+ * against 18 ms grouped).
  *
- * Cost (bench:growth): the window's requests from an index alone, in its order (so grouping per
- * request needs no sort): IDX_requests_created_source for all sources,
- * IDX_requests_source_created (source_id, created_at) for one; each
- * one's few events from IDX_request_events_request alone (it carries type, time and trigger).
- * Nothing outside the window is read, however
- * long the history (events before `from` cannot belong to a request created after it); the
- * work grows with the requests in the window.
+ * Cost (bench:growth): the window is one range read of an index that holds every column the
+ * statement needs, IDX_requests_created_facts (created_at, facts) for all sources,
+ * IDX_requests_source_created_facts (source_id, created_at, facts) for one; no table row and no
+ * event is read. Nothing outside the window is read, however long the history; the work grows
+ * with the requests in the window.
  */
 @Injectable()
 export class ServiceLevelsRepository {
@@ -117,70 +126,53 @@ export class ServiceLevelsRepository {
     return this.reader.options.type === 'postgres' ? 'postgres' : 'sqlite';
   }
 
-  async requestFigures(window: ServiceLevelWindow): Promise<RequestFigures[]> {
+  async bucketFigures(window: ServiceLevelWindow): Promise<BucketFigures[]> {
     const sql = DIALECT_SQL[this.dialect];
-    const params: unknown[] = [window.from, window.from, window.to];
+    const params: unknown[] = [window.from, window.to];
     let sourceFilter = '';
     if (window.sourceId !== undefined) {
-      sourceFilter = 'AND r.source_id = ?';
+      sourceFilter = 'AND source_id = ?';
       params.push(window.sourceId);
     }
 
+    // The wait is null while never assigned (so is any difference with a null), and lists skip
+    // nulls.
     const statement = `
-      WITH cohort AS (
-        SELECT ${sql.bucketKey('r.created_at', window.bucket)} AS bucket, r.created_at,
-          MIN(CASE WHEN e.type = 'assigned' THEN e.created_at END) AS assigned_at,
-          MIN(CASE WHEN e.type = 'closed' THEN e.created_at END) AS closed_at,
-          SUM(CASE WHEN e.type = 'assigned' AND e.trigger = 'offer' THEN 1 ELSE 0 END) AS accepted,
-          SUM(CASE WHEN e.type = 'offer_declined' THEN 1 ELSE 0 END) AS declined,
-          SUM(CASE WHEN e.type = 'offer_expired' THEN 1 ELSE 0 END) AS expired
-        FROM requests r
-        LEFT JOIN request_events e ON e.request_id = r.id
-          AND e.type IN ('assigned', 'closed', 'offer_declined', 'offer_expired')
-          AND e.created_at >= ?
-        WHERE r.created_at >= ? AND r.created_at < ? ${sourceFilter}
-        GROUP BY r.created_at, r.source_id, r.id
-      )
-      SELECT bucket, accepted, declined, expired,
-        CASE WHEN closed_at IS NOT NULL AND (assigned_at IS NULL OR closed_at < assigned_at)
-          THEN 1 ELSE 0 END AS abandoned,
-        CASE WHEN assigned_at IS NOT NULL
-          THEN ${sql.secondsBetween('assigned_at', 'created_at')} END AS wait,
-        CASE WHEN closed_at >= assigned_at
-          THEN ${sql.secondsBetween('closed_at', 'assigned_at')} END AS handle
-      FROM cohort`;
+      SELECT ${sql.bucketKey('created_at', window.bucket)} AS bucket, COUNT(*) AS arrivals,
+        SUM(CASE WHEN first_closed_at IS NOT NULL
+            AND (first_assigned_at IS NULL OR first_closed_at < first_assigned_at)
+          THEN 1 ELSE 0 END) AS abandoned,
+        SUM(offers_accepted) AS accepted, SUM(offers_declined) AS declined,
+        SUM(offers_expired) AS expired,
+        ${sql.listOf(sql.millisBetween('first_assigned_at', 'created_at'))} AS waits,
+        ${sql.listOf(
+          `CASE WHEN first_closed_at >= first_assigned_at
+            THEN ${sql.millisBetween('first_closed_at', 'first_assigned_at')} END`,
+        )} AS handles
+      FROM requests
+      WHERE created_at >= ? AND created_at < ? ${sourceFilter}
+      GROUP BY ${sql.bucketKey('created_at', window.bucket)}`;
 
     const rows = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
       statement,
       params,
     );
-    // A few hundred buckets at most: each key is read once.
-    const starts = new Map<unknown, number>();
-    const figures = new Array<RequestFigures>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      let bucketStart = starts.get(row.bucket);
-      if (bucketStart === undefined) {
-        bucketStart = sql.bucketStart(row.bucket, window.bucket);
-        starts.set(row.bucket, bucketStart);
-      }
-      figures[i] = {
-        bucketStart,
-        wait: numberOrNull(row.wait),
-        handle: numberOrNull(row.handle),
-        abandoned: Number(row.abandoned) === 1,
-        offersAccepted: Number(row.accepted),
-        offersDeclined: Number(row.declined),
-        offersExpired: Number(row.expired),
-      };
-    }
-    return figures;
+    return rows.map((row) => ({
+      bucketStart: sql.bucketStart(row.bucket, window.bucket),
+      arrivals: Number(row.arrivals),
+      abandoned: Number(row.abandoned),
+      offersAccepted: Number(row.accepted),
+      offersDeclined: Number(row.declined),
+      offersExpired: Number(row.expired),
+      waits: seconds(row.waits),
+      handles: seconds(row.handles),
+    }));
   }
 
   /**
    * The source's arrivals per `bucketSeconds` (UTC, from the epoch) of [from, to), for
-   * GET /staffing/plan. One grouped read of IDX_requests_source_created (source_id, created_at):
-   * the index alone answers it, however long the history outside the window.
+   * GET /staffing/plan. One grouped read of IDX_requests_source_created_facts (source_id,
+   * created_at, …): the index alone answers it, however long the history outside the window.
    */
   async arrivalCounts(
     sourceId: number,
@@ -204,14 +196,11 @@ export class ServiceLevelsRepository {
   }
 
   /**
-   * The handle times (first assignment → first close, as requestFigures defines them) of the source's
-   * latest `sample` requests created in [from, to): how many were handled, and the seconds they
-   * took in all. The latest requests come from an index on created_at read backwards, each
-   * one's first assignment and close from IDX_request_events_request, so the cost is bounded by
-   * `sample`, not by the window: a mean of thousands of handle times changes little with more.
-   * Correlated subqueries, not a join: PostgreSQL would hash-join the whole events table (2 s at
-   * 2 000 000 events) where 2 × `sample` index probes take about 150 ms. MATERIALIZED keeps it
-   * from running each subquery once per mention.
+   * The handle times (first assignment → first close, as bucketFigures defines them) of the
+   * source's latest `sample` requests created in [from, to): how many were handled, and the
+   * seconds they took in all. The latest come from IDX_requests_source_created_facts read
+   * backwards, with their facts, so the cost is bounded by `sample`, not by the window: a mean
+   * of thousands of handle times changes little with more.
    */
   async handleTotals(
     sourceId: number,
@@ -222,31 +211,25 @@ export class ServiceLevelsRepository {
     const sql = DIALECT_SQL[this.dialect];
     const [row] = await readerQuery(this.reader.manager).query<Record<string, unknown>>(
       `WITH latest AS (
-        SELECT id FROM requests
+        SELECT first_assigned_at, first_closed_at FROM requests
         WHERE source_id = ? AND created_at >= ? AND created_at < ?
         ORDER BY created_at DESC LIMIT ${Math.trunc(sample)}
-      ),
-      cohort AS MATERIALIZED (
-        SELECT
-          (SELECT MIN(e.created_at) FROM request_events e
-            WHERE e.request_id = r.id AND e.type = 'assigned') AS assigned_at,
-          (SELECT MIN(e.created_at) FROM request_events e
-            WHERE e.request_id = r.id AND e.type = 'closed') AS closed_at
-        FROM latest r
       )
       SELECT COUNT(*) AS handled,
-        SUM(${sql.secondsBetween('closed_at', 'assigned_at')}) AS total
-      FROM cohort WHERE closed_at >= assigned_at`,
+        SUM(${sql.millisBetween('first_closed_at', 'first_assigned_at')}) AS total
+      FROM latest WHERE first_closed_at >= first_assigned_at`,
       [sourceId, from, to],
     );
     return {
       handled: Number(row?.handled ?? 0),
-      totalSeconds: Number(row?.total ?? 0),
+      totalSeconds: Number(row?.total ?? 0) / 1000,
     };
   }
 }
 
-/** PostgreSQL gives numeric and bigint as strings. */
-function numberOrNull(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
+/** A list of milliseconds as listOf wrote it, in seconds. */
+function seconds(list: unknown): Float64Array {
+  return typeof list === 'string' && list !== ''
+    ? Float64Array.from(list.split(','), (millis) => Number(millis) / 1000)
+    : new Float64Array(0);
 }

@@ -51,13 +51,13 @@ export class ServiceLevelsService {
       throw new NotFoundException(`source ${query.source_id} not found`);
     }
 
-    const requests = await this.repository.requestFigures({
+    const figures = await this.repository.bucketFigures({
       from: new Date(fromSeconds * 1000),
       to: new Date(toSeconds * 1000),
       bucket,
       sourceId: query.source_id,
     });
-    const rows = serviceLevelRows(requests, targetAnswerSeconds);
+    const rows = serviceLevelRows(figures, targetAnswerSeconds);
     return {
       source_id: query.source_id ?? null,
       bucket,

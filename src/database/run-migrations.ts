@@ -8,11 +8,13 @@ export function migrationsAppliedAtStart(dataSource: DataSource): string[] | und
 }
 
 // Any constant shared by all instances; picks the advisory lock that serialises migrations.
-const MIGRATION_LOCK_KEY = 7_242_001;
+export const MIGRATION_LOCK_KEY = 7_242_001;
 
 /**
  * Applies pending migrations. On PostgreSQL a session advisory lock makes concurrent
- * instances take turns: one migrates, the others wait and then find nothing to do.
+ * instances take turns: one migrates, the others wait and then find nothing to do. The wait is
+ * as long as the migration (a fill over a long history takes minutes), so it is not cut short by
+ * DATABASE_STATEMENT_TIMEOUT_MS, which guards the requests.
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
   const applied = await migrate(dataSource);
@@ -29,12 +31,15 @@ async function migrate(dataSource: DataSource): Promise<Migration[]> {
   }
   const lockHolder = dataSource.createQueryRunner();
   try {
+    await lockHolder.query('SET statement_timeout = 0');
     await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     return await dataSource.runMigrations({ transaction: 'all' });
   } finally {
     await lockHolder
       .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
       .catch(() => undefined);
+    // Back to the pool's timeout (set when the connection opened) before the pool reuses it.
+    await lockHolder.query('RESET statement_timeout').catch(() => undefined);
     await lockHolder.release();
   }
 }

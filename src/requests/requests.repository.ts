@@ -5,6 +5,7 @@ import type { Page } from '../common/pagination.dto';
 import { readerQuery } from '../database/raw-query';
 import { type Dialect, placeholders, sqliteTimestamp, type Tx } from '../database/tx';
 import { skillPattern, storeSkills } from '../distribution/skills';
+import type { OfferOutcome } from '../offers/offer';
 import { NEXT_OFFER_ID } from '../offers/offers.repository';
 import { Operator } from '../operators/entities/operator.entity';
 import { Source } from '../sources/entities/source.entity';
@@ -46,11 +47,13 @@ const viewFrom = (requests: string) => `${REQUEST_VIEW_COLUMNS}
 const REQUEST_VIEW_SQL = viewFrom('requests r');
 
 // The statements that change a request, each conditional on the state it expects, so a
-// concurrent change makes it match nothing instead of doubling work.
+// concurrent change makes it match nothing instead of doubling work. Those that assign, close or
+// end an offer also keep the request's facts for service levels (first_assigned_at,
+// first_closed_at: set once; offers_*: counted), in the same statement as the change.
 const INSERT_REQUEST = `INSERT INTO requests
   (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
-    skills, priority)
-  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+    skills, priority, first_assigned_at)
+  VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 // An offer source's intake: the request with its pending offer, whose id it reserves.
 const insertOffered = (dialect: Dialect) => `INSERT INTO requests
   (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
@@ -62,10 +65,12 @@ const SELECT_VIEW = `${REQUEST_VIEW_SQL} WHERE r.id = ?`;
 const LOCK_VIEW = `${SELECT_VIEW} FOR UPDATE OF r`;
 const SET_STATUS = `UPDATE requests SET status = ?, updated_at = ?
   WHERE id = ? AND status = ? RETURNING id`;
+const CLOSE = `UPDATE requests SET status = 'closed', updated_at = ?,
+  first_closed_at = COALESCE(first_closed_at, ?) WHERE id = ? AND status = ? RETURNING id`;
 const REOPEN_WAITING = `UPDATE requests SET status = 'active', operator_id = NULL,
   assigned_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed' RETURNING id`;
 const ASSIGN_WAITING = `UPDATE requests SET operator_id = ?, assigned_at = ?, updated_at = ?,
-  decision = ? WHERE id = ? AND status = 'active' AND operator_id IS NULL
+  decision = ?, first_assigned_at = COALESCE(first_assigned_at, ?) WHERE id = ? AND status = 'active' AND operator_id IS NULL
     AND pending_offer_id IS NULL RETURNING id`;
 // Offers: a waiting request gets its pending offer; the offer ends (accepted, or not).
 const SET_PENDING_OFFER = `UPDATE requests SET pending_offer_id = ?, pending_offer_operator_id = ?,
@@ -73,11 +78,13 @@ const SET_PENDING_OFFER = `UPDATE requests SET pending_offer_id = ?, pending_off
   WHERE id = ? AND status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL
   RETURNING id`;
 const END_PENDING_OFFER = `UPDATE requests SET pending_offer_id = NULL,
-  pending_offer_operator_id = NULL, pending_offer_expires_at = NULL, updated_at = ?
+  pending_offer_operator_id = NULL, pending_offer_expires_at = NULL, updated_at = ?,
+  offers_declined = offers_declined + ?, offers_expired = offers_expired + ?
   WHERE id = ? AND pending_offer_id = ? RETURNING id`;
 const ACCEPT_PENDING_OFFER = `UPDATE requests SET operator_id = pending_offer_operator_id,
   assigned_at = ?, updated_at = ?, pending_offer_id = NULL, pending_offer_operator_id = NULL,
-  pending_offer_expires_at = NULL
+  pending_offer_expires_at = NULL, first_assigned_at = COALESCE(first_assigned_at, ?),
+  offers_accepted = offers_accepted + 1
   WHERE id = ? AND status = 'active' AND pending_offer_id = ? RETURNING id`;
 // Step 1 of the lock order for an operator's change: the requests offered to it, by id.
 const OFFERED_TO = `SELECT id, source_id AS "sourceId" FROM requests
@@ -170,6 +177,7 @@ export class RequestsRepository {
   constructor(@InjectDataSource() private readonly reader: DataSource) {}
 
   async insert(tx: Tx, request: NewRequest): Promise<number> {
+    const assignedAt = request.operatorId === null ? null : request.at;
     const [{ id }] = await tx.query<{ id: number }>(INSERT_REQUEST, [
       request.leadId,
       request.sourceId,
@@ -177,10 +185,11 @@ export class RequestsRepository {
       request.message,
       request.decision,
       request.at,
-      request.operatorId === null ? null : request.at,
+      assignedAt,
       request.at,
       storeSkills(request.skills),
       request.priority,
+      assignedAt,
     ]);
     return Number(id);
   }
@@ -235,7 +244,11 @@ export class RequestsRepository {
     to: RequestStatus,
     at: Date,
   ): Promise<boolean> {
-    return changed(await tx.query(SET_STATUS, [to, at, id, from]));
+    return changed(
+      to === 'closed'
+        ? await tx.query(CLOSE, [at, at, id, from])
+        : await tx.query(SET_STATUS, [to, at, id, from]),
+    );
   }
 
   async reopenWaiting(tx: Tx, id: number, at: Date): Promise<boolean> {
@@ -253,7 +266,7 @@ export class RequestsRepository {
   ): Promise<boolean> {
     return changed(
       from === null
-        ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, id])
+        ? await tx.query(ASSIGN_WAITING, [to, at, at, decision, at, id])
         : await tx.query(MOVE, [to, at, at, decision, id, from]),
     );
   }
@@ -278,14 +291,30 @@ export class RequestsRepository {
     );
   }
 
-  /** The pending offer ended without an accept: the request has none (and may wait). */
-  async endPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
-    return changed(await tx.query(END_PENDING_OFFER, [at, id, offerId]));
+  /**
+   * The pending offer ended without an accept (`outcome`): the request has none (and may wait).
+   */
+  async endPendingOffer(
+    tx: Tx,
+    id: number,
+    offerId: number,
+    at: Date,
+    outcome: Exclude<OfferOutcome, 'accepted'>,
+  ): Promise<boolean> {
+    return changed(
+      await tx.query(END_PENDING_OFFER, [
+        at,
+        outcome === 'declined' ? 1 : 0,
+        outcome === 'expired' ? 1 : 0,
+        id,
+        offerId,
+      ]),
+    );
   }
 
   /** The pending offer was accepted: its operator has the request. */
   async acceptPendingOffer(tx: Tx, id: number, offerId: number, at: Date): Promise<boolean> {
-    return changed(await tx.query(ACCEPT_PENDING_OFFER, [at, at, id, offerId]));
+    return changed(await tx.query(ACCEPT_PENDING_OFFER, [at, at, at, id, offerId]));
   }
 
   /**

@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { migrations } from '../../src/database/migrations';
+import { MIGRATION_LOCK_KEY } from '../../src/database/run-migrations';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import {
@@ -35,6 +37,38 @@ import { countRows, expectLoadInvariants } from '../utils/invariants';
 
   it('migrated once, though both started together', async () => {
     expect(await countRows(a.dataSource, 'migrations')).toBe(migrations.length);
+  });
+
+  it('waits for another instance’s migration however long it outlasts the statement timeout', async () => {
+    const other = await createTestDatabase();
+    // Another instance migrating (a long history's fill takes minutes): it holds the lock.
+    const migrating = new Client({ connectionString: other.env.DATABASE_URL });
+    await migrating.connect();
+    let started: TestApp | undefined;
+    try {
+      await migrating.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const starting = createTestApp({
+        database: other,
+        env: { LOG_LEVEL: 'fatal', DATABASE_STATEMENT_TIMEOUT_MS: '300' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await migrating.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      started = await starting;
+      expect(await countRows(started.dataSource, 'migrations')).toBe(migrations.length);
+      // Every session of the pool keeps the timeout, the one that waited for the lock too.
+      const sessions = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          started!.writer.query(
+            "SELECT current_setting('statement_timeout') AS timeout, pg_sleep(0.05)",
+          ),
+        ),
+      );
+      expect(sessions.map(([row]) => row.timeout)).toEqual(['300ms', '300ms', '300ms']);
+    } finally {
+      await migrating.end();
+      await started?.stop();
+      await other.drop();
+    }
   });
 
   it('holds every invariant under concurrent creations and closings across both', async () => {

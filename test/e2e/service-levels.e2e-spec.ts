@@ -1,6 +1,9 @@
+import { RequestFacts1765400000000 } from '../../src/database/migrations/1765400000000-RequestFacts';
+import { OfferExpiryService } from '../../src/offers/offer-expiry.service';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
 import { fakeDateOnly } from '../utils/fake-date';
+import { factMismatches } from '../utils/invariants';
 
 const at = (iso: string) => jest.setSystemTime(new Date(iso));
 
@@ -262,6 +265,167 @@ describe('Service levels (e2e)', () => {
         handle_p50_seconds: 1200,
       },
     ]);
+  });
+
+  it('keeps the first assignment through a move, a release and a later drain', async () => {
+    const first = await given(t).operator({ max_load: 1 });
+    const second = await given(t).operator({ max_load: 1 });
+    const moving = await given(t).source();
+    await given(t).weights(moving.id, [{ operator_id: first.id, weight: 1 }]);
+    let r1: Record<string, any>;
+    fakeDateOnly();
+    try {
+      at('2026-03-06T11:50:00Z');
+      r1 = await given(t).request(moving.id); // assigned at once: wait 0
+      at('2026-03-06T11:55:00Z');
+      await t.http().post(`/requests/${r1.id}/assign`).send({ operator_id: second.id }).expect(200);
+      at('2026-03-06T12:05:00Z');
+      const r2 = await given(t).request(moving.id); // to the first operator, free again
+      expect(r2.operator_id).toBe(first.id);
+      at('2026-03-06T12:10:00Z');
+      await t.http().patch(`/operators/${second.id}`).send({ is_active: false }).expect(200);
+      await t.http().post(`/operators/${second.id}/release`).expect(200); // r1 waits: nobody has room
+      at('2026-03-06T12:15:00Z');
+      await close(r2.id); // handle 600 s; r1 drains: assigned a second time
+      at('2026-03-06T12:20:00Z');
+      await close(r1.id); // handle from its first assignment: 1800 s
+    } finally {
+      jest.useRealTimers();
+    }
+    const events = await t.http().get(`/requests/${r1.id}/events`).expect(200);
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'assigned',
+      'reassigned',
+      'waiting',
+      'assigned',
+      'closed',
+    ]);
+
+    const { body } = await serviceLevels({
+      source_id: moving.id,
+      from: '2026-03-06T11:00:00Z',
+      to: '2026-03-06T13:00:00Z',
+    }).expect(200);
+    const answeredAtOnce = {
+      ...EMPTY,
+      arrivals: 1,
+      assigned: 1,
+      answered_within_target: 1,
+      service_level: 1,
+      wait_p50_seconds: 0,
+      wait_p90_seconds: 0,
+      wait_max_seconds: 0,
+    };
+    expect(body.buckets).toEqual([
+      { ...answeredAtOnce, start: '2026-03-06T11:00:00.000Z', handle_p50_seconds: 1800 },
+      { ...answeredAtOnce, start: '2026-03-06T12:00:00.000Z', handle_p50_seconds: 600 },
+    ]);
+  });
+
+  it('counts the offers made for the requests by outcome; an accepted one is the assignment', async () => {
+    const p = await given(t).operator({ max_load: 1 });
+    const q = await given(t).operator({ max_load: 1 });
+    const offering = await given(t).source({ assignment: 'offer', offer_timeout_seconds: 600 });
+    await given(t).weights(offering.id, [
+      { operator_id: p.id, weight: 1 },
+      { operator_id: q.id, weight: 1 },
+    ]);
+    const pendingOffer = async (id: number) =>
+      (await t.http().get(`/requests/${id}`).expect(200)).body.pending_offer;
+    let expiring: Record<string, any>;
+    fakeDateOnly();
+    try {
+      at('2026-03-07T14:00:00Z');
+      const accepted = await given(t).request(offering.id);
+      const declined = accepted.pending_offer;
+      at('2026-03-07T14:01:00Z');
+      await t.http().post(`/offers/${declined.id}/decline`).send({}).expect(200);
+      const taken = await pendingOffer(accepted.id); // the other operator's
+      expect(taken.operator_id).not.toBe(declined.operator_id);
+      at('2026-03-07T14:02:00Z');
+      await t.http().post(`/offers/${taken.id}/accept`).expect(200); // wait 120 s
+      at('2026-03-07T15:03:00Z');
+      expiring = await given(t).request(offering.id); // to the one who declined: room
+      const lapsed = expiring.pending_offer;
+      at('2026-03-07T15:13:30Z');
+      await t.app.get(OfferExpiryService).tick(new Date(Date.parse(lapsed.expires_at) + 1));
+      at('2026-03-07T15:14:00Z');
+      await close(expiring.id); // its next offer is withdrawn (not an outcome): abandoned
+      at('2026-03-07T15:20:00Z');
+      await close(accepted.id); // handle 4680 s
+    } finally {
+      jest.useRealTimers();
+    }
+    const events = await t.http().get(`/requests/${expiring.id}/events`).expect(200);
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'offered',
+      'offer_expired',
+      'waiting',
+      'offered',
+      'offer_withdrawn',
+      'closed',
+    ]);
+
+    const { body } = await serviceLevels({
+      source_id: offering.id,
+      from: '2026-03-07T14:00:00Z',
+      to: '2026-03-07T16:00:00Z',
+    }).expect(200);
+    expect(body.buckets).toEqual([
+      {
+        ...EMPTY,
+        start: '2026-03-07T14:00:00.000Z',
+        arrivals: 1,
+        assigned: 1,
+        service_level: 0,
+        wait_p50_seconds: 120,
+        wait_p90_seconds: 120,
+        wait_max_seconds: 120,
+        handle_p50_seconds: 4680,
+        offers_accepted: 1,
+        offers_declined: 1,
+      },
+      {
+        ...EMPTY,
+        start: '2026-03-07T15:00:00.000Z',
+        arrivals: 1,
+        abandoned: 1,
+        service_level: 0,
+        offers_expired: 1,
+      },
+    ]);
+  });
+
+  // After the tests above, whose histories hold every kind of fact.
+  it('fills the facts of existing requests from their history (migration RequestFacts)', async () => {
+    const facts = () =>
+      t.dataSource.query(
+        `SELECT id, first_assigned_at AS "firstAssignedAt", first_closed_at AS "firstClosedAt",
+            offers_accepted AS "offersAccepted", offers_declined AS "offersDeclined",
+            offers_expired AS "offersExpired"
+          FROM requests ORDER BY id`,
+      );
+    const written: Array<Record<string, unknown>> = await facts();
+    for (const field of ['firstAssignedAt', 'firstClosedAt']) {
+      expect(written.filter((row) => row[field] !== null)).not.toHaveLength(0);
+    }
+    for (const field of ['offersAccepted', 'offersDeclined', 'offersExpired']) {
+      expect(written.filter((row) => Number(row[field]) > 0)).not.toHaveLength(0);
+    }
+    expect(await factMismatches(t.dataSource)).toEqual([]);
+
+    // The columns dropped and added again: filled from the events and offers alone.
+    const migration = new RequestFacts1765400000000();
+    const runner = t.writer.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await facts()).toEqual(written);
   });
 
   it('defaults to the 7 days up to now, by hour, with a 60 s target', async () => {

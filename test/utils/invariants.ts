@@ -196,13 +196,55 @@ export async function historyMismatches(dataSource: DataSource): Promise<unknown
   return mismatches;
 }
 
-/** Invariants 1, 5, 7 and 10 at a quiescent point. */
+/**
+ * The facts each request row keeps for service levels against what its history says: its first
+ * `assigned` and first `closed` events, and its offers' outcomes. Returns the offenders.
+ */
+export async function factMismatches(dataSource: DataSource): Promise<unknown[]> {
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.first_assigned_at AS "firstAssignedAt", r.first_closed_at AS "firstClosedAt",
+            r.offers_accepted AS "offersAccepted", r.offers_declined AS "offersDeclined",
+            r.offers_expired AS "offersExpired",
+            (SELECT MIN(e.created_at) FROM request_events e
+              WHERE e.request_id = r.id AND e.type = 'assigned') AS "assignedEvent",
+            (SELECT MIN(e.created_at) FROM request_events e
+              WHERE e.request_id = r.id AND e.type = 'closed') AS "closedEvent",
+            (SELECT COUNT(*) FROM offers f WHERE f.request_id = r.id AND f.status = 'accepted') AS accepted,
+            (SELECT COUNT(*) FROM offers f WHERE f.request_id = r.id AND f.status = 'declined') AS declined,
+            (SELECT COUNT(*) FROM offers f WHERE f.request_id = r.id AND f.status = 'expired') AS expired
+       FROM requests r ORDER BY r.id`,
+  );
+  const time = (v: unknown) =>
+    v === null ? null : parseDbTimestamp(v as Date | string).toISOString();
+  return rows
+    .map((row) => ({
+      id: Number(row.id),
+      stored: [
+        time(row.firstAssignedAt),
+        time(row.firstClosedAt),
+        Number(row.offersAccepted),
+        Number(row.offersDeclined),
+        Number(row.offersExpired),
+      ],
+      history: [
+        time(row.assignedEvent),
+        time(row.closedEvent),
+        Number(row.accepted),
+        Number(row.declined),
+        Number(row.expired),
+      ],
+    }))
+    .filter((r) => JSON.stringify(r.stored) !== JSON.stringify(r.history));
+}
+
+/** Invariants 1, 5, 7 and 10 at a quiescent point, and the facts service levels read. */
 export async function expectQuiescentInvariants(dataSource: DataSource): Promise<void> {
   await expectLoadInvariants(dataSource);
   expect(await waitingWithRoom(dataSource)).toEqual([]);
   expect(await assignedWithoutSkills(dataSource)).toEqual([]);
   expect(await historyMismatches(dataSource)).toEqual([]);
   expect(await offerMismatches(dataSource)).toEqual([]);
+  expect(await factMismatches(dataSource)).toEqual([]);
 }
 
 /**

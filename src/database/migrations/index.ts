@@ -12,6 +12,7 @@ import { StaffingPlanIndex1765050000000 } from './1765050000000-StaffingPlanInde
 import { WebhookEventsOfOperators1765100000000 } from './1765100000000-WebhookEventsOfOperators';
 import { OperatorApiKeys1765200000000 } from './1765200000000-OperatorApiKeys';
 import { WaitingExcludesOffers1765300000000 } from './1765300000000-WaitingExcludesOffers';
+import { RequestFacts1765400000000 } from './1765400000000-RequestFacts';
 
 /** Every migration, in order; listed as classes so ts-jest and the built app load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   WebhookEventsOfOperators1765100000000,
   OperatorApiKeys1765200000000,
   WaitingExcludesOffers1765300000000,
+  RequestFacts1765400000000,
 ];

@@ -49,7 +49,6 @@ export class LeadRequest {
   @Column({ type: 'integer', default: 0 })
   priority: number;
 
-  /** Waited past its source's fallback: any of the source's operators may take it. */
   /** The pending offer (offer sources): its id, operator and expiry; null otherwise. */
   @Column({ name: 'pending_offer_id', type: 'integer', nullable: true })
   pendingOfferId: number | null;
@@ -60,8 +59,30 @@ export class LeadRequest {
   @Column({ name: 'pending_offer_expires_at', type: Date, nullable: true })
   pendingOfferExpiresAt: Date | null;
 
+  /** Waited past its source's fallback: any of the source's operators may take it. */
   @Column({ name: 'skills_relaxed', type: 'boolean', default: false })
   skillsRelaxed: boolean;
+
+  /**
+   * Facts for service levels and the staffing plan, kept by the statement of the change (as its
+   * `assigned` and `closed` events and its offers' outcomes say): the first assignment and the
+   * first close, never moved by a later one; and how many of its offers were accepted, declined
+   * and let expire.
+   */
+  @Column({ name: 'first_assigned_at', type: Date, nullable: true })
+  firstAssignedAt: Date | null;
+
+  @Column({ name: 'first_closed_at', type: Date, nullable: true })
+  firstClosedAt: Date | null;
+
+  @Column({ name: 'offers_accepted', type: 'integer', default: 0 })
+  offersAccepted: number;
+
+  @Column({ name: 'offers_declined', type: 'integer', default: 0 })
+  offersDeclined: number;
+
+  @Column({ name: 'offers_expired', type: 'integer', default: 0 })
+  offersExpired: number;
 
   @ManyToOne(() => Lead)
   @JoinColumn({ name: 'lead_id' })

@@ -61,9 +61,10 @@ const intakeStatement = (deliveries: string) => `WITH ${LEAD},
   claim AS (${claim('current_load')}),
   request AS (INSERT INTO requests
       (lead_id, source_id, operator_id, status, message, decision, created_at, assigned_at, updated_at,
-        priority)
+        priority, first_assigned_at)
     SELECT lead.id, CAST(? AS integer), claim.id, 'active', CAST(? AS text), CAST(? AS text),
-      CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS integer)
+      CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS timestamptz), CAST(? AS integer),
+      CAST(? AS timestamptz)
     FROM lead, claim
     RETURNING id, lead_id),
   events AS (INSERT INTO request_events (event_id, request_id, source_id, type, operator_id,
@@ -232,6 +233,7 @@ export class PostgresIntakeRepository {
       v.at,
       v.at,
       v.priority,
+      v.at,
       v.sourceId,
       v.requestJsonRest,
       v.at,

@@ -652,7 +652,7 @@ export class RequestLifecycleService {
     ) {
       throw new ConflictError('OFFER_NOT_PENDING', `offer ${pending.id} is no longer pending`);
     }
-    if (!(await this.requests.endPendingOffer(tx, current.id, pending.id, at))) {
+    if (!(await this.requests.endPendingOffer(tx, current.id, pending.id, at, outcome))) {
       throw new Error(`request ${current.id} changed while locked`);
     }
     await this.operators.releaseOffer(tx, pending.operatorId);
