@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Dialect } from '../database/tx';
+import { WAITING, waitingRows } from '../requests/requests.repository';
 
 export interface OperatorLoadRow {
   id: number;
@@ -32,6 +34,10 @@ const bySource = (rows: Row[]): SourceCountRow[] =>
 export class MetricsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  private get dialect(): Dialect {
+    return this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
   async snapshot(): Promise<MetricsSnapshot> {
     const [operators, unassigned, waiting] = await Promise.all([
       this.dataSource.query<Row[]>('SELECT id, current_load, max_load, is_active FROM operators'),
@@ -39,13 +45,9 @@ export class MetricsRepository {
         'SELECT source_id, COUNT(*) AS n FROM requests WHERE operator_id IS NULL GROUP BY source_id',
       ),
       this.dataSource.query<Row[]>(
-        // A request with a pending offer is not waiting (offers); SQLite is told the queue's
-        // partial index, as in requests.repository.ts, or it reads every pending offer too.
-        `SELECT source_id, COUNT(*) AS n FROM requests${
-          this.dataSource.options.type === 'postgres'
-            ? ''
-            : ' INDEXED BY "IDX_requests_waiting_source"'
-        } WHERE status = 'active' AND operator_id IS NULL AND pending_offer_id IS NULL GROUP BY source_id`,
+        // The queue's own definition of waiting, read as the queue reads it (requests.repository.ts).
+        `SELECT r.source_id, COUNT(*) AS n FROM ${waitingRows(this.dialect, true)}
+          WHERE ${WAITING} GROUP BY r.source_id`,
       ),
     ]);
     return {

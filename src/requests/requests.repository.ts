@@ -19,7 +19,8 @@ import { fromRawRequestView, type RawRequestView } from './request-views';
  * A request is waiting while it is active without an operator or a pending offer (partial index
  * IDX_requests_waiting*).
  */
-const WAITING = "r.status = 'active' AND r.operator_id IS NULL AND r.pending_offer_id IS NULL";
+export const WAITING =
+  "r.status = 'active' AND r.operator_id IS NULL AND r.pending_offer_id IS NULL";
 
 /**
  * The requests table as `r`, read through the queue's partial index on SQLite: without
@@ -28,7 +29,7 @@ const WAITING = "r.status = 'active' AND r.operator_id IS NULL AND r.pending_off
  * (10 000 pending offers: a few ms per pass, and on every intake that drains). INDEXED BY fails
  * loudly should a query stop fitting the index. PostgreSQL picks the partial index itself.
  */
-const waitingRows = (dialect: Dialect, bySource: boolean) =>
+export const waitingRows = (dialect: Dialect, bySource: boolean) =>
   dialect === 'sqlite'
     ? `requests r INDEXED BY "${bySource ? 'IDX_requests_waiting_source' : 'IDX_requests_waiting'}"`
     : 'requests r';

@@ -90,6 +90,9 @@ describe('Offers (e2e)', () => {
     // The operator's room is held: a second request waits.
     const second = await given(t).request(source.id);
     expect(second).toMatchObject({ operator_id: null, pending_offer: null });
+    // The metrics count the second alone as waiting, not the one with a pending offer.
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toContain(`waiting_requests{source="${source.id}"} 1`);
     expect(await history(request.id)).toEqual([
       ['created', null],
       ['offered', ops[0].id],
