@@ -187,21 +187,25 @@ export class PostgresIntakeRepository {
     deliveries: { sql: string; params: readonly unknown[] },
   ): Promise<WrittenRow[]> {
     const v = values;
+    // The lead, the claim and the request's first columns: the same placeholders in both.
+    const head = [
+      v.leadExternalId,
+      v.leadName,
+      v.leadEmail,
+      v.leadPhone,
+      v.at,
+      v.operatorId,
+      v.sourceId,
+      v.shiftChangeAt,
+      v.at,
+      v.sourceId,
+      v.message,
+      v.decision,
+      v.at,
+    ];
     if (v.offer) {
       return queryPrepared<WrittenRow>(this.writer!, offerIntakeStatement(deliveries.sql), [
-        v.leadExternalId,
-        v.leadName,
-        v.leadEmail,
-        v.leadPhone,
-        v.at,
-        v.operatorId,
-        v.sourceId,
-        v.shiftChangeAt,
-        v.at,
-        v.sourceId,
-        v.message,
-        v.decision,
-        v.at,
+        ...head,
         v.at,
         v.priority,
         v.offer.expiresAt,
@@ -217,19 +221,7 @@ export class PostgresIntakeRepository {
       ]);
     }
     return queryPrepared<WrittenRow>(this.writer!, intakeStatement(deliveries.sql), [
-      v.leadExternalId,
-      v.leadName,
-      v.leadEmail,
-      v.leadPhone,
-      v.at,
-      v.operatorId,
-      v.sourceId,
-      v.shiftChangeAt,
-      v.at,
-      v.sourceId,
-      v.message,
-      v.decision,
-      v.at,
+      ...head,
       v.at,
       v.at,
       v.priority,
