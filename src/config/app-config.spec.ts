@@ -74,6 +74,7 @@ describe(AppConfig.name, () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '50'],
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT', 'huge'],
     ['DISTRIBUTION_STRATEGY', 'fastest-first'],

@@ -122,6 +122,13 @@ export class AppConfig {
   @IsIntegerBetween(0, 3600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 10000;
 
+  /**
+   * PostgreSQL: how long opening a connection, or waiting for a free one in the pool, may take
+   * before the request fails (503 when the pool stayed full). Also the start-up check's limit.
+   */
+  @IsIntegerBetween(100, 600000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
   @IsIn(STRATEGY_NAMES, {
     message: `DISTRIBUTION_STRATEGY must be one of: ${STRATEGY_NAMES.join(', ')}`,
   })

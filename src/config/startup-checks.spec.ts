@@ -92,7 +92,7 @@ describe('start-up checks', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       await new Promise((resolve) => server.close(resolve));
-      await expect(checkDatabase(`postgres://crm:s3cret@127.0.0.1:${port}/crm`)).rejects.toThrow(
+      await expect(checkDatabase(`postgres://crm:s3cret@127.0.0.1:${port}/crm`, 5000)).rejects.toThrow(
         new Error(
           `Invalid configuration: DATABASE_URL postgres://crm@127.0.0.1:${port}/crm: connection refused (ECONNREFUSED)`,
         ),

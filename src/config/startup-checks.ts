@@ -174,17 +174,15 @@ export function databaseFailure(error: unknown): string {
   return code ? `${message} (${code})` : message;
 }
 
-const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
-
 /**
  * PostgreSQL must answer at DATABASE_URL: one connection is opened and closed before Nest
  * starts, so that an unreachable server, a missing database or a wrong password is one line
  * naming the variable (the password left out), not a stack trace from inside the start-up.
  */
-export async function checkDatabase(url: string): Promise<void> {
+export async function checkDatabase(url: string, connectTimeoutMs: number): Promise<void> {
   const client = new Client({
     connectionString: url,
-    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: connectTimeoutMs,
   });
   // A connection that breaks after the check is the pool's business, not this client's.
   client.on('error', () => undefined);
@@ -208,7 +206,7 @@ export async function checkDatabase(url: string): Promise<void> {
 export async function checkStartupEnvironment(config: AppConfig): Promise<void> {
   await checkHost(config.HOST);
   if (config.DATABASE_URL) {
-    await checkDatabase(config.DATABASE_URL);
+    await checkDatabase(config.DATABASE_URL, config.DATABASE_CONNECT_TIMEOUT_MS);
   } else {
     checkSqlitePath(config.SQLITE_PATH);
     lockSqliteFile(config.SQLITE_PATH);

@@ -71,7 +71,7 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
       poolSize: config.DATABASE_POOL_SIZE,
       extra: {
         statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
-        connectionTimeoutMillis: 5000,
+        connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
       },
     };
   }

@@ -59,7 +59,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: url.toString() },
+    env: {
+      DATABASE_URL: url.toString(),
+      // A busy CI machine has taken over 5 s (the default) to open a connection; no test
+      // measures this wait, and a spurious timeout would fail a suite that proves nothing about it.
+      DATABASE_CONNECT_TIMEOUT_MS: '30000',
+    },
     drop: () =>
       withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
         () => undefined,
