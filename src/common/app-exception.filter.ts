@@ -8,7 +8,11 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { isPoolExhausted, isStatementTimeout } from '../database/database-errors';
+import {
+  isDatabaseUnreachable,
+  isPoolExhausted,
+  isStatementTimeout,
+} from '../database/database-errors';
 import { conflictResponse, ConflictError } from './conflict';
 
 interface ClientHttpError {
@@ -53,11 +57,17 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     if (isPoolExhausted(exception)) {
       // Overload, not a defect: nothing ran, and the client may retry in a moment.
       overload.warn('no database connection came free in time: answered 503');
-      host
-        .getArgByIndex<{ setHeader?: (name: string, value: string) => void }>(1)
-        .setHeader?.('Retry-After', '1');
+      setRetryAfter(host, 1);
       exception = new ServiceUnavailableException(
         'the database is busy (no connection came free in time); retry after the seconds in Retry-After',
+      );
+    }
+    if (isDatabaseUnreachable(exception)) {
+      // Unavailability, not a defect: /health says the same, and the pool reconnects by itself.
+      overload.warn(`the database is unreachable (${firstLine(exception)}): answered 503`);
+      setRetryAfter(host, 5);
+      exception = new ServiceUnavailableException(
+        'the database is unreachable; retry after the seconds in Retry-After',
       );
     }
     if (isStatementTimeout(exception)) {
@@ -99,6 +109,17 @@ export class AppExceptionFilter extends BaseExceptionFilter {
 
 const unexpectedErrors = new Logger('ExceptionsHandler');
 const overload = new Logger('Database');
+
+function setRetryAfter(host: ArgumentsHost, seconds: number): void {
+  host
+    .getArgByIndex<{ setHeader?: (name: string, value: string) => void }>(1)
+    .setHeader?.('Retry-After', String(seconds));
+}
+
+function firstLine(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (typeof message === 'string' ? message : String(error)).split('\n')[0];
+}
 
 /** Errors of the http-errors kind (body-parser and friends) that Nest answers with their status. */
 function isHttpError(error: unknown): boolean {

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError } from 'pg';
 import { type EntityManager, QueryFailedError } from 'typeorm';
-import { isStatementTimeout, isTransientConflict, isUniqueViolation } from './database-errors';
+import {
+  isDatabaseUnreachable,
+  isStatementTimeout,
+  isTransientConflict,
+  isUniqueViolation,
+} from './database-errors';
 import { SqliteStatements, SqliteTx } from './tx';
 
 /** What PostgresTx and TypeORM throw: the pg error, wrapped in TypeORM's QueryFailedError. */
@@ -38,6 +43,42 @@ describe('database errors: one shape for PostgreSQL and SQLite', () => {
     it('another error is neither', () => {
       expect(isUniqueViolation(postgresError('23503'))).toBe(false);
       expect(isTransientConflict(postgresError('57014'))).toBe(false);
+    });
+
+    it.each([
+      [
+        'ECONNREFUSED',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ],
+      ['a connection exception (08006)', postgresError('08006')],
+      ['an administrator shutdown (57P01)', postgresError('57P01')],
+      ['too many connections (53300)', postgresError('53300')],
+      [
+        'a FATAL error at connect',
+        Object.assign(new DatabaseError('not accepting connections', 0, 'error'), {
+          code: '55000',
+          severity: 'FATAL',
+        }),
+      ],
+      ['the pool connect timeout', new Error('Connection terminated due to connection timeout')],
+      [
+        'a connection lost mid-query',
+        new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
+      ],
+    ])('%s means the database is unreachable', (_, error) => {
+      expect(isDatabaseUnreachable(error)).toBe(true);
+    });
+
+    it.each([
+      ['a unique violation', postgresError('23505')],
+      ['a statement timeout', postgresError('57014')],
+      [
+        'an ERROR with the same code as a FATAL one',
+        Object.assign(new DatabaseError('x', 0, 'error'), { code: '55000', severity: 'ERROR' }),
+      ],
+      ['a plain bug', new TypeError('x is undefined')],
+    ])('%s does not', (_, error) => {
+      expect(isDatabaseUnreachable(error)).toBe(false);
     });
 
     it('a statement cancelled by the statement timeout (57014) is one, and nothing else is', () => {

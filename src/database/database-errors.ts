@@ -45,6 +45,41 @@ export function isPoolExhausted(error: unknown): boolean {
   return candidate?.message === POOL_TIMEOUT || candidate?.driverError?.message === POOL_TIMEOUT;
 }
 
+// The connection could not be opened or was lost: the network's codes, PostgreSQL's connection
+// exceptions (class 08) and shutdowns (57P01-57P03), too many connections (53300), and pg's own
+// messages, which carry no code.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const UNREACHABLE_MESSAGES = /^Connection terminated|^Client has encountered a connection error/;
+
+/**
+ * PostgreSQL could not be reached, or the connection died: unavailability, not a defect. A
+ * FATAL error ends its session, so it counts too (a database that refuses connections, a
+ * role that may not log in). The request's transaction did not commit, unless the connection
+ * died after COMMIT was sent; an Idempotency-Key makes the retry safe either way.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const candidate = source as { code?: unknown; severity?: unknown; message?: unknown } | null;
+  if (typeof candidate?.code === 'string') {
+    if (UNREACHABLE_CODES.has(candidate.code) || candidate.code.startsWith('08')) return true;
+  }
+  if (candidate?.severity === 'FATAL' || candidate?.severity === 'PANIC') return true;
+  return typeof candidate?.message === 'string' && UNREACHABLE_MESSAGES.test(candidate.message);
+}
+
 /**
  * PostgreSQL cancelled a statement that ran past DATABASE_STATEMENT_TIMEOUT_MS (57014): a read
  * too large for the time allowed (a long analytics window over a big history), not a defect.

@@ -129,6 +129,7 @@ import { countRows, expectLoadInvariants } from '../utils/invariants';
 
   it('keeps serving after its database connections are cut, and reports 503 while it is away', async () => {
     const name = new URL(database.env.DATABASE_URL).pathname.slice(1);
+    const known = await given(a).source();
     await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
     await adminQuery(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
@@ -137,10 +138,22 @@ import { countRows, expectLoadInvariants } from '../utils/invariants';
       const down = await a.http().get('/health');
       expect(down.status).toBe(503);
       expect(down.body).toEqual({ status: 'error', database: 'down' });
+      // An unreachable database is unavailability, not a defect: 503 with when to retry.
+      const intake = await a
+        .http()
+        .post('/requests')
+        .send({ lead_external_id: 'while-away', source_id: known.id });
+      expect(intake.status).toBe(503);
+      expect(intake.body.message).toBe(
+        'the database is unreachable; retry after the seconds in Retry-After',
+      );
+      expect(Number(intake.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
     }
     await a.http().get('/health').expect(200, { status: 'ok', database: 'up' });
+    const none = await a.http().get(`/requests?source_id=${known.id}`).expect(200);
+    expect(none.body).toEqual([]);
     const source = await given(b).source();
     await given(b).request(source.id);
   });
