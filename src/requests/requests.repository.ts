@@ -421,6 +421,21 @@ export class RequestsRepository {
     return changed(await tx.query(RELAX, [true, at, id, false]));
   }
 
+  /** A query builder's statement over `requests r`, read on SQLite as waitingRows reads it. */
+  private queryThroughQueueIndex<T>(
+    builder: SelectQueryBuilder<LeadRequest>,
+    query: ListRequestsQueryDto,
+  ): Promise<T[]> {
+    const [sql, parameters] = builder.getQueryAndParameters();
+    const from = 'FROM "requests" "r"';
+    if (!sql.includes(from)) throw new Error(`no ${from} to read through the queue's index`);
+    const indexed = sql.replace(
+      from,
+      `FROM ${waitingRows('sqlite', query.source_id !== undefined)}`,
+    );
+    return this.reader.query(indexed, parameters);
+  }
+
   /** The sources that have waiting requests, by id (from the reader). */
   async sourcesWithWaiting(): Promise<number[]> {
     const rows = await this.readerQuery().query<{ sourceId: number }>(
@@ -467,8 +482,18 @@ export class RequestsRepository {
     } else {
       ordered.orderBy('r.id', 'ASC');
     }
+    ordered.offset(query.offset).limit(query.limit);
+    if (query.waiting === true && this.dialect() === 'sqlite') {
+      // As every other read of the queue: through its partial index (see waitingRows).
+      const rows = await this.queryThroughQueueIndex<RawRequestView>(ordered, query);
+      const [count] = await this.queryThroughQueueIndex<{ total: number | string }>(
+        filters.clone().select('COUNT(*)', 'total'),
+        query,
+      );
+      return { items: rows.map(fromRawRequestView), total: Number(count.total) };
+    }
     const [rows, total] = await Promise.all([
-      ordered.offset(query.offset).limit(query.limit).getRawMany<RawRequestView>(),
+      ordered.getRawMany<RawRequestView>(),
       filters.getCount(),
     ]);
     return { items: rows.map(fromRawRequestView), total };
