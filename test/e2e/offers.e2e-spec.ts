@@ -99,6 +99,18 @@ describe('Offers (e2e)', () => {
     ]);
   });
 
+  it('a request on offer cannot be reassigned (409 naming the offer), and nothing changes', async () => {
+    const { source, ops } = await offerSource(2);
+    const request = await given(t).request(source.id);
+    const { id: offerId, operator_id: offeredTo } = request.pending_offer;
+    const refused = await t.http().post(`/requests/${request.id}/reassign`).expect(409);
+    expect(refused.body).toMatchObject({ code: 'REQUEST_WAITING' });
+    expect(refused.body.message).toContain(`pending offer (${offerId}) to operator ${offeredTo}`);
+    expect(await get(`/offers/${offerId}`)).toMatchObject({ status: 'pending' });
+    expect(await get(`/requests/${request.id}`)).toMatchObject({ operator_id: null });
+    expect(ops.map((o) => o.id)).toContain(offeredTo);
+  });
+
   it('accepting assigns the request; accepting again answers the same; other answers 409', async () => {
     const { source, ops } = await offerSource(1);
     const request = await given(t).request(source.id);

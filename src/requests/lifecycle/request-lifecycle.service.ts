@@ -333,9 +333,15 @@ export class RequestLifecycleService {
     const current = await this.lockRequest(tx, id);
     const previous = current.operatorId;
     if (current.status === 'closed' || previous === null) {
+      const state =
+        current.status === 'closed'
+          ? 'is closed'
+          : current.pendingOffer
+            ? `has a pending offer (${current.pendingOffer.id}) to operator ${current.pendingOffer.operatorId}, who may still accept or decline it; POST /requests/${id}/assign gives it to someone now`
+            : 'is waiting';
       throw new ConflictError(
         current.status === 'closed' ? 'REQUEST_CLOSED' : 'REQUEST_WAITING',
-        `request ${id} is ${current.status === 'closed' ? 'closed' : 'waiting'}; only an active assigned request can be reassigned`,
+        `request ${id} ${state}; only an active assigned request can be reassigned`,
       );
     }
     const rules = await this.locks.lockForOperatorChange(tx, previous, {
