@@ -333,15 +333,17 @@ export class RequestLifecycleService {
     const current = await this.lockRequest(tx, id);
     const previous = current.operatorId;
     if (current.status === 'closed' || previous === null) {
+      const offer = current.pendingOffer;
       const state =
         current.status === 'closed'
           ? 'is closed'
-          : current.pendingOffer
-            ? `has a pending offer (${current.pendingOffer.id}) to operator ${current.pendingOffer.operatorId}, who may still accept or decline it; POST /requests/${id}/assign gives it to someone now`
+          : offer
+            ? `has a pending offer (${offer.id}) to operator ${offer.operatorId}`
             : 'is waiting';
+      const instead = offer ? ` (POST /requests/${id}/assign gives it to an operator now)` : '';
       throw new ConflictError(
         current.status === 'closed' ? 'REQUEST_CLOSED' : 'REQUEST_WAITING',
-        `request ${id} ${state}; only an active assigned request can be reassigned`,
+        `request ${id} ${state}; only an active assigned request can be reassigned${instead}`,
       );
     }
     const rules = await this.locks.lockForOperatorChange(tx, previous, {
