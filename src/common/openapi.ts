@@ -156,7 +156,8 @@ function keyOutOfScope() {
 /**
  * Documents what the global guards and the body parser add to every route: public routes need no
  * key; every other one answers 401 without a key, 403 for a key that may not call it, 429 over a
- * rate limit; a route with a body answers 415 to a body that is not JSON.
+ * rate limit; a route with a body answers 415 to a body that is not JSON; any route may answer
+ * 503 while the database cannot serve it (AppExceptionFilter).
  */
 function documentAccess(document: OpenAPIObject): OpenAPIObject {
   for (const [path, operations] of Object.entries(document.paths)) {
@@ -178,6 +179,21 @@ function documentAccess(document: OpenAPIObject): OpenAPIObject {
           'the body must be JSON: send Content-Type: application/json',
         );
       }
+      operation.responses['503'] ??= {
+        ...errorBody(
+          503,
+          'Service Unavailable',
+          'The database is unreachable or busy (retry after Retry-After), or a read ran past ' +
+            'DATABASE_STATEMENT_TIMEOUT_MS (ask for less); nothing was written',
+          'the database is unreachable; retry after the seconds in Retry-After',
+        ),
+        headers: {
+          'Retry-After': {
+            description: 'Seconds to wait before retrying (not sent after a statement timeout)',
+            schema: { type: 'integer', example: 5 },
+          },
+        },
+      };
       if (PUBLIC_PATHS.test(path)) {
         operation.security ??= [];
         continue;

@@ -48,6 +48,12 @@ describe('Service (e2e)', () => {
     for (const [path, operations] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, operation] of Object.entries<any>(operations)) {
         const codes = Object.keys(operation.responses);
+        // Any route may find the database unreachable (AppExceptionFilter answers 503).
+        expect({ path, method, has503: codes.includes('503') }).toEqual({
+          path,
+          method,
+          has503: true,
+        });
         // Public routes (no key, no rate limit) have no client error to document.
         if (!/^\/(health|metrics)/.test(path))
           expect({ path, method, has4xx: codes.some((c) => c.startsWith('4')) }).toEqual({
