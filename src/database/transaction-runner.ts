@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, type QueryRunner } from 'typeorm';
@@ -94,7 +95,10 @@ export class TransactionRunner {
   private readonly queue: QueuedTransaction[] = [];
   private flushing = false;
   private readonly timeoutMs: number;
-  /** The SQLite job whose work is running now, for the watchdog. */
+  /**
+   * The SQLite job whose work is running now, for the watchdog. Its start is on the monotonic
+   * clock: a wall clock set back (NTP, a test's fake Date) must not keep a stuck job running.
+   */
   private running?: { since: number; fail: (error: Error) => void };
   /** Why the SQLite writer is stuck inside a transaction it could not roll back, while it is. */
   private stuck?: unknown;
@@ -178,7 +182,7 @@ export class TransactionRunner {
   /** The watchdog: fails the running job once it has run longer than the timeout. */
   private endStuckJob(): void {
     const running = this.running;
-    if (running === undefined || Date.now() - running.since < this.timeoutMs) return;
+    if (running === undefined || performance.now() - running.since < this.timeoutMs) return;
     this.running = undefined;
     const error = new TransactionTimeoutError(this.timeoutMs);
     this.logger.error(error.message);
@@ -188,7 +192,7 @@ export class TransactionRunner {
   /** The job's work, which the watchdog can fail (its promise cannot be cancelled, only left). */
   private watched(work: Promise<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.running = { since: Date.now(), fail: reject };
+      this.running = { since: performance.now(), fail: reject };
       work.then(resolve, reject);
     });
   }
