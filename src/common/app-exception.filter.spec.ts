@@ -60,22 +60,39 @@ describe(AppExceptionFilter.name, () => {
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
-  it('answers a statement cancelled by the statement timeout with 503 naming the remedy', () => {
-    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const { adapter, host, replies } = hostFor({ id: 'req-45' });
-    const sut = new AppExceptionFilter(adapter as never);
+  it.each([
+    ['GET', 'ask for less', undefined],
+    ['POST', 'nothing was written; retry', '1'],
+    ['PATCH', 'nothing was written; retry', '1'],
+  ])(
+    'answers a %s cancelled by the statement timeout with 503 naming its remedy',
+    (method, remedy, retryAfter) => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const headers = new Map<string, string>();
+      const response = { setHeader: (name: string, value: string) => headers.set(name, value) };
+      const { adapter, host, replies } = hostFor({ id: 'req-45', method });
+      const withResponse = {
+        ...host,
+        getArgByIndex: (index: number) => (index === 1 ? response : host.getArgByIndex(index)),
+      } as ArgumentsHost;
+      const sut = new AppExceptionFilter(adapter as never);
 
-    sut.catch(
-      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
-      host,
-    );
+      sut.catch(
+        Object.assign(new Error('canceling statement due to statement timeout'), {
+          code: '57014',
+        }),
+        withResponse,
+      );
 
-    expect(replies).toHaveLength(1);
-    expect(replies[0].status).toBe(503);
-    expect(JSON.stringify(replies[0].body)).toContain('statement timeout');
-    expect(error).not.toHaveBeenCalled();
-  });
+      expect(replies).toHaveLength(1);
+      expect(replies[0].status).toBe(503);
+      expect(JSON.stringify(replies[0].body)).toContain('DATABASE_STATEMENT_TIMEOUT_MS');
+      expect(JSON.stringify(replies[0].body)).toContain(remedy);
+      expect(headers.get('Retry-After')).toBe(retryAfter);
+      expect(error).not.toHaveBeenCalled();
+    },
+  );
 
   it('leaves HTTP exceptions to Nest, unlogged', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

@@ -71,11 +71,13 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       );
     }
     if (isStatementTimeout(exception)) {
-      // Too much to read in the time allowed: the client can ask for less, or later.
       overload.warn('a statement ran past DATABASE_STATEMENT_TIMEOUT_MS: answered 503');
       exception = new ServiceUnavailableException(
-        'the query ran past the database statement timeout; ask for less (a shorter from/to, ' +
-          'one source_id) or raise DATABASE_STATEMENT_TIMEOUT_MS',
+        isRead(host)
+          ? // Too much to read in the time allowed: the client can ask for less, or later.
+            'the query ran past the database statement timeout; ask for less (a shorter ' +
+              'from/to, one source_id) or raise DATABASE_STATEMENT_TIMEOUT_MS'
+          : this.writeTimedOut(host),
       );
     }
     if (exception instanceof HttpException || isHttpError(exception)) {
@@ -83,6 +85,18 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       return;
     }
     this.handleUnexpected(exception, host);
+  }
+
+  /**
+   * A write waits past the timeout only when the database is slow (a lock queue behind a slow
+   * disk): its transaction was rolled back, so the client may simply send it again.
+   */
+  private writeTimedOut(host: ArgumentsHost): string {
+    setRetryAfter(host, 1);
+    return (
+      'the database did not finish this change within DATABASE_STATEMENT_TIMEOUT_MS (it is ' +
+      'busy); nothing was written; retry after the seconds in Retry-After'
+    );
   }
 
   /**
@@ -114,6 +128,11 @@ function setRetryAfter(host: ArgumentsHost, seconds: number): void {
   host
     .getArgByIndex<{ setHeader?: (name: string, value: string) => void }>(1)
     .setHeader?.('Retry-After', String(seconds));
+}
+
+function isRead(host: ArgumentsHost): boolean {
+  const method = host.getArgByIndex<{ method?: string } | undefined>(0)?.method;
+  return method === 'GET' || method === 'HEAD';
 }
 
 function firstLine(error: unknown): string {

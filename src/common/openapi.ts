@@ -183,13 +183,14 @@ function documentAccess(document: OpenAPIObject): OpenAPIObject {
         ...errorBody(
           503,
           'Service Unavailable',
-          'The database is unreachable or busy (retry after Retry-After), or a read ran past ' +
-            'DATABASE_STATEMENT_TIMEOUT_MS (ask for less); nothing was written',
+          'The database is unreachable or busy, or a change waited past ' +
+            'DATABASE_STATEMENT_TIMEOUT_MS (retry after Retry-After), or a read ran past it ' +
+            '(ask for less); nothing was written',
           'the database is unreachable; retry after the seconds in Retry-After',
         ),
         headers: {
           'Retry-After': {
-            description: 'Seconds to wait before retrying (not sent after a statement timeout)',
+            description: 'Seconds to wait before retrying (not sent when a read ran past the statement timeout)',
             schema: { type: 'integer', example: 5 },
           },
         },

@@ -71,6 +71,42 @@ import { countRows, expectLoadInvariants } from '../utils/invariants';
     }
   });
 
+  it('answers an intake that waits past the statement timeout with 503 and Retry-After, and writes nothing', async () => {
+    const impatient = await createTestApp({
+      database,
+      env: { LOG_LEVEL: 'fatal', DATABASE_STATEMENT_TIMEOUT_MS: '300' },
+    });
+    const operator = await given(a).operator();
+    const source = await given(a).source();
+    await given(a).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+    // Another session holds the source (as a slow transaction would): the intake queues behind it.
+    const holder = new Client({ connectionString: database.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM sources WHERE id = $1 FOR UPDATE', [source.id]);
+      const intake = await impatient
+        .http()
+        .post('/requests')
+        .send({ lead_external_id: 'behind-a-lock', source_id: source.id });
+      expect(intake.status).toBe(503);
+      expect(intake.body.message).toBe(
+        'the database did not finish this change within DATABASE_STATEMENT_TIMEOUT_MS (it is ' +
+          'busy); nothing was written; retry after the seconds in Retry-After',
+      );
+      expect(intake.headers['retry-after']).toBe('1');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await impatient.stop();
+    }
+    const stored = await a.http().get(`/requests?source_id=${source.id}`).expect(200);
+    expect(stored.body).toEqual([]);
+    await a.http().get(`/operators/${operator.id}`).expect(200).expect((r) => {
+      expect(r.body.current_load).toBe(0);
+    });
+  });
+
   it('holds every invariant under concurrent creations and closings across both', async () => {
     const maxLoads = [2, 3, 5, 8];
     const operators = await Promise.all(

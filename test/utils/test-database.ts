@@ -64,6 +64,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       // A busy CI machine has taken over 5 s (the default) to open a connection; no test
       // measures this wait, and a spurious timeout would fail a suite that proves nothing about it.
       DATABASE_CONNECT_TIMEOUT_MS: '30000',
+      // Likewise a statement: on a stalled CI disk 120 intakes queued on one source's lock have
+      // waited past 10 s. Tests of the timeout itself set their own.
+      DATABASE_STATEMENT_TIMEOUT_MS: '30000',
     },
     drop: () =>
       withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
