@@ -12,6 +12,7 @@ import {
   isDatabaseUnreachable,
   isPoolExhausted,
   isStatementTimeout,
+  isStorageFull,
 } from '../database/database-errors';
 import { conflictResponse, ConflictError } from './conflict';
 
@@ -68,6 +69,15 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       setRetryAfter(host, 5);
       exception = new ServiceUnavailableException(
         'the database is unreachable; retry after the seconds in Retry-After',
+      );
+    }
+    if (isStorageFull(exception)) {
+      // Unavailable for changes until a person frees space: an error for the operator, not a
+      // defect to report as a 500; reads still work.
+      overload.error(`the database's disk is full (${firstLine(exception)}): answered 503`);
+      setRetryAfter(host, 60);
+      exception = new ServiceUnavailableException(
+        "the database's disk is full; nothing was written; retry after the seconds in Retry-After",
       );
     }
     if (isStatementTimeout(exception)) {

@@ -183,7 +183,7 @@ function documentAccess(document: OpenAPIObject): OpenAPIObject {
         ...errorBody(
           503,
           'Service Unavailable',
-          'The database is unreachable or busy, or a change waited past ' +
+          'The database is unreachable, busy or out of disk, or a change waited past ' +
             'DATABASE_STATEMENT_TIMEOUT_MS (retry after Retry-After), or a read ran past it ' +
             '(ask for less); nothing was written',
           'the database is unreachable; retry after the seconds in Retry-After',

@@ -7,6 +7,7 @@ import { type EntityManager, QueryFailedError } from 'typeorm';
 import {
   isDatabaseUnreachable,
   isStatementTimeout,
+  isStorageFull,
   isTransientConflict,
   isUniqueViolation,
 } from './database-errors';
@@ -84,6 +85,12 @@ describe('database errors: one shape for PostgreSQL and SQLite', () => {
     it('a statement cancelled by the statement timeout (57014) is one, and nothing else is', () => {
       expect(isStatementTimeout(postgresError('57014'))).toBe(true);
       expect(isStatementTimeout(postgresError('40001'))).toBe(false);
+    });
+
+    it('a full disk (53100) is storage full; out of memory (53200) is not', () => {
+      expect(isStorageFull(postgresError('53100'))).toBe(true);
+      expect(isStorageFull(postgresError('53200'))).toBe(false);
+      expect(isStorageFull(postgresError('57014'))).toBe(false);
     });
   });
 
@@ -166,6 +173,17 @@ describe('database errors: one shape for PostgreSQL and SQLite', () => {
         db.exec('ROLLBACK');
         other.close();
       }
+    });
+
+    it('a database that may grow no more (a full disk; here max_page_count) is storage full', async () => {
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      const error = await failure(() =>
+        tx.query('INSERT INTO t (name, n) VALUES (?, 0)', ['x'.repeat(64 * 1024)]),
+      );
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect(isStorageFull(error)).toBe(true);
+      expect(isTransientConflict(error)).toBe(false);
+      expect(isStorageFull(postgresError('23505'))).toBe(false);
     });
 
     it('the bare driver error answers alike (code that bypasses Tx)', () => {

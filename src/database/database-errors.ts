@@ -88,6 +88,15 @@ export function isStatementTimeout(error: unknown): boolean {
   return driverCode(error) === '57014';
 }
 
+/**
+ * The disk under the database is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full 53100): the
+ * transaction rolled back, and no change will commit until someone frees space.
+ */
+export function isStorageFull(error: unknown): boolean {
+  const code = driverCode(error);
+  return code === 'SQLITE_FULL' || code === '53100';
+}
+
 /** A unique index refused the row (the key is taken), on either database. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = driverCode(error);

@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { storage as nestjsPinoStorage } from 'nestjs-pino/storage';
 import { given } from '../factories';
 import { createTestApp, TestApp } from '../utils/create-test-app';
+import { countRows, expectLoadInvariants } from '../utils/invariants';
+import { e2eOnPostgres } from '../utils/test-database';
 
 /** The value of one sample of the Prometheus text, 0 when absent. */
 function sample(metrics: string, name: string, labels: Record<string, string>): number {
@@ -318,6 +320,49 @@ describe('Health (e2e)', () => {
       const response = await t.http().get('/health/ready').expect(503);
       expect(response.body.details.migrations.status).toBe('down');
       await t.http().get('/health').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// SQLite only: max_page_count stands in for a full disk (PostgreSQL's 53100 is unit-tested).
+(e2eOnPostgres ? describe.skip : describe)('A full disk (e2e, SQLite)', () => {
+  it('answers a change 503 with Retry-After, writes nothing, keeps reads, and recovers with space', async () => {
+    const t = await createTestApp({ env: { LOG_LEVEL: 'fatal' } });
+    try {
+      const operator = await given(t).operator({ max_load: 100 });
+      const source = await given(t).source();
+      await given(t).weights(source.id, [{ operator_id: operator.id, weight: 1 }]);
+      const [{ page_count }] = await t.writer.query('PRAGMA page_count');
+      await t.writer.query(`PRAGMA max_page_count = ${page_count}`);
+
+      let refused: import('supertest').Response | undefined;
+      let created = 0;
+      for (let i = 0; i < 50 && !refused; i++) {
+        const response = await t
+          .http()
+          .post('/requests')
+          .send({
+            lead_external_id: `full-${i}`,
+            source_id: source.id,
+            message: 'x'.repeat(10000),
+          });
+        if (response.status === 201) created++;
+        else refused = response;
+      }
+      expect(refused?.status).toBe(503);
+      expect(refused?.body.message).toBe(
+        "the database's disk is full; nothing was written; retry after the seconds in Retry-After",
+      );
+      expect(refused?.headers['retry-after']).toBe('60');
+      expect(await countRows(t.dataSource, 'requests')).toBe(created);
+      await expectLoadInvariants(t.dataSource);
+      await t.http().get(`/operators/${operator.id}`).expect(200);
+
+      await t.writer.query('PRAGMA max_page_count = 1073741823');
+      await given(t).request(source.id);
+      expect(await countRows(t.dataSource, 'requests')).toBe(created + 1);
     } finally {
       await t.close();
     }
