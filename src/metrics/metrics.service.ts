@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Request } from 'express';
 import type { ResponseObserver } from '../common/response-observer';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectStoppableDefaultMetrics } from './default-metrics';
 import { MetricsRepository } from './metrics.repository';
 
 export type AssignmentOutcome = 'assigned' | 'unassigned';
@@ -11,7 +12,7 @@ export type AssignmentOutcome = 'assigned' | 'unassigned';
  * global one), so that several apps in one process (the e2e tests) keep separate counts.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly logger = new Logger(MetricsService.name);
 
@@ -83,10 +84,16 @@ export class MetricsService {
     },
   });
 
+  private readonly stopDefaultMetrics: () => void;
+
   constructor(private readonly database: MetricsRepository) {
     // Includes the event-loop lag: nodejs_eventloop_lag_seconds and, from
     // perf_hooks.monitorEventLoopDelay, nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds.
-    collectDefaultMetrics({ register: this.registry });
+    this.stopDefaultMetrics = collectStoppableDefaultMetrics(this.registry);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopDefaultMetrics();
   }
 
   get inFlight(): number {
