@@ -52,5 +52,14 @@ module.exports = async () => {
   } else {
     console.warn(`PostgreSQL does not answer at ${adminUrl}: the e2e-postgres run is SKIPPED`);
   }
-  return { projects, testTimeout: 60000 };
+  return {
+    projects,
+    testTimeout: 60000,
+    // One test file at a time (the e2e suites time concurrency and share one PostgreSQL), in a
+    // worker process recycled past 1 GB. Jest loads each file's modules anew, and a native addon
+    // (better-sqlite3) keeps every loaded copy reachable: in one process (--runInBand) the heap
+    // grew to 2.9 GB over the suite, and its long collections stalled requests holding locks.
+    maxWorkers: 1,
+    workerIdleMemoryLimit: '1GB',
+  };
 };
