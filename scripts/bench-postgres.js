@@ -423,6 +423,7 @@ async function measurePgbench(admin, template, clients, pgbench) {
       active: 'true',
       attempts: 1,
       lock_token: '00000000-0000-4000-8000-000000000000',
+      priority: 0, // the sources' default_priority
       ...payloads(template),
     };
     const args = (duration) => [

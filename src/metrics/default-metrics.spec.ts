@@ -14,7 +14,8 @@ async function collectGarbage(): Promise<void> {
 
 async function gcCount(registry: Registry): Promise<number> {
   const metric = await registry.getSingleMetric('nodejs_gc_duration_seconds')!.get();
-  return metric.values
+  // A histogram's values carry the series they belong to (_bucket, _sum, _count).
+  return (metric.values as Array<{ metricName?: string; value: number }>)
     .filter((v) => v.metricName === 'nodejs_gc_duration_seconds_count')
     .reduce((sum, v) => sum + v.value, 0);
 }
