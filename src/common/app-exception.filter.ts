@@ -80,14 +80,22 @@ export class AppExceptionFilter extends BaseExceptionFilter {
         "the database's disk is full; nothing was written; retry after the seconds in Retry-After",
       );
     }
-    if (isStatementTimeout(exception)) {
-      overload.warn('a statement ran past DATABASE_STATEMENT_TIMEOUT_MS: answered 503');
+    if (isStatementTimeout(exception) && isRead(host)) {
+      // Too much to read in the time allowed: the client can ask for less, or later.
+      overload.warn('a read ran past DATABASE_STATEMENT_TIMEOUT_MS: answered 503');
       exception = new ServiceUnavailableException(
-        isRead(host)
-          ? // Too much to read in the time allowed: the client can ask for less, or later.
-            'the query ran past the database statement timeout; ask for less (a shorter ' +
-              'from/to, one source_id) or raise DATABASE_STATEMENT_TIMEOUT_MS'
-          : this.writeTimedOut(host),
+        'the query ran past the database statement timeout; ask for less (a shorter from/to, ' +
+          'one source_id) or raise DATABASE_STATEMENT_TIMEOUT_MS',
+      );
+    }
+    if (isStatementTimeout(exception)) {
+      // A change waits this long only queued behind locks on a busy database; its transaction
+      // rolled back, so the client may simply send it again.
+      overload.warn('a change ran past DATABASE_STATEMENT_TIMEOUT_MS: answered 503');
+      setRetryAfter(host, 1);
+      exception = new ServiceUnavailableException(
+        'the database did not finish this change within DATABASE_STATEMENT_TIMEOUT_MS (it is ' +
+          'busy); nothing was written; retry after the seconds in Retry-After',
       );
     }
     if (exception instanceof HttpException || isHttpError(exception)) {
@@ -95,18 +103,6 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       return;
     }
     this.handleUnexpected(exception, host);
-  }
-
-  /**
-   * A write waits past the timeout only when the database is slow (a lock queue behind a slow
-   * disk): its transaction was rolled back, so the client may simply send it again.
-   */
-  private writeTimedOut(host: ArgumentsHost): string {
-    setRetryAfter(host, 1);
-    return (
-      'the database did not finish this change within DATABASE_STATEMENT_TIMEOUT_MS (it is ' +
-      'busy); nothing was written; retry after the seconds in Retry-After'
-    );
   }
 
   /**

@@ -9,9 +9,12 @@ import { TransientConflict } from './transient-conflict';
  * wrap their own statements the same way. The predicates below also read a bare driver error, for
  * code that reaches a connection directly.
  */
+function driverError(error: unknown): unknown {
+  return error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+}
+
 function driverCode(error: unknown): string | undefined {
-  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  const code = (source as { code?: unknown } | undefined)?.code;
+  const code = (driverError(error) as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }
 
@@ -71,11 +74,9 @@ const UNREACHABLE_MESSAGES = /^Connection terminated|^Client has encountered a c
  * died after COMMIT was sent; an Idempotency-Key makes the retry safe either way.
  */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  const source = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  const candidate = source as { code?: unknown; severity?: unknown; message?: unknown } | null;
-  if (typeof candidate?.code === 'string') {
-    if (UNREACHABLE_CODES.has(candidate.code) || candidate.code.startsWith('08')) return true;
-  }
+  const code = driverCode(error);
+  if (code !== undefined && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const candidate = driverError(error) as { severity?: unknown; message?: unknown } | null;
   if (candidate?.severity === 'FATAL' || candidate?.severity === 'PANIC') return true;
   return typeof candidate?.message === 'string' && UNREACHABLE_MESSAGES.test(candidate.message);
 }
