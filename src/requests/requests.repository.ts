@@ -424,15 +424,12 @@ export class RequestsRepository {
   /** A query builder's statement over `requests r`, read on SQLite as waitingRows reads it. */
   private queryThroughQueueIndex<T>(
     builder: SelectQueryBuilder<LeadRequest>,
-    query: ListRequestsQueryDto,
+    bySource: boolean,
   ): Promise<T[]> {
     const [sql, parameters] = builder.getQueryAndParameters();
     const from = 'FROM "requests" "r"';
     if (!sql.includes(from)) throw new Error(`no ${from} to read through the queue's index`);
-    const indexed = sql.replace(
-      from,
-      `FROM ${waitingRows('sqlite', query.source_id !== undefined)}`,
-    );
+    const indexed = sql.replace(from, `FROM ${waitingRows('sqlite', bySource)}`);
     return this.reader.query(indexed, parameters);
   }
 
@@ -485,10 +482,11 @@ export class RequestsRepository {
     ordered.offset(query.offset).limit(query.limit);
     if (query.waiting === true && this.dialect() === 'sqlite') {
       // As every other read of the queue: through its partial index (see waitingRows).
-      const rows = await this.queryThroughQueueIndex<RawRequestView>(ordered, query);
+      const bySource = query.source_id !== undefined;
+      const rows = await this.queryThroughQueueIndex<RawRequestView>(ordered, bySource);
       const [count] = await this.queryThroughQueueIndex<{ total: number | string }>(
         filters.clone().select('COUNT(*)', 'total'),
-        query,
+        bySource,
       );
       return { items: rows.map(fromRawRequestView), total: Number(count.total) };
     }

@@ -332,18 +332,18 @@ export class RequestLifecycleService {
   async reassign(tx: Tx, id: number): Promise<RequestView> {
     const current = await this.lockRequest(tx, id);
     const previous = current.operatorId;
-    if (current.status === 'closed' || previous === null) {
+    const onlyAssigned = 'only an active assigned request can be reassigned';
+    if (current.status === 'closed') {
+      throw new ConflictError('REQUEST_CLOSED', `request ${id} is closed; ${onlyAssigned}`);
+    }
+    if (previous === null) {
       const offer = current.pendingOffer;
-      const state =
-        current.status === 'closed'
-          ? 'is closed'
-          : offer
-            ? `has a pending offer (${offer.id}) to operator ${offer.operatorId}`
-            : 'is waiting';
-      const instead = offer ? ` (POST /requests/${id}/assign gives it to an operator now)` : '';
       throw new ConflictError(
-        current.status === 'closed' ? 'REQUEST_CLOSED' : 'REQUEST_WAITING',
-        `request ${id} ${state}; only an active assigned request can be reassigned${instead}`,
+        'REQUEST_WAITING',
+        offer
+          ? `request ${id} has a pending offer (${offer.id}) to operator ${offer.operatorId}; ` +
+              `${onlyAssigned} (POST /requests/${id}/assign gives it to an operator now)`
+          : `request ${id} is waiting; ${onlyAssigned}`,
       );
     }
     const rules = await this.locks.lockForOperatorChange(tx, previous, {
