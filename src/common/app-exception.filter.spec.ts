@@ -94,6 +94,30 @@ describe(AppExceptionFilter.name, () => {
     },
   );
 
+  it('answers a full disk with 503 and Retry-After, and one error line for the operator', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const headers = new Map<string, string>();
+    const response = { setHeader: (name: string, value: string) => headers.set(name, value) };
+    const { adapter, host, replies } = hostFor({ id: 'req-46', method: 'POST' });
+    const withResponse = {
+      ...host,
+      getArgByIndex: (index: number) => (index === 1 ? response : host.getArgByIndex(index)),
+    } as ArgumentsHost;
+    const sut = new AppExceptionFilter(adapter as never);
+
+    sut.catch(
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      withResponse,
+    );
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0].status).toBe(503);
+    expect(JSON.stringify(replies[0].body)).toContain("the database's disk is full");
+    expect(headers.get('Retry-After')).toBe('60');
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0][0])).toContain('database or disk is full');
+  });
+
   it('leaves HTTP exceptions to Nest, unlogged', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { adapter, host, replies } = hostFor({ id: 'req-43' });
